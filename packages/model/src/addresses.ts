@@ -1,0 +1,224 @@
+import ipaddr from 'ipaddr.js';
+import { IntervalSet, bigintDomain } from './intervals.js';
+
+/**
+ * Address sets over one numeric line: IPv4 addresses are 0 … 2³²−1 and IPv6 addresses are placed at
+ * 2¹²⁸ … 2¹²⁹−1, so one set can hold both families and every operation is plain interval arithmetic.
+ */
+export type Family = 'ipv4' | 'ipv6';
+
+const V6_BASE = 1n << 128n;
+const V4_MAX = (1n << 32n) - 1n;
+const V6_MAX = V6_BASE + (1n << 128n) - 1n;
+const ADDRESS_DOMAIN = bigintDomain(0n, V6_MAX);
+
+export class AddressSet {
+  readonly intervals: IntervalSet<bigint>;
+
+  private constructor(intervals: IntervalSet<bigint>) {
+    this.intervals = intervals;
+  }
+
+  static fromIntervals(intervals: IntervalSet<bigint>): AddressSet {
+    return new AddressSet(intervals);
+  }
+
+  static ranges(ranges: Iterable<readonly [bigint, bigint]>): AddressSet {
+    return new AddressSet(IntervalSet.of(ADDRESS_DOMAIN, ranges));
+  }
+
+  static empty(): AddressSet {
+    return EMPTY;
+  }
+
+  /** Every address of one family, or of both. */
+  static all(family?: Family): AddressSet {
+    if (family === 'ipv4') return ALL_V4;
+    if (family === 'ipv6') return ALL_V6;
+    return ALL;
+  }
+
+  get isEmpty(): boolean {
+    return this.intervals.isEmpty;
+  }
+
+  union(other: AddressSet): AddressSet {
+    return wrap(this.intervals.union(other.intervals));
+  }
+
+  intersect(other: AddressSet): AddressSet {
+    return wrap(this.intervals.intersect(other.intervals));
+  }
+
+  subtract(other: AddressSet): AddressSet {
+    return wrap(this.intervals.subtract(other.intervals));
+  }
+
+  /** The complement within one family (`! -s 10.0.0.0/8` in an IPv4 ruleset), or within both. */
+  complement(family?: Family): AddressSet {
+    return AddressSet.all(family).subtract(this);
+  }
+
+  intersects(other: AddressSet): boolean {
+    return this.intervals.intersects(other.intervals);
+  }
+
+  covers(other: AddressSet): boolean {
+    return this.intervals.covers(other.intervals);
+  }
+
+  equals(other: AddressSet): boolean {
+    return this.intervals.equals(other.intervals);
+  }
+
+  family(): Family | 'mixed' | 'none' {
+    const v4 = this.intersects(ALL_V4);
+    const v6 = this.intersects(ALL_V6);
+    return v4 && v6 ? 'mixed' : v4 ? 'ipv4' : v6 ? 'ipv6' : 'none';
+  }
+
+  only(family: Family): AddressSet {
+    return this.intersect(AddressSet.all(family));
+  }
+
+  /** The smallest list of CIDR blocks that make up this set, IPv4 first. */
+  toCidrs(): string[] {
+    const out: string[] = [];
+    for (const [lo, hi] of this.intervals.ranges()) {
+      // Split at the family boundary; the gap between the families is never populated.
+      if (lo <= V4_MAX) rangeToCidrs(lo, hi < V4_MAX ? hi : V4_MAX, 32, 0n, out);
+      if (hi >= V6_BASE) rangeToCidrs(lo > V6_BASE ? lo : V6_BASE, hi, 128, V6_BASE, out);
+    }
+    return out;
+  }
+
+  toString(): string {
+    return this.toCidrs().join(', ');
+  }
+
+  key(): string {
+    return this.intervals.key();
+  }
+}
+
+const wrap = (i: IntervalSet<bigint>): AddressSet => AddressSet.fromIntervals(i);
+const EMPTY = AddressSet.ranges([]);
+const ALL_V4 = AddressSet.ranges([[0n, V4_MAX]]);
+const ALL_V6 = AddressSet.ranges([[V6_BASE, V6_MAX]]);
+const ALL = ALL_V4.union(ALL_V6);
+
+function rangeToCidrs(lo: bigint, hi: bigint, bits: number, base: bigint, out: string[]): void {
+  let start = lo - base;
+  const end = hi - base;
+  const width = BigInt(bits);
+  while (start <= end) {
+    // The largest aligned block that starts at `start` and does not pass `end`.
+    let size = 0n;
+    while (size < width) {
+      const next = size + 1n;
+      const blockMask = (1n << next) - 1n;
+      if ((start & blockMask) !== 0n || start + blockMask > end) break;
+      size = next;
+    }
+    out.push(`${formatNumber(start, bits)}/${bits - Number(size)}`);
+    start += 1n << size;
+  }
+}
+
+function formatNumber(value: bigint, bits: number): string {
+  const bytes: number[] = [];
+  for (let i = bits / 8 - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+function toNumber(addr: ipaddr.IPv4 | ipaddr.IPv6): bigint {
+  let n = 0n;
+  for (const b of addr.toByteArray()) n = (n << 8n) | BigInt(b);
+  return addr.kind() === 'ipv6' ? n + V6_BASE : n;
+}
+
+function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  if (text.includes(':') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
+  return undefined;
+}
+
+/** Accepts a dotted netmask (`255.255.255.0`) as well as a prefix length; undefined for a non-contiguous mask. */
+function prefixLength(mask: string, kind: 'ipv4' | 'ipv6'): number | undefined {
+  if (/^\d{1,3}$/.test(mask)) {
+    const n = Number(mask);
+    return n <= (kind === 'ipv4' ? 32 : 128) ? n : undefined;
+  }
+  const parsed = parseAddress(mask);
+  if (!parsed || parsed.kind() !== kind) return undefined;
+  return parsed.prefixLengthFromSubnetMask() ?? undefined;
+}
+
+/**
+ * Parses an address as configurations write it: `1.2.3.4`, `1.2.3.4/24`, `1.2.3.4/255.255.255.0`,
+ * `10.0.0.1-10.0.0.9`, `2001:db8::/32`. Host bits under the mask are ignored, as the kernel does
+ * (`1.2.3.4/0` is everything). Returns undefined for anything else.
+ */
+export function parseAddressSet(text: string): AddressSet | undefined {
+  const t = text.trim();
+  const dash = t.indexOf('-');
+  if (dash > 0) {
+    const a = parseAddress(t.slice(0, dash));
+    const b = parseAddress(t.slice(dash + 1));
+    if (!a || !b || a.kind() !== b.kind()) return undefined;
+    const lo = toNumber(a);
+    const hi = toNumber(b);
+    return lo <= hi ? AddressSet.ranges([[lo, hi]]) : undefined;
+  }
+  const slash = t.indexOf('/');
+  const addr = parseAddress(slash < 0 ? t : t.slice(0, slash));
+  if (!addr) return undefined;
+  const bits = addr.kind() === 'ipv4' ? 32 : 128;
+  const len = slash < 0 ? bits : prefixLength(t.slice(slash + 1), addr.kind());
+  if (len === undefined) return undefined;
+  const hostBits = BigInt(bits - len);
+  const n = toNumber(addr);
+  const base = addr.kind() === 'ipv6' ? V6_BASE : 0n;
+  const start = ((n - base) >> hostBits) << hostBits;
+  return AddressSet.ranges([[start + base, start + base + (1n << hostBits) - 1n]]);
+}
+
+export function addresses(...texts: string[]): AddressSet {
+  let set = AddressSet.empty();
+  for (const t of texts) {
+    const s = parseAddressSet(t);
+    if (!s) throw new Error(`not an address: ${t}`);
+    set = set.union(s);
+  }
+  return set;
+}
+
+// Special-purpose ranges (RFC 6890 and friends). "Private" is what a rule treats as internal.
+const PRIVATE = addresses(
+  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16',
+  'fc00::/7', 'fe80::/10', '::1/128',
+);
+/** Public IPv4: everything but private, "this network", multicast and reserved space. Public IPv6: global unicast. */
+const PUBLIC_V4 = ALL_V4.subtract(PRIVATE).subtract(addresses('0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4'));
+const PUBLIC_V6 = addresses('2000::/3').subtract(PRIVATE);
+
+export const SPECIAL_RANGES = { private: PRIVATE, publicIpv4: PUBLIC_V4, publicIpv6: PUBLIC_V6 } as const;
+
+/** How rules see a set of sources. */
+export type SourceClass = 'anywhere' | 'public' | 'private';
+
+/**
+ * `anywhere`: covers all public IPv4 or all public IPv6 space; `public`: contains some public
+ * address; `private`: nothing public. Trusted sources count as private.
+ */
+export function classifySources(sources: AddressSet, trusted: AddressSet = EMPTY): SourceClass {
+  const s = trusted.isEmpty ? sources : sources.subtract(trusted);
+  if (s.covers(PUBLIC_V4) || s.covers(PUBLIC_V6)) return 'anywhere';
+  if (s.intersects(PUBLIC_V4) || s.intersects(PUBLIC_V6)) return 'public';
+  return 'private';
+}
+
+/** Public addresses only: what can arrive from the internet as a destination before any NAT. */
+export function publicPart(set: AddressSet): AddressSet {
+  return set.intersect(PUBLIC_V4.union(PUBLIC_V6));
+}

@@ -1,0 +1,93 @@
+import type { InlineSuppression, LineAccounting } from './types.js';
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+/**
+ * A problem with an input, a config or a rule. `code` is stable and is what tests and users match
+ * on: `unrecognised-line`, `unsupported-match`, `unresolved-reference`, `parse-error`, …
+ */
+export interface Diagnostic {
+  file: string;
+  line?: number;
+  column?: number;
+  severity: DiagnosticSeverity;
+  code: string;
+  message: string;
+}
+
+type LineState = 0 | 1 | 2 | 3; // unaccounted, recognised, ignored, reported
+
+/**
+ * Keeps each input line in exactly one state — recognised, deliberately ignored, or reported with a
+ * diagnostic — so a parser can prove that nothing was dropped silently. Lines are 1-based.
+ */
+export class LineLedger {
+  readonly file: string;
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly states: Uint8Array;
+
+  constructor(file: string, lineCount: number) {
+    this.file = file;
+    this.states = new Uint8Array(lineCount + 1);
+  }
+
+  get lineCount(): number {
+    return this.states.length - 1;
+  }
+
+  recognise(line: number): void {
+    if (this.states[line] === 0) this.states[line] = 1;
+  }
+
+  ignore(line: number): void {
+    if (this.states[line] === 0) this.states[line] = 2;
+  }
+
+  /** Reports a line: it counts as reported whatever it was marked before. */
+  report(line: number, severity: DiagnosticSeverity, code: string, message: string, column?: number): void {
+    if (line >= 1 && line < this.states.length) this.states[line] = 3;
+    const d: Diagnostic = { file: this.file, line, severity, code, message };
+    if (column !== undefined) d.column = column;
+    this.diagnostics.push(d);
+  }
+
+  /** A diagnostic about a line that otherwise stays as it was (a partly supported rule). */
+  note(line: number, severity: DiagnosticSeverity, code: string, message: string): void {
+    this.diagnostics.push({ file: this.file, line, severity, code, message });
+  }
+
+  /** Counts the lines; any line nobody accounted for is reported now, so none goes missing. */
+  account(): LineAccounting {
+    const counts = [0, 0, 0, 0];
+    for (let line = 1; line < this.states.length; line++) {
+      if (this.states[line] === 0) {
+        this.report(line, 'warning', 'unrecognised-line', 'line was not understood');
+      }
+      counts[this.states[line] as LineState]! += 1;
+    }
+    return { total: this.lineCount, recognised: counts[1]!, ignored: counts[2]!, reported: counts[3]! };
+  }
+}
+
+/** Splits text into lines the way editors number them (`\n`, `\r\n`, a lone `\r`); a final newline adds no line. */
+export function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+const SUPPRESSION = /portcullis-ignore\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)(?:\s+until\s+(\S+))?\s*(?:--\s*(.*))?$/;
+
+/**
+ * Reads `portcullis-ignore <rule-id>[,<rule-id>] [until YYYY-MM-DD] -- <reason>` out of a comment's
+ * text (the comment marker already removed or not: the phrase is found anywhere in it).
+ */
+export function parseSuppression(comment: string, file: string, line: number): InlineSuppression | undefined {
+  const m = SUPPRESSION.exec(comment.trim());
+  if (!m) return undefined;
+  const s: InlineSuppression = { rules: m[1]!.split(',').map((r) => r.trim()), line, file };
+  if (m[2] !== undefined) s.until = m[2];
+  const reason = m[3]?.trim();
+  if (reason) s.reason = reason;
+  return s;
+}

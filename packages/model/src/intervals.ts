@@ -1,0 +1,207 @@
+/**
+ * Sets of integers stored as sorted, disjoint, non-adjacent inclusive ranges. The same code serves
+ * ports and protocol numbers (`number`) and IPv4/IPv6 addresses (`bigint`), so every set operation
+ * is linear in the number of ranges and never enumerates members.
+ */
+
+export type Scalar = number | bigint;
+
+export interface Domain<T extends Scalar> {
+  readonly min: T;
+  readonly max: T;
+  succ(value: T): T;
+  pred(value: T): T;
+}
+
+export const numberDomain = (min: number, max: number): Domain<number> => ({
+  min,
+  max,
+  succ: (v) => v + 1,
+  pred: (v) => v - 1,
+});
+
+export const bigintDomain = (min: bigint, max: bigint): Domain<bigint> => ({
+  min,
+  max,
+  succ: (v) => v + 1n,
+  pred: (v) => v - 1n,
+});
+
+/** An immutable set of integers as inclusive ranges `[lo0, hi0, lo1, hi1, …]`. */
+export class IntervalSet<T extends Scalar> {
+  /** Flat, sorted bounds. Invariant: lo ≤ hi, and each range starts more than one past the previous end. */
+  readonly bounds: readonly T[];
+  readonly domain: Domain<T>;
+
+  constructor(domain: Domain<T>, bounds: readonly T[]) {
+    this.domain = domain;
+    this.bounds = bounds;
+  }
+
+  static empty<T extends Scalar>(domain: Domain<T>): IntervalSet<T> {
+    return new IntervalSet(domain, []);
+  }
+
+  static full<T extends Scalar>(domain: Domain<T>): IntervalSet<T> {
+    return new IntervalSet(domain, [domain.min, domain.max]);
+  }
+
+  /** Builds a set from ranges in any order, overlapping or not. */
+  static of<T extends Scalar>(domain: Domain<T>, ranges: Iterable<readonly [T, T]>): IntervalSet<T> {
+    const list: [T, T][] = [];
+    for (const [a, b] of ranges) {
+      const lo = a < domain.min ? domain.min : a;
+      const hi = b > domain.max ? domain.max : b;
+      if (lo <= hi) list.push([lo, hi]);
+    }
+    list.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    const out: T[] = [];
+    for (const [lo, hi] of list) {
+      const n = out.length;
+      if (n > 0 && lo <= domain.succ(out[n - 1] as T)) {
+        if (hi > (out[n - 1] as T)) out[n - 1] = hi;
+      } else {
+        out.push(lo, hi);
+      }
+    }
+    return new IntervalSet(domain, out);
+  }
+
+  get isEmpty(): boolean {
+    return this.bounds.length === 0;
+  }
+
+  get isFull(): boolean {
+    return this.bounds.length === 2 && this.bounds[0] === this.domain.min && this.bounds[1] === this.domain.max;
+  }
+
+  get rangeCount(): number {
+    return this.bounds.length / 2;
+  }
+
+  *ranges(): IterableIterator<[T, T]> {
+    for (let i = 0; i < this.bounds.length; i += 2) yield [this.bounds[i] as T, this.bounds[i + 1] as T];
+  }
+
+  has(value: T): boolean {
+    // Binary search over range starts.
+    let lo = 0;
+    let hi = this.bounds.length / 2 - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const start = this.bounds[mid * 2] as T;
+      const end = this.bounds[mid * 2 + 1] as T;
+      if (value < start) hi = mid - 1;
+      else if (value > end) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  union(other: IntervalSet<T>): IntervalSet<T> {
+    if (other.isEmpty || this.isFull) return this;
+    if (this.isEmpty || other.isFull) return other;
+    const a = this.bounds;
+    const b = other.bounds;
+    const out: T[] = [];
+    let i = 0;
+    let j = 0;
+    const push = (lo: T, hi: T): void => {
+      const n = out.length;
+      if (n > 0 && lo <= this.domain.succ(out[n - 1] as T)) {
+        if (hi > (out[n - 1] as T)) out[n - 1] = hi;
+      } else out.push(lo, hi);
+    };
+    while (i < a.length || j < b.length) {
+      if (j >= b.length || (i < a.length && (a[i] as T) <= (b[j] as T))) {
+        push(a[i] as T, a[i + 1] as T);
+        i += 2;
+      } else {
+        push(b[j] as T, b[j + 1] as T);
+        j += 2;
+      }
+    }
+    return new IntervalSet(this.domain, out);
+  }
+
+  intersect(other: IntervalSet<T>): IntervalSet<T> {
+    if (this.isEmpty || other.isFull) return this;
+    if (other.isEmpty || this.isFull) return other;
+    const a = this.bounds;
+    const b = other.bounds;
+    const out: T[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      const lo = (a[i] as T) > (b[j] as T) ? (a[i] as T) : (b[j] as T);
+      const aEnd = a[i + 1] as T;
+      const bEnd = b[j + 1] as T;
+      const hi = aEnd < bEnd ? aEnd : bEnd;
+      if (lo <= hi) out.push(lo, hi);
+      if (aEnd < bEnd) i += 2;
+      else j += 2;
+    }
+    return new IntervalSet(this.domain, out);
+  }
+
+  complement(): IntervalSet<T> {
+    const d = this.domain;
+    const out: T[] = [];
+    let next: T | undefined = d.min;
+    for (let i = 0; i < this.bounds.length; i += 2) {
+      const lo = this.bounds[i] as T;
+      const hi = this.bounds[i + 1] as T;
+      if (next !== undefined && lo > next) out.push(next, d.pred(lo));
+      next = hi < d.max ? d.succ(hi) : undefined;
+    }
+    if (next !== undefined) out.push(next, d.max);
+    return new IntervalSet(d, out);
+  }
+
+  subtract(other: IntervalSet<T>): IntervalSet<T> {
+    if (this.isEmpty || other.isEmpty) return this;
+    return this.intersect(other.complement());
+  }
+
+  intersects(other: IntervalSet<T>): boolean {
+    const a = this.bounds;
+    const b = other.bounds;
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      const aEnd = a[i + 1] as T;
+      const bEnd = b[j + 1] as T;
+      const lo = (a[i] as T) > (b[j] as T) ? (a[i] as T) : (b[j] as T);
+      if (lo <= (aEnd < bEnd ? aEnd : bEnd)) return true;
+      if (aEnd < bEnd) i += 2;
+      else j += 2;
+    }
+    return false;
+  }
+
+  /** True when every member of `other` is in this set. */
+  covers(other: IntervalSet<T>): boolean {
+    if (other.isEmpty || this.isFull) return true;
+    return other.subtract(this).isEmpty;
+  }
+
+  equals(other: IntervalSet<T>): boolean {
+    if (this.bounds.length !== other.bounds.length) return false;
+    for (let i = 0; i < this.bounds.length; i++) if (this.bounds[i] !== other.bounds[i]) return false;
+    return true;
+  }
+
+  /** Number of members, as a bigint so that address sets do not overflow. */
+  size(): bigint {
+    let n = 0n;
+    for (let i = 0; i < this.bounds.length; i += 2) {
+      n += BigInt(this.bounds[i + 1] as T) - BigInt(this.bounds[i] as T) + 1n;
+    }
+    return n;
+  }
+
+  /** A stable string key, for grouping equal sets. */
+  key(): string {
+    return this.bounds.join(',');
+  }
+}
