@@ -1,1 +1,11 @@
-export {};
+export * from './analysis.js';
+export * from './config.js';
+export * from './evaluate.js';
+export * from './headerspace.js';
+export * from './interfaces.js';
+export * from './registry.js';
+export * from './rules.js';
+export * from './scan.js';
+export * from './suppress.js';
+export * from './table.js';
+export * from './model-json.js';

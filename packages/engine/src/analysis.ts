@@ -1,0 +1,365 @@
+import {
+  ALL_PORTS,
+  ALL_PROTOCOLS,
+  AddressSet,
+  addresses,
+  IntervalSet,
+  PORTED_PROTOCOLS,
+  PROTO,
+  classifySources,
+  formatPorts,
+  protocolName,
+  publicPart,
+  type Device,
+  type Diagnostic,
+  type FilterRule,
+  type Origin,
+  type PortSet,
+  type Ruleset,
+} from '@portcullis/model';
+import { intersectBox, subtractBox, boxesIntersect, type Box } from './headerspace.js';
+import { InterfaceAtoms } from './interfaces.js';
+
+/** One step of the way a packet gets in: a forward, a rule, a policy. */
+export interface PathStep {
+  file: string;
+  line: number;
+  summary: string;
+  ruleId?: string;
+}
+
+/** Something reachable: which ports of which target, from which sources, and through which rules. */
+export interface Exposure {
+  device: string;
+  target: { host: string; address?: string };
+  protocol: string;
+  ports: PortSet;
+  from: AddressSet;
+  /** `from` covers all public IPv4 or all public IPv6 space. */
+  anywhere: boolean;
+  path: PathStep[];
+  /** Where findings about this exposure are reported: the forward for forwarded services, else the allowing rule. */
+  location: Origin;
+  /** Set when the last decision was a ruleset's default policy rather than a rule. */
+  policy?: { ruleset: string; origin: Origin };
+  /** Set for forwarded services: the ports as seen from outside. */
+  forward?: { externalPorts: PortSet; text: string };
+  /** What identifies the deciding rule regardless of its line: the device, the ruleset and the rule's text. */
+  anchor: string;
+}
+
+interface Flow {
+  box: Box;
+  path: PathStep[];
+  /** The forward that brought the packet here, if any. */
+  forward?: { rule: FilterRule; externalPorts: IntervalSet<number> };
+}
+
+type Decision =
+  | { kind: 'rule'; flow: Flow; rule: FilterRule; ruleset: Ruleset }
+  | { kind: 'policy'; flow: Flow; ruleset: Ruleset };
+
+interface RulesetOutcome {
+  accepted: Decision[];
+  translated: { flow: Flow; rule: FilterRule }[];
+  fallthrough: Flow[];
+}
+
+const MAX_DEPTH = 64;
+
+/**
+ * Computes what a device lets in from the network: packets start as every header a new connection
+ * can have, pass the pre-routing rulesets, are translated by destination NAT, and then meet the
+ * input rulesets (for the device itself) or the forward rulesets (for hosts behind it). Each ruleset
+ * is evaluated first-match over sets of packets, so the result is exact for what the model captures
+ * and errs towards "reachable" for conditions it does not (see FilterRule.exact).
+ */
+export class DeviceAnalysis {
+  readonly device: Device;
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly atoms: InterfaceAtoms;
+  private readonly boxes = new Map<FilterRule, Box>();
+  private readonly warned = new Set<string>();
+
+  constructor(device: Device) {
+    this.device = device;
+    const names = new Set<string>(device.externalInterfaces);
+    for (const rs of Object.values(device.rulesets)) {
+      for (const r of rs.rules) {
+        for (const n of r.inInterface?.names ?? []) names.add(n);
+        for (const n of r.outInterface?.names ?? []) names.add(n);
+      }
+    }
+    this.atoms = new InterfaceAtoms(names);
+  }
+
+  /** True when the configuration shows the device routing traffic (NAT, or a forward ruleset with rules). */
+  get routes(): boolean {
+    const d = this.device;
+    if (d.forwards.length > 0 || d.externalInterfaces.length > 0) return true;
+    return d.pipeline.forward.some((name) => (d.rulesets[name]?.rules.length ?? 0) > 0);
+  }
+
+  exposures(): Exposure[] {
+    const d = this.device;
+    const family = d.family === 'mixed' ? undefined : d.family;
+    const everyone = AddressSet.all(family).intervals;
+    const inbound = d.externalInterfaces.length > 0
+      ? this.atoms.match({ names: d.externalInterfaces, negated: false })
+      : this.atoms.match({ names: ['lo'], negated: true });
+    const start: Flow = {
+      box: {
+        protocols: ALL_PROTOCOLS,
+        ports: ALL_PORTS,
+        sources: everyone,
+        destinations: everyone,
+        inInterfaces: inbound,
+        outInterfaces: this.atoms.all(),
+      },
+      path: [],
+    };
+    const arrived = this.passStage(d.pipeline.prerouting, [start]);
+
+    // Destination NAT decides where each packet goes next.
+    const local: Flow[] = [];
+    const forwarded: Flow[] = [];
+    let untranslated = arrived;
+    for (const name of d.pipeline.dnat) {
+      const rs = d.rulesets[name];
+      if (!rs) continue;
+      const out = this.evaluate(rs, untranslated, 0, []);
+      untranslated = [...out.accepted.map((x) => x.flow), ...out.fallthrough];
+      for (const t of out.translated) {
+        const tr = t.rule.translation;
+        const box: Box = { ...t.flow.box, ports: tr?.ports ?? t.flow.box.ports };
+        const flow: Flow = { box, path: t.flow.path, forward: { rule: t.rule, externalPorts: t.flow.box.ports } };
+        // A redirect, or a DNAT to loopback, delivers to the device itself.
+        if (t.rule.action === 'redirect' || !tr?.addresses || LOOPBACK.covers(tr.addresses)) local.push(flow);
+        else {
+          flow.box = { ...box, destinations: tr.addresses.intervals };
+          forwarded.push(flow);
+        }
+      }
+    }
+
+    const out: Exposure[] = [];
+    for (const decision of this.acceptStage(d.pipeline.input, [...untranslated, ...local])) {
+      out.push(...this.expose(decision, undefined));
+    }
+    for (const decision of this.acceptStage(d.pipeline.forward, forwarded)) {
+      out.push(...this.expose(decision, 'forward'));
+    }
+    if (this.routes) {
+      // Routed without NAT: only public destinations can arrive from the internet.
+      const routable = untranslated.flatMap((f) => {
+        const dst = publicPart(AddressSet.fromIntervals(f.box.destinations));
+        return dst.isEmpty ? [] : [{ ...f, box: { ...f.box, destinations: dst.intervals } }];
+      });
+      for (const decision of this.acceptStage(d.pipeline.forward, routable)) {
+        out.push(...this.expose(decision, 'routed'));
+      }
+    }
+    return out;
+  }
+
+  /** Rulesets that only filter (raw, mangle): what they allow or leave to a permissive policy passes on. */
+  private passStage(names: string[], flows: Flow[]): Flow[] {
+    let current = flows;
+    for (const name of names) {
+      const rs = this.device.rulesets[name];
+      if (!rs) continue;
+      const out = this.evaluate(rs, current, 0, []);
+      current = [...out.accepted.map((x) => x.flow), ...out.fallthrough];
+    }
+    return current;
+  }
+
+  /** Filtering rulesets in sequence; the last one's decisions are the exposures. */
+  private acceptStage(names: string[], flows: Flow[]): Decision[] {
+    const present = names.filter((n) => this.device.rulesets[n]);
+    if (present.length === 0 || flows.length === 0) return [];
+    const before = this.passStage(present.slice(0, -1), flows);
+    const last = this.device.rulesets[present[present.length - 1]!]!;
+    return this.evaluate(last, before, 0, []).accepted;
+  }
+
+  private boxOf(rule: FilterRule): Box {
+    let box = this.boxes.get(rule);
+    if (!box) {
+      box = {
+        protocols: rule.protocols,
+        ports: rule.destinationPorts,
+        sources: rule.sources.intervals,
+        destinations: rule.destinations.intervals,
+        inInterfaces: this.atoms.match(rule.inInterface),
+        outInterfaces: this.atoms.match(rule.outInterface),
+      };
+      this.boxes.set(rule, box);
+    }
+    return box;
+  }
+
+  /** First-match evaluation of one ruleset over sets of packets. */
+  evaluate(rs: Ruleset, input: Flow[], depth: number, stack: string[]): RulesetOutcome {
+    const out: RulesetOutcome = { accepted: [], translated: [], fallthrough: [] };
+    if (stack.includes(rs.name) || depth > MAX_DEPTH) {
+      this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
+      return out;
+    }
+    let flows = input;
+    for (const rule of rs.rules) {
+      if (flows.length === 0) break;
+      if (!rule.enabled || !rule.matchesNew) continue;
+      const ruleBox = this.boxOf(rule);
+      // A rule can hide what follows only if we know exactly which packets it takes.
+      const exact = rule.exact && rule.sourcePorts.isFull && rule.symbolic.length === 0;
+      const matched: Flow[] = [];
+      for (const f of flows) {
+        if (!boxesIntersect(f.box, ruleBox)) continue;
+        const m = intersectBox(f.box, ruleBox);
+        if (m) matched.push({ ...f, box: m });
+      }
+      if (matched.length === 0) continue;
+      let takes = exact;
+      const step = (): PathStep => this.step(rs, rule);
+      switch (rule.action) {
+        case 'allow':
+          for (const m of matched) out.accepted.push({ kind: 'rule', flow: { ...m, path: [...m.path, step()] }, rule, ruleset: rs });
+          break;
+        case 'deny':
+        case 'reject':
+          break;
+        case 'return':
+          out.fallthrough.push(...matched);
+          break;
+        case 'dnat':
+        case 'redirect':
+          for (const m of matched) out.translated.push({ flow: { ...m, path: [...m.path, step()] }, rule });
+          break;
+        case 'jump':
+        case 'goto': {
+          const target = rule.target ? this.device.rulesets[rule.target] : undefined;
+          if (!target) {
+            this.warn(rule.origin, 'unknown-chain', `rule jumps to ${rule.target ?? '(nothing)'}, which is not defined; treated as a rule that decides nothing`);
+            takes = false;
+            break;
+          }
+          const entered = matched.map((m) => ({ ...m, path: [...m.path, step()] }));
+          const sub = this.evaluate(target, entered, depth + 1, [...stack, rs.name]);
+          out.accepted.push(...sub.accepted);
+          out.translated.push(...sub.translated);
+          // What comes back continues after the jump; after a goto it leaves this ruleset too.
+          const back = sub.fallthrough.map((f) => ({ ...f, path: f.path.slice(0, -1) }));
+          if (rule.action === 'goto') {
+            out.fallthrough.push(...back);
+            break; // what went in never continues here: `takes` stays as exact as the rule
+          }
+          if (exact) flows = [...this.without(flows, ruleBox), ...back];
+          takes = false;
+          break;
+        }
+        case 'continue':
+        case 'snat':
+        case 'masquerade':
+          takes = false;
+          break;
+      }
+      if (takes) flows = this.without(flows, ruleBox);
+    }
+    if (rs.builtin || rs.defaultAction !== 'return') {
+      if (rs.defaultAction === 'allow') {
+        for (const f of flows) {
+          out.accepted.push({ kind: 'policy', flow: { ...f, path: [...f.path, this.policyStep(rs)] }, ruleset: rs });
+        }
+      }
+    } else {
+      out.fallthrough.push(...flows);
+    }
+    return out;
+  }
+
+  private without(flows: Flow[], box: Box): Flow[] {
+    const out: Flow[] = [];
+    for (const f of flows) {
+      for (const rest of subtractBox(f.box, box)) out.push(rest === f.box ? f : { ...f, box: rest });
+    }
+    return out;
+  }
+
+  private step(rs: Ruleset, rule: FilterRule): PathStep {
+    const proto = rule.protocols.isFull ? 'all' : [...rule.protocols.ranges()].map(([a, b]) => (a === b ? protocolName(a) : `${a}-${b}`)).join(',');
+    const ports = rule.destinationPorts.isFull ? '' : ` ${formatPorts(rule.destinationPorts)}`;
+    const summary =
+      rule.action === 'dnat' || rule.action === 'redirect'
+        ? `${rule.action.toUpperCase()} ${proto}${ports} -> ${rule.translation?.text ?? '?'}`
+        : `${shortName(rs.name)} ${rule.action}${rule.action === 'jump' || rule.action === 'goto' ? ` ${shortName(rule.target ?? '')}` : ''} ${proto}${ports}`;
+    return { file: rule.origin.file, line: rule.origin.line, summary, ruleId: rule.id };
+  }
+
+  private policyStep(rs: Ruleset): PathStep {
+    return { file: rs.origin.file, line: rs.origin.line, summary: `${shortName(rs.name)} policy ${rs.defaultAction}` };
+  }
+
+  private warn(origin: Origin, code: string, message: string): void {
+    const key = `${origin.line}:${code}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.diagnostics.push({ file: origin.file, line: origin.line, severity: 'warning', code, message });
+  }
+
+  private expose(decision: Decision, kind: 'forward' | 'routed' | undefined): Exposure[] {
+    const { flow } = decision;
+    const d = this.device;
+    const target: Exposure['target'] = { host: d.name };
+    if (kind) target.address = AddressSet.fromIntervals(flow.box.destinations).toCidrs().map(bareHost).join(', ');
+    const fwd = flow.forward;
+    const location: Origin = fwd
+      ? fwd.rule.origin
+      : decision.kind === 'rule'
+        ? decision.rule.origin
+        : decision.ruleset.origin;
+    const from = AddressSet.fromIntervals(flow.box.sources);
+    const anchor = fwd
+      ? `${d.name}|${fwd.rule.text}`
+      : decision.kind === 'rule'
+        ? `${d.name}|${decision.ruleset.name}|${decision.rule.text}`
+        : `${d.name}|${decision.ruleset.name}|policy`;
+    const base = {
+      anchor,
+      device: d.name,
+      target,
+      from,
+      anywhere: classifySources(from) === 'anywhere',
+      path: flow.path,
+      location,
+    };
+    const extra: Partial<Exposure> = {};
+    if (decision.kind === 'policy') extra.policy = { ruleset: decision.ruleset.name, origin: decision.ruleset.origin };
+    if (fwd) extra.forward = { externalPorts: fwd.externalPorts, text: fwd.rule.translation?.text ?? '' };
+    return splitProtocols(flow.box).map(({ protocol, ports }) => ({ ...base, ...extra, protocol, ports }));
+  }
+}
+
+const LOOPBACK = addresses('127.0.0.0/8', '::1/128');
+
+function shortName(name: string): string {
+  return name.startsWith('filter/') ? name.slice(7) : name;
+}
+
+function bareHost(cidr: string): string {
+  return cidr.endsWith('/32') || cidr.endsWith('/128') ? cidr.slice(0, cidr.lastIndexOf('/')) : cidr;
+}
+
+const NAMED = [PROTO.tcp, PROTO.udp, PROTO.sctp, PROTO.icmp, PROTO.icmpv6];
+
+/** A box's protocols as report entries: `any` when it is everything, else one entry per protocol. */
+function splitProtocols(box: Box): { protocol: string; ports: PortSet }[] {
+  if (box.protocols.isFull && box.ports.isFull) return [{ protocol: 'any', ports: ALL_PORTS }];
+  const out: { protocol: string; ports: PortSet }[] = [];
+  for (const n of NAMED) {
+    if (box.protocols.has(n)) out.push({ protocol: protocolName(n), ports: PORTED_PROTOCOLS.has(n) ? box.ports : ALL_PORTS });
+  }
+  const rest = box.protocols.subtract(IntervalSet.of(box.protocols.domain, NAMED.map((n) => [n, n] as const)));
+  if (!rest.isEmpty) out.push({ protocol: [...rest.ranges()].map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(','), ports: ALL_PORTS });
+  return out;
+}

@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import {
+  ALL_PORTS,
+  AddressSet,
+  NO_PORTS,
+  PORTED_PROTOCOLS,
+  classifySources,
+  formatPorts,
+  parseAddressSet,
+  portSet,
+  protocolName,
+  protocolNumber,
+  serviceName,
+  type Device,
+  type Origin,
+  type PortForward,
+  type PortSet,
+  type Service,
+  type SourceClass,
+} from '@portcullis/model';
+import type { Exposure } from './analysis.js';
+import type { ActiveRule, Severity, SourceClassMatch } from './rules.js';
+
+export interface FindingLocation {
+  file: string;
+  line: number;
+  column?: number;
+  endLine?: number;
+  resource?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  location: FindingLocation;
+  exposure?: { target: string; protocol: string; ports: string; from: string[] };
+  fingerprint: string;
+  suppressed: boolean;
+  suppression?: { kind: 'inSource' | 'external'; reason?: string; until?: string };
+}
+
+export interface EvaluationContext {
+  devices: Device[];
+  exposures: Exposure[];
+  services: Service[];
+  trusted: AddressSet;
+}
+
+/** The ports an exposure reaches, for port conditions: none for protocols without ports (ICMP). */
+function reachablePorts(e: Exposure): PortSet {
+  if (e.protocol === 'any') return ALL_PORTS;
+  const n = protocolNumber(e.protocol);
+  return n !== undefined && PORTED_PROTOCOLS.has(n) ? e.ports : NO_PORTS;
+}
+
+export function classMatches(want: SourceClassMatch | undefined, actual: SourceClass): boolean {
+  if (!want || want === 'any') return true;
+  if (want === 'public') return actual === 'public' || actual === 'anywhere';
+  return want === actual;
+}
+
+export function exposureTarget(e: Exposure): string {
+  return e.target.address ? `${e.target.address} (via ${e.target.host})` : e.target.host;
+}
+
+function describeSources(from: AddressSet, cls: SourceClass): string {
+  const cidrs = from.toCidrs();
+  const shown = cidrs.length > 3 ? `${cidrs.slice(0, 3).join(', ')}, … (${cidrs.length} blocks)` : cidrs.join(', ');
+  return cls === 'anywhere' ? `anywhere (${shown})` : shown;
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+export function fingerprint(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+function location(o: Origin): FindingLocation {
+  const l: FindingLocation = { file: o.file, line: o.line };
+  if (o.column !== undefined) l.column = o.column;
+  if (o.endLine !== undefined) l.endLine = o.endLine;
+  if (o.resource !== undefined) l.resource = o.resource;
+  return l;
+}
+
+/** Runs every active rule over the analysed estate. Findings come out in no particular order. */
+export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Finding[] {
+  const findings: Finding[] = [];
+  const groups = new Map<string, Exposure[]>();
+  for (const e of ctx.exposures) {
+    const list = groups.get(groupKey(e));
+    if (list) list.push(e);
+    else groups.set(groupKey(e), [e]);
+  }
+  for (const rule of rules) {
+    if (rule.match) findings.push(...matchRule(rule, ctx, groups));
+    else if (rule.definition.check === 'default-accept') findings.push(...defaultAccept(rule, ctx));
+    else if (rule.definition.check === 'forward-to-decommissioned') findings.push(...forwardToDecommissioned(rule, ctx));
+  }
+  return mergeFindings(findings);
+}
+
+function severityFor(rule: ActiveRule, cls: SourceClass): Severity {
+  if (rule.severityOverride) return rule.severity;
+  for (const s of rule.definition.severityBy ?? []) if (classMatches(s.from, cls)) return s.severity;
+  return rule.severity;
+}
+
+/**
+ * The sources that reach each of `hit`'s ports of a target, over every path: iptables saves
+ * `-s 0.0.0.0/1,128.0.0.0/1` as two rules, and together they are the whole internet.
+ */
+function combinedSources(group: Exposure[], hit: PortSet): AddressSet {
+  const cuts = new Set<number>();
+  const reach = group.map((g) => ({ g, ports: reachablePorts(g).intersect(hit) })).filter((x) => !x.ports.isEmpty);
+  for (const { ports } of reach) for (const [a, b] of ports.ranges()) cuts.add(a).add(b + 1);
+  const sorted = [...cuts].sort((a, b) => a - b);
+  let best = AddressSet.empty();
+  let bestSize = -1n;
+  // Between two cuts every exposure either reaches all ports or none: one union per segment.
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const seg = portSet([[sorted[i]!, sorted[i + 1]! - 1]]);
+    let from = AddressSet.empty();
+    for (const { g, ports } of reach) if (ports.intersects(seg)) from = from.union(g.from);
+    const size = from.intervals.size();
+    if (size > bestSize) {
+      best = from;
+      bestSize = size;
+    }
+  }
+  return best;
+}
+
+function matchRule(rule: ActiveRule, ctx: EvaluationContext, groups: Map<string, Exposure[]>): Finding[] {
+  const m = rule.match!;
+  const out: Finding[] = [];
+  for (const e of ctx.exposures) {
+    if (m.protocols && e.protocol !== 'any' && !m.protocols.includes(e.protocol)) continue;
+    const ports = reachablePorts(e);
+    const hit = m.portSet ? ports.intersect(m.portSet) : ports;
+    if (m.portSet && hit.isEmpty) continue;
+    const everyPort = e.protocol === 'any' || ports.isFull;
+    if (m.allPorts !== undefined && m.allPorts !== everyPort) continue;
+    if (m.portCountAbove !== undefined && !(ports.size() > BigInt(m.portCountAbove))) continue;
+    let cls = classifySources(e.from, ctx.trusted);
+    let from = e.from;
+    if (cls !== 'anywhere' && !hit.isEmpty) {
+      const group = groups.get(groupKey(e)) ?? [e];
+      if (group.length > 1) {
+        const combined = combinedSources(group, hit);
+        const combinedClass = classifySources(combined, ctx.trusted);
+        if (CLASS_RANK[combinedClass] < CLASS_RANK[cls]) {
+          cls = combinedClass;
+          from = combined;
+        }
+      }
+    }
+    if (!classMatches(m.from, cls)) continue;
+    const shownPorts = m.portSet ? formatPorts(hit) : e.protocol === 'any' ? 'all' : formatPorts(e.ports);
+    const single = hit.rangeCount === 1 && hit.bounds[0] === hit.bounds[1] ? (hit.bounds[0] as number) : undefined;
+    const service = (single !== undefined && serviceName(single, e.protocol)) || 'service';
+    const via = e.forward ? ` through the forward of port ${formatPorts(e.forward.externalPorts)}` : '';
+    const values = {
+      service,
+      ports: shownPorts,
+      protocol: e.protocol,
+      target: exposureTarget(e),
+      from: describeSources(from, cls),
+      via,
+      count: String(ports.size()),
+    };
+    out.push({
+      ruleId: rule.definition.id,
+      severity: severityFor(rule, cls),
+      message: fill(rule.definition.message, values),
+      location: location(e.location),
+      exposure: { target: exposureTarget(e), protocol: e.protocol, ports: shownPorts, from: e.from.toCidrs() },
+      fingerprint: fingerprint(rule.definition.id, e.location.file, e.location.resource ?? '', e.anchor, exposureTarget(e), e.protocol, shownPorts),
+      suppressed: false,
+    });
+  }
+  return out;
+}
+
+const CLASS_RANK: Record<SourceClass, number> = { anywhere: 0, public: 1, private: 2 };
+const groupKey = (e: Exposure): string => `${e.device}|${e.target.host}|${e.target.address ?? ''}|${e.protocol === 'any' ? '*' : e.protocol}`;
+
+function defaultAccept(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
+  const byRuleset = new Map<string, Exposure[]>();
+  for (const e of ctx.exposures) {
+    if (!e.policy) continue;
+    const key = `${e.device}|${e.policy.ruleset}`;
+    const list = byRuleset.get(key) ?? [];
+    list.push(e);
+    byRuleset.set(key, list);
+  }
+  const out: Finding[] = [];
+  for (const list of byRuleset.values()) {
+    const first = list[0]!;
+    let from = AddressSet.empty();
+    for (const e of list) from = from.union(e.from);
+    const cls = classifySources(from, ctx.trusted);
+    const protocols = [...new Set(list.map((e) => e.protocol))].sort();
+    const values = {
+      ruleset: first.policy!.ruleset,
+      target: first.target.host,
+      from: describeSources(from, cls),
+      protocols: protocols.join(', '),
+    };
+    out.push({
+      ruleId: rule.definition.id,
+      severity: severityFor(rule, cls),
+      message: fill(rule.definition.message, values),
+      location: location(first.policy!.origin),
+      exposure: { target: first.target.host, protocol: protocols.length === 1 ? protocols[0]! : 'any', ports: 'all', from: from.toCidrs() },
+      fingerprint: fingerprint(rule.definition.id, first.policy!.origin.file, first.device, first.policy!.ruleset),
+      suppressed: false,
+    });
+  }
+  return out;
+}
+
+function forwardToDecommissioned(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
+  const out: Finding[] = [];
+  const retired = ctx.services.filter((s) => s.status === 'decommissioned');
+  if (retired.length === 0) return out;
+  for (const device of ctx.devices) {
+    for (const fwd of device.forwards) {
+      if (!fwd.enabled || !fwd.internalAddresses) continue;
+      const ports = fwd.internalPorts ?? fwd.externalPorts;
+      for (const svc of retired) {
+        const host = parseAddressSet(svc.host);
+        const proto = protocolNumber(svc.protocol);
+        if (!host || proto === undefined) continue;
+        if (!fwd.internalAddresses.intersects(host) || !ports.has(svc.port) || !fwd.protocols.has(proto)) continue;
+        const values = {
+          forward: describeForward(fwd),
+          target: device.name,
+          service: svc.name,
+          host: svc.host,
+          ports: String(svc.port),
+          protocol: svc.protocol,
+          since: svc.since ? ` since ${svc.since}` : '',
+          owner: svc.owner ? ` (owner: ${svc.owner})` : '',
+        };
+        out.push({
+          ruleId: rule.definition.id,
+          severity: rule.severity,
+          message: fill(rule.definition.message, values),
+          location: location(fwd.origin),
+          exposure: {
+            target: `${svc.host} (via ${device.name})`,
+            protocol: svc.protocol,
+            ports: String(svc.port),
+            from: fwd.sources.toCidrs(),
+          },
+          fingerprint: fingerprint(rule.definition.id, fwd.origin.file, device.name, fwd.text, svc.name),
+          suppressed: false,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function describeForward(fwd: PortForward): string {
+  const protos = fwd.protocols.isFull ? 'all' : [...fwd.protocols.ranges()].map(([a, b]) => (a === b ? protocolName(a) : `${a}-${b}`)).join(',');
+  const inside = (fwd.internalAddresses?.toCidrs() ?? []).map((c) => c.replace(/\/(32|128)$/, '')).join(',') || 'this device';
+  return `${protos} ${formatPorts(fwd.externalPorts)} -> ${inside}${fwd.internalPorts ? `:${formatPorts(fwd.internalPorts)}` : ''}`;
+}
+
+/**
+ * One finding per rule, place and target: exposures that differ only in the path that led to them
+ * (or in sources) are one problem for the person reading the report.
+ */
+function mergeFindings(findings: Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = `${f.ruleId}|${f.location.file}|${f.location.line}|${f.exposure?.target ?? ''}|${f.exposure?.protocol ?? ''}|${f.exposure?.ports ?? ''}`;
+    const seen = byKey.get(key);
+    if (!seen) {
+      byKey.set(key, f);
+      continue;
+    }
+    if (seen.exposure && f.exposure) {
+      const from = mergeCidrs(seen.exposure.from, f.exposure.from);
+      seen.exposure = { ...seen.exposure, from };
+    }
+    if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[seen.severity]) {
+      seen.severity = f.severity;
+      seen.message = f.message;
+    }
+  }
+  return [...byKey.values()];
+}
+
+function mergeCidrs(a: string[], b: string[]): string[] {
+  let set = AddressSet.empty();
+  for (const c of [...a, ...b]) {
+    const s = parseAddressSet(c);
+    if (s) set = set.union(s);
+  }
+  return set.toCidrs();
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };

@@ -1,0 +1,70 @@
+import { IntervalSet, numberDomain, type InterfaceMatch } from '@portcullis/model';
+
+/**
+ * Interface names become a finite dimension of the header space. Every exact name a device's rules
+ * mention is an atom; every wildcard prefix (`eth+`) adds an atom for "some other interface whose name
+ * starts with it"; one last atom stands for any interface nobody names. A match on names is then a set
+ * of atoms, so `! -i lo` and `-i ppp+` are plain set operations.
+ */
+export class InterfaceAtoms {
+  private readonly atoms: { name: string; wildcard: boolean }[] = [];
+  private readonly index = new Map<string, number>();
+  readonly domain;
+
+  constructor(names: Iterable<string>) {
+    const set = new Set<string>(['lo']);
+    for (const n of names) set.add(n);
+    for (const raw of [...set].sort()) {
+      const wildcard = raw.endsWith('+') || raw.endsWith('*');
+      const name = wildcard ? raw.slice(0, -1) : raw;
+      const key = wildcard ? `${name}+` : name;
+      if (!this.index.has(key)) {
+        this.index.set(key, this.atoms.length);
+        this.atoms.push({ name, wildcard });
+      }
+    }
+    if (!this.index.has('+')) {
+      this.index.set('+', this.atoms.length);
+      this.atoms.push({ name: '', wildcard: true });
+    }
+    this.domain = numberDomain(0, this.atoms.length - 1);
+  }
+
+  all(): IntervalSet<number> {
+    return IntervalSet.full(this.domain);
+  }
+
+  /** The atoms a written name or pattern can be. */
+  private atomsFor(pattern: string): number[] {
+    const wildcard = pattern.endsWith('+') || pattern.endsWith('*');
+    const name = wildcard ? pattern.slice(0, -1) : pattern;
+    const out: number[] = [];
+    this.atoms.forEach((atom, i) => {
+      if (!wildcard) {
+        if (!atom.wildcard && atom.name === name) out.push(i);
+      } else if (atom.name.startsWith(name)) {
+        // An exact name with the prefix, or "other names" under a longer-or-equal prefix.
+        out.push(i);
+      }
+    });
+    return out;
+  }
+
+  match(m: InterfaceMatch | undefined): IntervalSet<number> {
+    if (!m) return this.all();
+    const hits = m.names.flatMap((n) => this.atomsFor(n));
+    const set = IntervalSet.of(this.domain, hits.map((i) => [i, i] as const));
+    return m.negated ? set.complement() : set;
+  }
+
+  names(set: IntervalSet<number>): string[] {
+    const out: string[] = [];
+    for (const [lo, hi] of set.ranges()) {
+      for (let i = lo; i <= hi; i++) {
+        const a = this.atoms[i];
+        if (a) out.push(a.wildcard ? `${a.name}+` : a.name);
+      }
+    }
+    return out;
+  }
+}

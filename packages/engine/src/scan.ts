@@ -1,0 +1,229 @@
+import { closeSync, openSync, readSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import {
+  type Device,
+  type Diagnostic,
+  type InlineSuppression,
+  type LineAccounting,
+  type Service,
+} from '@portcullis/model';
+import { rulesDir as builtinRulesDir } from '@portcullis/rules';
+import { DeviceAnalysis, type Exposure } from './analysis.js';
+import { findConfig, loadConfig, loadInventory, type LoadedConfig } from './config.js';
+import { SEVERITY_RANK, evaluateRules, type Finding } from './evaluate.js';
+import { detectFormat, parserFor } from './registry.js';
+import { activateRules, loadRuleFolder, type ActiveRule } from './rules.js';
+import { applySuppressions } from './suppress.js';
+
+export interface ScanOptions {
+  paths: string[];
+  /** The folder paths in reports are relative to (default: process.cwd()). */
+  cwd?: string;
+  /** Config file; `false` for none; default: found from cwd upwards. */
+  config?: string | false;
+  inventory?: string;
+  /** Force the input format of the given paths. */
+  as?: string;
+  /** The clock suppressions expire by. */
+  now?: Date;
+  /** Load config and rules only (for `portcullis rules`). */
+  noInputs?: boolean;
+}
+
+export interface ScannedFile {
+  path: string;
+  format: string;
+  lines: LineAccounting;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  devices: Device[];
+  exposures: Exposure[];
+  services: Service[];
+  files: ScannedFile[];
+  rules: ActiveRule[];
+  config: LoadedConfig;
+  stats: { files: number; rules: number; forwards: number; exposures: number };
+}
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.terraform']);
+/** Files larger than this are reported, not read. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Finds the files under the given paths: sorted, each once, without following a link into a loop. */
+export function discoverFiles(paths: string[], cwd: string, diagnostics: Diagnostic[]): string[] {
+  const out = new Set<string>();
+  const seenDirs = new Set<string>();
+  const show = (p: string): string => displayPath(p, cwd);
+  const walk = (abs: string, explicit: boolean): void => {
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      diagnostics.push({ file: show(abs), severity: explicit ? 'error' : 'warning', code: 'unreadable-path', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return;
+    }
+    if (st.isDirectory()) {
+      let real: string;
+      try {
+        real = realpathSync(abs);
+      } catch {
+        real = abs;
+      }
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
+      let names: string[];
+      try {
+        names = readdirSync(abs).sort();
+      } catch (e) {
+        diagnostics.push({ file: show(abs), severity: 'warning', code: 'unreadable-path', message: `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+        return;
+      }
+      for (const n of names) {
+        if (SKIPPED_DIRS.has(n)) continue;
+        walk(join(abs, n), false);
+      }
+    } else if (st.isFile()) {
+      out.add(abs);
+    }
+  };
+  for (const p of paths) walk(resolve(cwd, p), true);
+  return [...out].sort();
+}
+
+export function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  const shown = rel === '' ? '.' : rel.startsWith('..') ? abs : rel;
+  return shown.split(sep).join('/');
+}
+
+function readHead(abs: string, bytes: number): Buffer {
+  const fd = openSync(abs, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Scans files and folders: parse, analyse, evaluate the rules, apply suppressions. Never throws on input. */
+export function scan(options: ScanOptions): ScanResult {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const diagnostics: Diagnostic[] = [];
+  const now = options.now ?? new Date();
+
+  const configFile = options.config === false ? undefined : options.config ? resolve(cwd, options.config) : findConfig(cwd);
+  const config = loadConfig(configFile, configFile ? displayPath(configFile, cwd) : undefined, diagnostics);
+  const configDir = configFile ? resolve(configFile, '..') : cwd;
+
+  // Rules: the built-in ones, then the user's own.
+  const ruleDiagnostics: Diagnostic[] = [];
+  const defs = loadRuleFolder(builtinRulesDir, ruleDiagnostics, 'rules').map(({ rule }) => ({ rule, source: 'builtin' }));
+  if (config.config.rulesDir) {
+    const dir = resolve(configDir, config.config.rulesDir);
+    for (const { rule, file } of loadRuleFolder(dir, ruleDiagnostics, displayPath(dir, cwd))) {
+      if (defs.some((d) => d.rule.id === rule.id)) {
+        ruleDiagnostics.push({ file, severity: 'error', code: 'invalid-rule', message: `rule id "${rule.id}" is already taken by a built-in rule` });
+      } else defs.push({ rule, source: file });
+    }
+  }
+  diagnostics.push(...ruleDiagnostics);
+  const rules = activateRules(defs, config.config.rules ?? {}, configFile ? displayPath(configFile, cwd) : 'portcullis.yaml', diagnostics);
+
+  // Inventory.
+  const inventoryPath = options.inventory ? resolve(cwd, options.inventory) : config.config.inventory ? resolve(configDir, config.config.inventory) : undefined;
+  const services = inventoryPath ? loadInventory(inventoryPath, displayPath(inventoryPath, cwd), diagnostics) : [];
+  const skip = new Set([configFile, inventoryPath].filter((p): p is string => !!p));
+
+  // Inputs.
+  const forced = options.as ? parserFor(options.as) : undefined;
+  if (options.as && !forced) {
+    diagnostics.push({ file: '.', severity: 'error', code: 'unknown-format', message: `--as ${options.as}: no such input format` });
+  }
+  const devices: Device[] = [];
+  const files: ScannedFile[] = [];
+  const inline: InlineSuppression[] = [];
+  const inputs = options.noInputs ? [] : discoverFiles(options.paths.length ? options.paths : ['.'], cwd, diagnostics);
+  for (const abs of inputs) {
+    if (skip.has(abs)) continue;
+    const shown = displayPath(abs, cwd);
+    try {
+      const size = statSync(abs).size;
+      const head = readHead(abs, 64 * 1024);
+      const binary = head.includes(0);
+      const parser = forced ?? (binary ? undefined : detectFormat({ path: shown, text: head.toString('utf8') }));
+      if (!parser) continue;
+      if (size > MAX_FILE_BYTES) {
+        diagnostics.push({ file: shown, severity: 'error', code: 'file-too-large', message: `${size} bytes is more than the ${MAX_FILE_BYTES} bytes Portcullis reads from one file` });
+        continue;
+      }
+      const text = readFileSync(abs, 'utf8');
+      const result = parser.parse({ path: shown, text });
+      devices.push(...result.devices);
+      diagnostics.push(...result.diagnostics);
+      inline.push(...result.suppressions);
+      files.push({ path: shown, format: parser.format, lines: result.lines });
+    } catch (e) {
+      diagnostics.push({ file: shown, severity: 'error', code: 'internal-error', message: `could not be scanned: ${(e as Error).message}` });
+    }
+  }
+
+  // Analysis.
+  const exposures: Exposure[] = [];
+  for (const device of devices) {
+    try {
+      const analysis = new DeviceAnalysis(device);
+      exposures.push(...analysis.exposures());
+      diagnostics.push(...analysis.diagnostics);
+    } catch (e) {
+      diagnostics.push({ file: device.file, severity: 'error', code: 'internal-error', message: `analysis of ${device.name} failed: ${(e as Error).message}` });
+    }
+  }
+
+  const findings = evaluateRules(rules, { devices, exposures, services, trusted: config.trusted });
+  applySuppressions(findings, inline, config.config.ignores ?? [], configFile ? displayPath(configFile, cwd) : undefined, now, diagnostics);
+  sortFindings(findings);
+  sortDiagnostics(diagnostics);
+
+  let ruleCount = 0;
+  for (const d of devices) for (const rs of Object.values(d.rulesets)) ruleCount += rs.rules.length;
+  return {
+    findings,
+    diagnostics,
+    devices,
+    exposures,
+    services,
+    files,
+    rules,
+    config,
+    stats: {
+      files: files.length,
+      rules: ruleCount,
+      forwards: devices.reduce((n, d) => n + d.forwards.length, 0),
+      exposures: exposures.length,
+    },
+  };
+}
+
+const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function sortFindings(findings: Finding[]): void {
+  findings.sort(
+    (a, b) =>
+      cmp(a.location.file, b.location.file) ||
+      cmp(a.location.line, b.location.line) ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(SEVERITY_RANK[a.severity], SEVERITY_RANK[b.severity]) ||
+      cmp(a.exposure?.target ?? '', b.exposure?.target ?? '') ||
+      cmp(a.exposure?.protocol ?? '', b.exposure?.protocol ?? '') ||
+      cmp(a.fingerprint, b.fingerprint),
+  );
+}
+
+export function sortDiagnostics(diagnostics: Diagnostic[]): void {
+  diagnostics.sort((a, b) => cmp(a.file, b.file) || cmp(a.line ?? 0, b.line ?? 0) || cmp(a.code, b.code) || cmp(a.message, b.message));
+}

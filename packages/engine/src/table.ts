@@ -1,0 +1,63 @@
+import { AddressSet, classifySources, portRanges, type PortSet } from '@portcullis/model';
+import type { Exposure, PathStep } from './analysis.js';
+
+/** One row of the exposure table (the `exposure --format json` contract). */
+export interface ExposureRow {
+  target: { host: string; address?: string };
+  protocol: string;
+  ports: [number, number][];
+  from: string[];
+  anywhere: boolean;
+  path: { file: string; line: number; summary: string }[];
+}
+
+const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Merges exposures into rows: one per target, protocol and path. Within a row, ports are merged only
+ * where they are reachable from the same sources, so a row never claims that every listed port is
+ * reachable from every listed source unless it is.
+ */
+export function exposureRows(exposures: Exposure[]): ExposureRow[] {
+  const pathKey = (p: PathStep[]): string => p.map((s) => `${s.file}:${s.line}:${s.summary}`).join('|');
+  const base = (e: Exposure): string => `${e.target.host}|${e.target.address ?? ''}|${e.protocol}|${pathKey(e.path)}`;
+
+  // Same sources: merge ports.
+  const bySources = new Map<string, { e: Exposure; ports: PortSet }>();
+  for (const e of exposures) {
+    const key = `${base(e)}|${e.from.key()}`;
+    const seen = bySources.get(key);
+    if (seen) seen.ports = seen.ports.union(e.ports);
+    else bySources.set(key, { e, ports: e.ports });
+  }
+  // Same ports: merge sources.
+  const byPorts = new Map<string, { e: Exposure; ports: PortSet; from: AddressSet }>();
+  for (const { e, ports } of bySources.values()) {
+    const key = `${base(e)}|${ports.key()}`;
+    const seen = byPorts.get(key);
+    if (seen) seen.from = seen.from.union(e.from);
+    else byPorts.set(key, { e, ports, from: e.from });
+  }
+  const rows: ExposureRow[] = [...byPorts.values()].map(({ e, ports, from }) => {
+    const target: ExposureRow['target'] = { host: e.target.host };
+    if (e.target.address !== undefined) target.address = e.target.address;
+    return {
+      target,
+      protocol: e.protocol,
+      ports: portRanges(ports),
+      from: from.toCidrs(),
+      anywhere: classifySources(from) === 'anywhere',
+      path: e.path.map((s) => ({ file: s.file, line: s.line, summary: s.summary })),
+    };
+  });
+  rows.sort(
+    (a, b) =>
+      cmp(a.target.host, b.target.host) ||
+      cmp(a.target.address ?? '', b.target.address ?? '') ||
+      cmp(a.protocol, b.protocol) ||
+      cmp(a.ports[0]?.[0] ?? -1, b.ports[0]?.[0] ?? -1) ||
+      cmp(JSON.stringify(a.path), JSON.stringify(b.path)) ||
+      cmp(a.from.join(), b.from.join()),
+  );
+  return rows;
+}

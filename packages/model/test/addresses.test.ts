@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { AddressSet, addresses, classifySources, parseAddressSet } from '@portcullis/model';
+
+const cidrs = (text: string): string[] | undefined => parseAddressSet(text)?.toCidrs();
+
+describe('parseAddressSet', () => {
+  it.each([
+    ['1.2.3.4', ['1.2.3.4/32']],
+    ['10.0.0.0/8', ['10.0.0.0/8']],
+    ['10.1.2.3/8', ['10.0.0.0/8']],
+    ['1.2.3.4/0', ['0.0.0.0/0']],
+    ['192.168.1.0/255.255.255.0', ['192.168.1.0/24']],
+    ['10.0.0.1-10.0.0.6', ['10.0.0.1/32', '10.0.0.2/31', '10.0.0.4/31', '10.0.0.6/32']],
+    ['::/0', ['::/0']],
+    ['2001:db8::1/64', ['2001:db8::/64']],
+    ['::1', ['::1/128']],
+  ])('%s', (text, expected) => {
+    expect(cidrs(text)).toEqual(expected);
+  });
+
+  it.each(['', 'any', '1.2.3', '1.2.3.4/33', '256.1.1.1', '10.0.0.0/255.0.255.0', '1.2.3.4-::1', '10.0.0.9-10.0.0.1', '0x7f.1'])(
+    'rejects %j',
+    (text) => {
+      expect(parseAddressSet(text)).toBeUndefined();
+    },
+  );
+});
+
+describe('AddressSet', () => {
+  it('unions two halves into the whole IPv4 space', () => {
+    expect(addresses('0.0.0.0/1', '128.0.0.0/1').toCidrs()).toEqual(['0.0.0.0/0']);
+  });
+
+  it('keeps the families apart', () => {
+    const both = addresses('0.0.0.0/0', '::/0');
+    expect(both.toCidrs()).toEqual(['0.0.0.0/0', '::/0']);
+    expect(both.only('ipv6').toCidrs()).toEqual(['::/0']);
+    expect(addresses('10.0.0.0/8').complement('ipv4').family()).toBe('ipv4');
+  });
+
+  it('subtracts and complements within a family', () => {
+    expect(addresses('10.0.0.0/8').subtract(addresses('10.128.0.0/9')).toCidrs()).toEqual(['10.0.0.0/9']);
+    const notTen = addresses('10.0.0.0/8').complement('ipv4');
+    expect(notTen.intersects(addresses('10.1.1.1'))).toBe(false);
+    expect(notTen.covers(addresses('11.0.0.0/8', '9.0.0.0/8'))).toBe(true);
+  });
+
+  it('intersects', () => {
+    expect(addresses('10.0.0.0/8').intersect(addresses('10.1.0.0/16', '192.168.0.0/16')).toCidrs()).toEqual(['10.1.0.0/16']);
+    expect(AddressSet.empty().isEmpty).toBe(true);
+  });
+});
+
+describe('classifySources', () => {
+  it.each([
+    ['0.0.0.0/0', 'anywhere'],
+    ['::/0', 'anywhere'],
+    ['2000::/3', 'anywhere'],
+    ['1.2.3.4/0', 'anywhere'],
+    ['203.0.113.0/29', 'public'],
+    ['10.0.0.0/8', 'private'],
+    ['fd00::/8', 'private'],
+    ['100.64.0.0/10', 'private'],
+  ])('%s is %s', (cidr, cls) => {
+    expect(classifySources(addresses(cidr))).toBe(cls);
+  });
+
+  it('all but private space is still anywhere', () => {
+    const set = addresses('0.0.0.0/0').subtract(addresses('10.0.0.0/8', '192.168.0.0/16'));
+    expect(classifySources(set)).toBe('anywhere');
+  });
+
+  it('trusted sources count as private', () => {
+    expect(classifySources(addresses('198.51.100.0/24'), addresses('198.51.100.0/24'))).toBe('private');
+    expect(classifySources(addresses('198.51.100.0/24', '203.0.113.7'), addresses('198.51.100.0/24'))).toBe('public');
+  });
+});

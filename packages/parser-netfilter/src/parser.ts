@@ -1,0 +1,358 @@
+import {
+  LineLedger,
+  parseSuppression,
+  splitLines,
+  type Device,
+  type InlineSuppression,
+  type InputFile,
+  type ParseResult,
+} from '@portcullis/model';
+import { convertFile } from './convert.js';
+import { clip, readRule } from './matches.js';
+import type { ChainAst, FileAst, RuleAst, TableAst } from './syntax.js';
+import { tokenize } from './tokenizer.js';
+
+/*
+ * Reads an iptables-save (or ip6tables-save, or hand-written iptables-restore) file line by line
+ * into the vendor representation, accounting for every line, then converts it. One bad line
+ * becomes a diagnostic; the rest of the file is still read.
+ */
+
+const KNOWN_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security']);
+
+/**
+ * A terminal that wraps a pasted line pads it with spaces: a run at least this long inside a rule
+ * marks a place where the line may have been broken mid-word.
+ */
+const WRAP_GAP = 16;
+/** How many such places we try to join (2^n parses); more than that is read as written. */
+const MAX_WRAPS = 4;
+
+interface RuleEntry {
+  ast: RuleAst;
+  chain: ChainAst;
+}
+
+/** The last rule read, while the next line may still turn out to be its wrapped-off tail. */
+interface OpenRule {
+  entry: RuleEntry;
+  line: number;
+  text: string;
+  column: number;
+}
+
+export function parseIptablesSave(file: InputFile): ParseResult {
+  const lines = splitLines(file.text);
+  const ledger = new LineLedger(file.path, lines.length);
+  const reader = new SaveFileReader(file.path, ledger);
+  for (let i = 0; i < lines.length; i++) {
+    try {
+      reader.line(i + 1, lines[i]!);
+    } catch (error) {
+      ledger.report(i + 1, 'error', 'internal-error', `the parser failed on this line: ${String(error)}`);
+    }
+  }
+  const suppressions = reader.finish();
+  const devices: Device[] = [];
+  try {
+    devices.push(convertFile(reader.ast, file.path, ledger));
+  } catch (error) {
+    ledger.report(1, 'error', 'internal-error', `the converter failed: ${String(error)}`);
+  }
+  const accounting = ledger.account();
+  const diagnostics = ledger.diagnostics.slice().sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return { devices, diagnostics, lines: accounting, suppressions };
+}
+
+class SaveFileReader {
+  readonly ast: FileAst = { tables: new Map(), ip6Header: false };
+  private current: TableAst | undefined;
+  private readonly entries: RuleEntry[] = [];
+  private readonly suppressions: InlineSuppression[] = [];
+  private open: OpenRule | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly ledger: LineLedger,
+  ) {}
+
+  line(n: number, raw: string): void {
+    const text = n === 1 && raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+    let start = 0;
+    while (start < text.length && (text[start] === ' ' || text[start] === '\t')) start++;
+    const body = text.slice(start).trimEnd();
+    const column = start + 1;
+    const open = this.open;
+    this.open = undefined;
+    if (body === '') return this.ledger.ignore(n);
+    const first = body[0];
+    if (first === '#') return this.comment(n, body);
+    if (first === '*') return this.tableHeader(n, body, column);
+    if (first === ':') return this.chainHeader(n, body, column);
+    if (body === 'COMMIT') return this.commit(n, column);
+    if (first === '-' || first === '[') return this.command(n, body, column);
+    if (open && open.line === n - 1 && this.continueRule(open, n, body, column)) return;
+    this.ledger.report(n, 'warning', 'unrecognised-line', `not an iptables-save line: '${clip(body)}'`, column);
+  }
+
+  /** Closes the last table and reports what was left unfinished; returns the suppressions found. */
+  finish(): InlineSuppression[] {
+    if (this.current && !this.current.committed) this.missingCommit(this.current);
+    for (const { ast } of this.entries) {
+      for (const p of ast.problems) {
+        if (p.kind === 'report') this.ledger.report(ast.line, p.severity, p.code, p.message, p.column);
+        else this.ledger.note(ast.line, p.severity, p.code, p.message);
+      }
+      if (ast.comment !== undefined) {
+        const s = parseSuppression(ast.comment, this.file, ast.line);
+        if (s) this.suppressions.push(s);
+      }
+    }
+    return this.suppressions.sort((a, b) => a.line - b.line);
+  }
+
+  private comment(n: number, body: string): void {
+    this.ledger.ignore(n);
+    const text = body.slice(1);
+    if (n <= 3 && text.includes('ip6tables-save')) this.ast.ip6Header = true;
+    const s = parseSuppression(text, this.file, n);
+    if (s) this.suppressions.push(s);
+  }
+
+  private tableHeader(n: number, body: string, column: number): void {
+    const name = body.slice(1);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+      this.ledger.report(n, 'warning', 'unrecognised-line', `not a table name: '${clip(name)}'`, column + 1);
+      return;
+    }
+    if (this.current && !this.current.committed) this.missingCommit(this.current);
+    const earlier = this.ast.tables.get(name);
+    if (earlier) {
+      this.ledger.note(n, 'warning', 'duplicate-table', `table ${name} appears again (first on line ${earlier.line}); like iptables-restore, this section replaces it`);
+    }
+    if (!KNOWN_TABLES.has(name)) this.ledger.note(n, 'info', 'unknown-table', `table '${name}' is not one iptables knows; its chains are kept as written`);
+    const table: TableAst = { name, line: n, committed: false, chains: new Map() };
+    this.ast.tables.set(name, table);
+    this.current = table;
+    this.ledger.recognise(n);
+  }
+
+  private chainHeader(n: number, body: string, column: number): void {
+    const table = this.openTable(n, column, 'a chain declaration');
+    if (!table) return;
+    const words = body.slice(1).split(/[ \t]+/);
+    const [name, policy, counters, ...rest] = words;
+    const validPolicy = policy === 'ACCEPT' || policy === 'DROP' || policy === '-';
+    if (!name || !validPolicy || (counters !== undefined && !/^\[\d+:\d+\]$/.test(counters)) || rest.length > 0) {
+      this.ledger.report(n, 'warning', 'unrecognised-line', `not a chain declaration (':CHAIN POLICY [packets:bytes]'): '${clip(body)}'`, column);
+      return;
+    }
+    const chain = this.chain(table, name, n, column);
+    if (chain.declared) {
+      this.ledger.note(n, 'warning', 'duplicate-chain', `chain ${name} is declared again (first on line ${chain.line})`);
+    }
+    chain.declared = true;
+    chain.line = n;
+    chain.column = column;
+    if (policy === '-') delete chain.policy;
+    else chain.policy = policy;
+    this.ledger.recognise(n);
+  }
+
+  private commit(n: number, column: number): void {
+    const table = this.openTable(n, column, 'COMMIT');
+    if (!table) return;
+    table.committed = true;
+    this.current = undefined;
+    this.ledger.recognise(n);
+  }
+
+  /** A table must be open; otherwise the line is reported. */
+  private openTable(n: number, column: number, what: string): TableAst | undefined {
+    if (this.current) return this.current;
+    this.ledger.report(n, 'warning', 'unrecognised-line', `${what} outside a table (no '*table' line before it)`, column);
+    return undefined;
+  }
+
+  private missingCommit(table: TableAst): void {
+    this.ledger.note(table.line, 'warning', 'missing-commit', `table ${table.name} has no COMMIT; iptables-restore would not load it`);
+  }
+
+  private chain(table: TableAst, name: string, n: number, column: number): ChainAst {
+    let chain = table.chains.get(name);
+    if (!chain) {
+      chain = { name, line: n, column, declared: false, rules: [] };
+      table.chains.set(name, chain);
+    }
+    return chain;
+  }
+
+  /** `-A`, `-I`, `-N`, `-P` (iptables-restore accepts them all), with an optional `[packets:bytes]` prefix. */
+  private command(n: number, body: string, column: number): void {
+    let text = body;
+    let col = column;
+    if (body[0] === '[') {
+      const close = body.indexOf(']');
+      if (close < 0 || !/^\[\d+:\d+\]$/.test(body.slice(0, close + 1))) {
+        this.ledger.report(n, 'warning', 'unrecognised-line', `not a '[packets:bytes]' counter prefix`, column);
+        return;
+      }
+      let next = close + 1;
+      while (next < body.length && (body[next] === ' ' || body[next] === '\t')) next++;
+      text = body.slice(next);
+      col = column + next;
+    }
+    const spaceAt = text.search(/[ \t]|$/);
+    const command = text.slice(0, spaceAt);
+    switch (command) {
+      case '-A':
+      case '--append':
+      case '-I':
+      case '--insert':
+        return this.rule(n, text, col);
+      case '-N':
+      case '--new-chain':
+      case '-P':
+      case '--policy':
+        return this.chainCommand(n, text, col, command === '-N' || command === '--new-chain');
+      default:
+        this.ledger.report(n, 'warning', 'unrecognised-line', `'${clip(command)}' is not a command of a rules file`, col);
+    }
+  }
+
+  private chainCommand(n: number, text: string, column: number, create: boolean): void {
+    const table = this.openTable(n, column, 'a chain command');
+    if (!table) return;
+    const words = tokenize(text, column).tokens;
+    const name = words[1]?.text;
+    const policy = words[2]?.text;
+    const valid = create ? words.length === 2 : words.length === 3 && (policy === 'ACCEPT' || policy === 'DROP');
+    if (!name || !valid) {
+      this.ledger.report(n, 'warning', 'unrecognised-line', create ? `expected '-N CHAIN'` : `expected '-P CHAIN ACCEPT|DROP'`, column);
+      return;
+    }
+    const chain = this.chain(table, name, n, column);
+    if (!chain.declared) {
+      chain.declared = true;
+      chain.line = n;
+    }
+    if (!create) chain.policy = policy as 'ACCEPT' | 'DROP';
+    this.ledger.recognise(n);
+  }
+
+  private rule(n: number, text: string, column: number): void {
+    const table = this.openTable(n, column, 'a rule');
+    if (!table) return;
+    const ast = readWrapped(text, n, column) ?? readCommand(text, n, column);
+    if (!ast) {
+      this.ledger.report(n, 'warning', 'unrecognised-line', `a rule needs a chain: '${clip(text)}'`, column);
+      return;
+    }
+    const chain = this.chain(table, ast.rule.chain, n, column);
+    if (ast.position === undefined) chain.rules.push(ast.rule);
+    else chain.rules.splice(Math.min(ast.position, chain.rules.length + 1) - 1, 0, ast.rule);
+    const entry = { ast: ast.rule, chain };
+    this.entries.push(entry);
+    this.ledger.recognise(n);
+    if (ast.rule.problems.length > 0) this.open = { entry, line: n, text, column };
+  }
+
+  /**
+   * A line that is no statement, right after a rule that was not understood: perhaps the rule's
+   * tail, broken onto its own line. If the two read as one clean rule, that rule replaces the first
+   * reading; both lines are still reported, since neither is valid on its own.
+   */
+  private continueRule(open: OpenRule, n: number, body: string, column: number): boolean {
+    for (const joined of [open.text + body, `${open.text} ${body}`]) {
+      const read = readCommand(joined, open.line, open.column);
+      if (!read || read.rule.problems.length > 0 || read.rule.chain !== open.entry.ast.chain) continue;
+      read.rule.problems.push({
+        kind: 'report', severity: 'warning', code: 'unrecognised-line',
+        message: `rule continues on line ${n} (a wrapped line); read as one rule`,
+      });
+      const rules = open.entry.chain.rules;
+      rules[rules.indexOf(open.entry.ast)] = read.rule;
+      open.entry.ast = read.rule;
+      this.ledger.report(n, 'warning', 'unrecognised-line', `continuation of the rule on line ${open.line} (a wrapped line)`, column);
+      return true;
+    }
+    return false;
+  }
+}
+
+interface ReadCommand {
+  rule: RuleAst;
+  /** For `-I CHAIN [n]`: the 1-based position to insert at. */
+  position?: number;
+}
+
+/** Reads `-A CHAIN options…` / `-I CHAIN [n] options…`; undefined when there is no chain. */
+function readCommand(text: string, line: number, column: number): ReadCommand | undefined {
+  const { tokens, unterminatedQuote } = tokenize(text, column);
+  const chain = tokens[1];
+  if (!chain || chain.quoted || chain.text.startsWith('-') || chain.text === '!') return undefined;
+  let rest = 2;
+  let position: number | undefined;
+  if (tokens[0]!.text === '-I' || tokens[0]!.text === '--insert') {
+    position = 1;
+    const n = tokens[2]?.text;
+    if (n !== undefined && /^\d{1,9}$/.test(n)) {
+      position = Math.max(1, Number(n));
+      rest = 3;
+    }
+  }
+  const rule = readRule(tokens.slice(rest), line, text, chain.text);
+  if (unterminatedQuote !== undefined) {
+    rule.problems.push({ kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
+  }
+  return position === undefined ? { rule } : { rule, position };
+}
+
+/**
+ * A rule pasted from a terminal that wrapped it: the line holds a long run of spaces where it was
+ * broken, perhaps mid-word (`--to-destination 192.16<spaces>8.1.1:22`). If joining at one or more
+ * such runs gives a rule without problems, that is the reading, and the line is reported. A wrap
+ * that fell between two words reads fine as written and is left alone.
+ */
+function readWrapped(text: string, line: number, column: number): ReadCommand | undefined {
+  const runs = wrapRuns(text);
+  if (runs.length === 0 || runs.length > MAX_WRAPS) return undefined;
+  for (let mask = 1; mask < 1 << runs.length; mask++) {
+    let joined = '';
+    let from = 0;
+    let firstColumn: number | undefined;
+    runs.forEach(([start, end], i) => {
+      if ((mask & (1 << i)) === 0) return;
+      joined += text.slice(from, start);
+      from = end;
+      firstColumn ??= column + start;
+    });
+    joined += text.slice(from);
+    const read = readCommand(joined, line, column);
+    if (!read || read.rule.problems.length > 0) continue;
+    read.rule.problems.push({
+      kind: 'report', severity: 'warning', code: 'unrecognised-line',
+      message: `line is wrapped mid-word at column ${firstColumn}; read as if joined: '${clip(joined, 200)}'`,
+      column: firstColumn!,
+    });
+    return read;
+  }
+  return undefined;
+}
+
+/** [start, end) of each run of at least WRAP_GAP blanks strictly inside the text. */
+function wrapRuns(text: string): [number, number][] {
+  const runs: [number, number][] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== ' ' && text[i] !== '\t') {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (i - start >= WRAP_GAP && start > 0 && i < text.length) runs.push([start, i]);
+    if (runs.length > MAX_WRAPS) break;
+  }
+  return runs;
+}

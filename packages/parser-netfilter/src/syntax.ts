@@ -1,0 +1,118 @@
+import type { AddressSet, DiagnosticSeverity, InterfaceMatch, PortSet, ProtocolSet } from '@portcullis/model';
+
+/*
+ * The vendor representation of an iptables-save file: tables, chains and rules as the file states
+ * them, values already read into sets but nothing yet decided that depends on the whole file (the
+ * address family, which names are chains). It never leaves this package; convert.ts turns it into
+ * the shared model.
+ */
+
+/** Something wrong or partly understood on a rule line, reported when the line is accounted for. */
+export interface Problem {
+  severity: DiagnosticSeverity;
+  code: string;
+  message: string;
+  column?: number;
+  /**
+   * `report`: the line was not (fully) understood and counts as reported. `note`: the rule is
+   * understood as far as the model goes; the diagnostic only explains a limitation.
+   */
+  kind: 'report' | 'note';
+}
+
+/** One `-s`/`-d`/`--src-range`/`--match-set …` condition on an address. */
+export interface AddressTerm {
+  /** Undefined when the value could not be read or names something we cannot resolve (see `symbolic`). */
+  set?: AddressSet;
+  negated: boolean;
+  /** `ipset:NAME`, `host:NAME`: a reference that stays symbolic. */
+  symbolic?: string;
+}
+
+export interface PortTerm {
+  /** Undefined when the value could not be read. */
+  set?: PortSet;
+  negated: boolean;
+}
+
+export interface ProtocolTerm {
+  /** Undefined when the value could not be read. */
+  set?: ProtocolSet;
+  negated: boolean;
+  /** The protocol's name as written (lower case), used to resolve service names. */
+  name: string;
+}
+
+/** `-m state --state` / `-m conntrack --ctstate`. */
+export interface StateTerm {
+  states: string[];
+  negated: boolean;
+}
+
+/** A NAT target's `--to-destination`/`--to-source`/`--to-ports`/`--to` value(s), read. */
+export interface NatSpec {
+  addresses?: AddressSet;
+  ports?: PortSet;
+  text: string;
+}
+
+export interface TargetAst {
+  name: string;
+  /** `-g` rather than `-j`. */
+  goto: boolean;
+  column: number;
+  /** Target options in order; repeated options (several `--to-destination`) keep every value. */
+  options: { name: string; values: string[]; negated: boolean }[];
+  /** Read for DNAT, SNAT, REDIRECT, MASQUERADE and NETMAP. */
+  nat?: NatSpec;
+}
+
+export interface RuleAst {
+  line: number;
+  /** The rule as written (counters dropped; joined again when the line had been wrapped). */
+  text: string;
+  chain: string;
+  protocol?: ProtocolTerm;
+  sources: AddressTerm[];
+  destinations: AddressTerm[];
+  sourcePorts: PortTerm[];
+  destinationPorts: PortTerm[];
+  /** `-m multiport --ports`: source or destination port. */
+  eitherPorts: PortTerm[];
+  inInterface?: InterfaceMatch;
+  outInterface?: InterfaceMatch;
+  states: StateTerm[];
+  /** Conditions the model does not capture (`limit`, `tcp-flags`, `ctstate DNAT` …): the rule may match. */
+  inexact: string[];
+  comment?: string;
+  target?: TargetAst;
+  problems: Problem[];
+  /** Address literals seen, for deciding the file's family. */
+  evidence: { ipv4: boolean; ipv6: boolean };
+}
+
+export interface ChainAst {
+  name: string;
+  /** `ACCEPT`/`DROP` for built-in chains; undefined for user chains (`-`). */
+  policy?: 'ACCEPT' | 'DROP';
+  line: number;
+  column: number;
+  /** False when the chain was only ever used, never declared with a `:CHAIN` line. */
+  declared: boolean;
+  rules: RuleAst[];
+}
+
+export interface TableAst {
+  name: string;
+  line: number;
+  committed: boolean;
+  /** In order of first appearance. */
+  chains: Map<string, ChainAst>;
+}
+
+export interface FileAst {
+  /** The last section of each table: iptables-restore replaces a table when it appears again. */
+  tables: Map<string, TableAst>;
+  /** The header comment names ip6tables-save. */
+  ip6Header: boolean;
+}
