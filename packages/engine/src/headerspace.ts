@@ -1,4 +1,4 @@
-import { IntervalSet, type AddressSet, type Scalar } from '@portcullis/model';
+import { type IntervalSet, type AddressSet, type Scalar } from '@portcullis/model';
 
 /**
  * A box of packet headers: the product of one set per dimension (protocol, destination port, source,

@@ -1,4 +1,4 @@
-import { AddressSet, classifySources, portRanges, type PortSet } from '@portcullis/model';
+import { type AddressSet, classifySources, portRanges, type PortSet } from '@portcullis/model';
 import type { Exposure, PathStep } from './analysis.js';
 
 /** One row of the exposure table (the `exposure --format json` contract). */

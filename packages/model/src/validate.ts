@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
-// ajv and ajv-formats are CommonJS; load them through require so their default exports work under NodeNext.
-const require = createRequire(import.meta.url);
-const AjvClass = require('ajv') as typeof import('ajv').default;
-const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
+let ajv: Ajv | undefined;
 
-let ajv: InstanceType<typeof AjvClass> | undefined;
-
-function instance(): InstanceType<typeof AjvClass> {
+function instance(): Ajv {
   if (!ajv) {
-    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true });
-    addFormats(ajv);
+    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
   }
   return ajv;
 }
