@@ -127,7 +127,7 @@ export class DeviceAnalysis {
     for (const name of d.pipeline.dnat) {
       const rs = d.rulesets[name];
       if (!rs) continue;
-      const out = this.evaluate(rs, untranslated, 0, []);
+      const out = this.evaluate(rs, untranslated, 0, [], 'nat');
       untranslated = [...out.accepted.map((x) => x.flow), ...out.fallthrough];
       for (const t of out.translated) {
         const tr = t.rule.translation;
@@ -168,7 +168,7 @@ export class DeviceAnalysis {
     for (const name of names) {
       const rs = this.device.rulesets[name];
       if (!rs) continue;
-      const out = this.evaluate(rs, current, 0, []);
+      const out = this.evaluate(rs, current, 0, [], 'none');
       current = [...out.accepted.map((x) => x.flow), ...out.fallthrough];
     }
     return current;
@@ -200,7 +200,11 @@ export class DeviceAnalysis {
   }
 
   /** First-match evaluation of one ruleset over sets of packets. */
-  evaluate(rs: Ruleset, input: Flow[], depth: number, stack: string[]): RulesetOutcome {
+  /**
+   * `record` says which steps go into the path: `all` for the rulesets whose decisions are the
+   * exposures, `nat` for translations only, `none` for filtering stages that merely pass packets on.
+   */
+  evaluate(rs: Ruleset, input: Flow[], depth: number, stack: string[], record: 'all' | 'nat' | 'none' = 'all'): RulesetOutcome {
     const out: RulesetOutcome = { accepted: [], translated: [], fallthrough: [] };
     if (stack.includes(rs.name) || depth > MAX_DEPTH) {
       this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
@@ -221,10 +225,11 @@ export class DeviceAnalysis {
       }
       if (matched.length === 0) continue;
       let takes = exact;
-      const step = (): PathStep => this.step(rs, rule);
+      const recorded = record === 'all' || (record === 'nat' && (rule.action === 'dnat' || rule.action === 'redirect'));
+      const addStep = (f: Flow): Flow => (recorded ? { ...f, path: [...f.path, this.step(rs, rule)] } : f);
       switch (rule.action) {
         case 'allow':
-          for (const m of matched) out.accepted.push({ kind: 'rule', flow: { ...m, path: [...m.path, step()] }, rule, ruleset: rs });
+          for (const m of matched) out.accepted.push({ kind: 'rule', flow: addStep(m), rule, ruleset: rs });
           break;
         case 'deny':
         case 'reject':
@@ -234,7 +239,7 @@ export class DeviceAnalysis {
           break;
         case 'dnat':
         case 'redirect':
-          for (const m of matched) out.translated.push({ flow: { ...m, path: [...m.path, step()] }, rule });
+          for (const m of matched) out.translated.push({ flow: addStep(m), rule });
           break;
         case 'jump':
         case 'goto': {
@@ -244,12 +249,12 @@ export class DeviceAnalysis {
             takes = false;
             break;
           }
-          const entered = matched.map((m) => ({ ...m, path: [...m.path, step()] }));
-          const sub = this.evaluate(target, entered, depth + 1, [...stack, rs.name]);
+          const entered = matched.map(addStep);
+          const sub = this.evaluate(target, entered, depth + 1, [...stack, rs.name], record);
           out.accepted.push(...sub.accepted);
           out.translated.push(...sub.translated);
           // What comes back continues after the jump; after a goto it leaves this ruleset too.
-          const back = sub.fallthrough.map((f) => ({ ...f, path: f.path.slice(0, -1) }));
+          const back = recorded ? sub.fallthrough.map((f) => ({ ...f, path: f.path.slice(0, -1) })) : sub.fallthrough;
           if (rule.action === 'goto') {
             out.fallthrough.push(...back);
             break; // what went in never continues here: `takes` stays as exact as the rule
@@ -269,7 +274,8 @@ export class DeviceAnalysis {
     if (rs.builtin || rs.defaultAction !== 'return') {
       if (rs.defaultAction === 'allow') {
         for (const f of flows) {
-          out.accepted.push({ kind: 'policy', flow: { ...f, path: [...f.path, this.policyStep(rs)] }, ruleset: rs });
+          const flow = record === 'all' ? { ...f, path: [...f.path, this.policyStep(rs)] } : f;
+          out.accepted.push({ kind: 'policy', flow, ruleset: rs });
         }
       }
     } else {
@@ -287,12 +293,12 @@ export class DeviceAnalysis {
   }
 
   private step(rs: Ruleset, rule: FilterRule): PathStep {
-    const proto = rule.protocols.isFull ? 'all' : [...rule.protocols.ranges()].map(([a, b]) => (a === b ? protocolName(a) : `${a}-${b}`)).join(',');
+    const proto = rule.protocols.isFull ? '' : ` ${[...rule.protocols.ranges()].map(([a, b]) => (a === b ? protocolName(a) : `${a}-${b}`)).join(',')}`;
     const ports = rule.destinationPorts.isFull ? '' : ` ${formatPorts(rule.destinationPorts)}`;
     const summary =
       rule.action === 'dnat' || rule.action === 'redirect'
-        ? `${rule.action.toUpperCase()} ${proto}${ports} -> ${rule.translation?.text ?? '?'}`
-        : `${shortName(rs.name)} ${rule.action}${rule.action === 'jump' || rule.action === 'goto' ? ` ${shortName(rule.target ?? '')}` : ''} ${proto}${ports}`;
+        ? `${rule.action.toUpperCase()}${proto}${ports} -> ${rule.translation?.text ?? '?'}`
+        : `${shortName(rs.name)} ${rule.action}${rule.action === 'jump' || rule.action === 'goto' ? ` ${shortName(rule.target ?? '')}` : ''}${proto}${ports}`;
     return { file: rule.origin.file, line: rule.origin.line, summary, ruleId: rule.id };
   }
 

@@ -301,7 +301,7 @@ function readCommand(text: string, line: number, column: number): ReadCommand | 
       rest = 3;
     }
   }
-  const rule = readRule(tokens.slice(rest), line, text, chain.text);
+  const rule = readRule(tokens.slice(rest), line, normaliseBlanks(text), chain.text);
   if (unterminatedQuote !== undefined) {
     rule.problems.push({ kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
   }
@@ -338,6 +338,33 @@ function readWrapped(text: string, line: number, column: number): ReadCommand | 
     return read;
   }
   return undefined;
+}
+
+/**
+ * The rule text with runs of blanks outside quotes collapsed to one space, so that a rule's text
+ * (and the fingerprints built on it) does not depend on alignment or a terminal's padding.
+ */
+function normaliseBlanks(text: string): string {
+  let out = '';
+  let quoted = false;
+  let blank = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (!quoted && (c === ' ' || c === '\t')) {
+      blank = true;
+      continue;
+    }
+    if (blank) out += ' ';
+    blank = false;
+    if (c === '\\' && quoted && i + 1 < text.length) {
+      out += c + text[i + 1];
+      i++;
+      continue;
+    }
+    if (c === '"') quoted = !quoted;
+    out += c;
+  }
+  return out;
 }
 
 /** [start, end) of each run of at least WRAP_GAP blanks strictly inside the text. */

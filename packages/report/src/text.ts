@@ -87,7 +87,8 @@ export function exposureText(result: ScanResult, options: TextOptions): string {
   const lines: string[] = [];
   for (const r of rows) {
     const target = r.target.address ? `${r.target.address} (via ${r.target.host})` : r.target.host;
-    const ports = r.protocol === 'any' ? 'all protocols' : `${r.protocol} ${r.ports.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}`;
+    const ported = ['tcp', 'udp', 'sctp'].includes(r.protocol);
+    const ports = r.protocol === 'any' ? 'all protocols' : ported ? `${r.protocol} ${r.ports.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}` : r.protocol;
     const from = r.from.length > 4 ? `${r.from.slice(0, 4).join(', ')}, … (${r.from.length} blocks)` : r.from.join(', ');
     lines.push(`${paint('bold', target)}  ${ports}  from ${r.anywhere ? paint('red', `anywhere (${from})`) : from}`);
     for (const s of r.path) lines.push(`    ${paint('gray', `${s.file}:${s.line}`)}  ${s.summary}`);
