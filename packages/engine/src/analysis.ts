@@ -18,6 +18,7 @@ import {
   type Ruleset,
 } from '@portcullis/model';
 import { intersectBox, subtractBox, boxesIntersect, type Box } from './headerspace.js';
+import { FlowSet } from './flowset.js';
 import { InterfaceAtoms } from './interfaces.js';
 
 /** One step of the way a packet gets in: a forward, a rule, a policy. */
@@ -210,18 +211,21 @@ export class DeviceAnalysis {
       this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
       return out;
     }
-    let flows = input;
+    const flows = new FlowSet(input);
     for (const rule of rs.rules) {
-      if (flows.length === 0) break;
+      if (flows.size === 0) break;
       if (!rule.enabled || !rule.matchesNew) continue;
       const ruleBox = this.boxOf(rule);
       // A rule can hide what follows only if we know exactly which packets it takes.
       const exact = rule.exact && rule.sourcePorts.isFull && rule.symbolic.length === 0;
       const matched: Flow[] = [];
-      for (const f of flows) {
+      const touched: Flow[] = [];
+      for (const f of flows.candidates(ruleBox)) {
         if (!boxesIntersect(f.box, ruleBox)) continue;
         const m = intersectBox(f.box, ruleBox);
-        if (m) matched.push({ ...f, box: m });
+        if (!m) continue;
+        matched.push({ ...f, box: m });
+        touched.push(f);
       }
       if (matched.length === 0) continue;
       let takes = exact;
@@ -259,7 +263,10 @@ export class DeviceAnalysis {
             out.fallthrough.push(...back);
             break; // what went in never continues here: `takes` stays as exact as the rule
           }
-          if (exact) flows = [...this.without(flows, ruleBox), ...back];
+          if (exact) {
+            this.remove(flows, touched, ruleBox);
+            for (const f of back) flows.add(f);
+          }
           takes = false;
           break;
         }
@@ -269,27 +276,27 @@ export class DeviceAnalysis {
           takes = false;
           break;
       }
-      if (takes) flows = this.without(flows, ruleBox);
+      if (takes) this.remove(flows, touched, ruleBox);
     }
     if (rs.builtin || rs.defaultAction !== 'return') {
       if (rs.defaultAction === 'allow') {
-        for (const f of flows) {
+        for (const f of flows.values()) {
           const flow = record === 'all' ? { ...f, path: [...f.path, this.policyStep(rs)] } : f;
           out.accepted.push({ kind: 'policy', flow, ruleset: rs });
         }
       }
     } else {
-      out.fallthrough.push(...flows);
+      out.fallthrough.push(...flows.values());
     }
     return out;
   }
 
-  private without(flows: Flow[], box: Box): Flow[] {
-    const out: Flow[] = [];
-    for (const f of flows) {
-      for (const rest of subtractBox(f.box, box)) out.push(rest === f.box ? f : { ...f, box: rest });
+  /** Takes a rule's box out of the flows it touched; what is left of them stays undecided. */
+  private remove(flows: FlowSet<Flow>, touched: Flow[], box: Box): void {
+    for (const f of touched) {
+      flows.delete(f);
+      for (const rest of subtractBox(f.box, box)) flows.add(rest === f.box ? f : { ...f, box: rest });
     }
-    return out;
   }
 
   private step(rs: Ruleset, rule: FilterRule): PathStep {

@@ -172,6 +172,8 @@ const SHAPED_MODULES = [
 ];
 for (const name of SHAPED_MODULES) MODULES[name] = { captured: {}, inexact: ANY };
 
+const MAX_PROBLEMS = 20;
+
 /** How many values a listed option of `spec` takes; undefined when the module does not list it. */
 const listedArity = (spec: ModuleSpec, option: string): number | undefined =>
   spec.inexact === ANY ? undefined : spec.inexact[option];
@@ -194,6 +196,7 @@ export class RuleReader {
   private lastWasStray = false;
   private readonly pendingPorts: PendingPorts[] = [];
   private readonly seen = new Set<string>();
+  private droppedProblems = 0;
 
   constructor(tokens: Token[], line: number, text: string, chain: string) {
     this.tokens = tokens;
@@ -208,6 +211,9 @@ export class RuleReader {
     while (this.index < this.tokens.length) this.step();
     if (this.pendingBang) this.problem('report', 'unrecognised-line', "'!' is not followed by an option", this.pendingBang.column);
     this.resolvePorts();
+    if (this.droppedProblems > 0) {
+      this.ast.problems.push({ kind: 'report', severity: 'warning', code: 'unrecognised-line', message: `and ${this.droppedProblems} more problems on this line` });
+    }
     const target = this.ast.target;
     if (target) {
       readTargetOptions(target, this);
@@ -217,6 +223,11 @@ export class RuleReader {
   }
 
   problem(kind: Problem['kind'], code: string, message: string, column?: number, severity: Problem['severity'] = 'warning'): void {
+    // A pathological line gets a handful of diagnostics, not one per word.
+    if (this.ast.problems.length >= MAX_PROBLEMS) {
+      this.droppedProblems++;
+      return;
+    }
     const p: Problem = { kind, severity, code, message };
     if (column !== undefined) p.column = column;
     this.ast.problems.push(p);

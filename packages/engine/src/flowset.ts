@@ -1,0 +1,73 @@
+import type { IntervalSet } from '@portcullis/model';
+import type { Box } from './headerspace.js';
+
+/** Ports per bucket, and how many buckets a set may span before it counts as wide. */
+const BUCKET_BITS = 6;
+const MAX_BUCKETS = 16;
+
+function bucketsOf(ports: IntervalSet<number>): number[] | undefined {
+  const out: number[] = [];
+  for (const [lo, hi] of ports.ranges()) {
+    for (let b = lo >> BUCKET_BITS; b <= hi >> BUCKET_BITS; b++) {
+      if (out[out.length - 1] !== b) out.push(b);
+      if (out.length > MAX_BUCKETS) return undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * The packets still undecided at some point of a ruleset: boxes (with whatever each carries), indexed
+ * by destination port so that a rule for one port looks only at the boxes near that port, not at
+ * every box the rules above it have carved out. Iteration follows insertion order, so results are
+ * deterministic.
+ */
+export class FlowSet<F extends { box: Box }> {
+  private readonly flows = new Set<F>();
+  private readonly buckets = new Map<number, Set<F>>();
+  private readonly wide = new Set<F>();
+
+  constructor(initial: Iterable<F> = []) {
+    for (const f of initial) this.add(f);
+  }
+
+  get size(): number {
+    return this.flows.size;
+  }
+
+  add(f: F): void {
+    this.flows.add(f);
+    const buckets = bucketsOf(f.box.ports);
+    if (!buckets) {
+      this.wide.add(f);
+      return;
+    }
+    for (const b of buckets) {
+      let set = this.buckets.get(b);
+      if (!set) {
+        set = new Set();
+        this.buckets.set(b, set);
+      }
+      set.add(f);
+    }
+  }
+
+  delete(f: F): void {
+    if (!this.flows.delete(f)) return;
+    if (this.wide.delete(f)) return;
+    for (const b of bucketsOf(f.box.ports) ?? []) this.buckets.get(b)?.delete(f);
+  }
+
+  /** The flows that may meet `box` (a superset of those that do). */
+  candidates(box: Box): F[] {
+    const buckets = bucketsOf(box.ports);
+    if (!buckets || buckets.length * 4 > this.buckets.size) return [...this.flows];
+    const seen = new Set<F>(this.wide);
+    for (const b of buckets) for (const f of this.buckets.get(b) ?? []) seen.add(f);
+    return [...seen];
+  }
+
+  values(): F[] {
+    return [...this.flows];
+  }
+}
