@@ -1,19 +1,4 @@
-import type { InlineSuppression, LineAccounting } from './types.js';
-
-export type DiagnosticSeverity = 'error' | 'warning' | 'info';
-
-/**
- * A problem with an input, a config or a rule. `code` is stable and is what tests and users match
- * on: `unrecognised-line`, `unsupported-match`, `unresolved-reference`, `parse-error`, …
- */
-export interface Diagnostic {
-  file: string;
-  line?: number;
-  column?: number;
-  severity: DiagnosticSeverity;
-  code: string;
-  message: string;
-}
+import type { Diagnostic, DiagnosticSeverity, InlineSuppression, LineAccounting } from './types.js';
 
 type LineState = 0 | 1 | 2 | 3; // unaccounted, recognised, ignored, reported
 

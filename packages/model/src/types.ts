@@ -1,5 +1,4 @@
 import type { AddressSet, Family } from './addresses.js';
-import type { Diagnostic } from './diagnostics.js';
 import type { PortSet } from './ports.js';
 import type { ProtocolSet } from './protocols.js';
 
@@ -195,4 +194,19 @@ export interface FormatParser {
   /** Confidence 0–1 that `file` is this format, from its name and the first part of its text. */
   detect(file: InputFile): number;
   parse(file: InputFile): ParseResult;
+}
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+/**
+ * A problem with an input, a config or a rule. `code` is stable and is what tests and users match
+ * on: `unrecognised-line`, `unsupported-match`, `unresolved-reference`, `parse-error`, …
+ */
+export interface Diagnostic {
+  file: string;
+  line?: number;
+  column?: number;
+  severity: DiagnosticSeverity;
+  code: string;
+  message: string;
 }
