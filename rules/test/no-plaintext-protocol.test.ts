@@ -9,12 +9,12 @@ ruleTester('no-plaintext-protocol', {
     {
       name: 'FTP',
       code: filterTable('DROP', '-A INPUT -p tcp -m tcp --dport 21 -j ACCEPT'),
-      errors: [{ line: 5, severity: 'medium', message: 'Clear-text FTP (21/tcp) on input is reachable from anywhere (0.0.0.0/0)' }],
+      errors: [{ line: 5, severity: 'medium', message: 'Clear-text protocol port 21/tcp (FTP) on input is reachable from anywhere (0.0.0.0/0)' }],
     },
     {
       name: 'TFTP',
       code: filterTable('DROP', '-A INPUT -p udp -m udp --dport 69 -j ACCEPT'),
-      errors: [{ line: 5, message: /TFTP \(69\/udp\)/ }],
+      errors: [{ line: 5, message: /port 69\/udp \(TFTP\)/ }],
     },
   ],
 });

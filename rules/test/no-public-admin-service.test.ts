@@ -8,12 +8,12 @@ ruleTester('no-public-admin-service', {
     {
       name: 'SMB from anywhere',
       code: filterTable('DROP', '-A INPUT -p tcp -m tcp --dport 445 -j ACCEPT'),
-      errors: [{ line: 5, severity: 'high', message: 'SMB (445/tcp) on input is reachable from anywhere (0.0.0.0/0)' }],
+      errors: [{ line: 5, severity: 'high', message: 'Management or file-sharing port 445/tcp (SMB) on input is reachable from anywhere (0.0.0.0/0)' }],
     },
     {
       name: 'SNMP',
       code: filterTable('DROP', '-A INPUT -p udp -m udp --dport 161 -j ACCEPT'),
-      errors: [{ line: 5, message: /SNMP \(161\/udp\)/ }],
+      errors: [{ line: 5, message: /port 161\/udp \(SNMP\)/ }],
     },
     {
       name: 'the Docker API',

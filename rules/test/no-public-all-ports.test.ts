@@ -11,7 +11,7 @@ ruleTester('no-public-all-ports', {
     {
       name: 'accept with no conditions',
       code: filterTable('DROP', '-A INPUT -j ACCEPT'),
-      errors: [{ line: 5, severity: 'critical', message: 'Every any port of input is reachable from anywhere (0.0.0.0/0)' }],
+      errors: [{ line: 5, severity: 'critical', message: 'All ports of every protocol of input are reachable from anywhere (0.0.0.0/0)' }],
     },
     {
       name: 'policy ACCEPT and no rules',
@@ -21,7 +21,7 @@ ruleTester('no-public-all-ports', {
     {
       name: 'a DNS "reply" rule lets every UDP port in from source port 53',
       code: filterTable('DROP', '-A INPUT -p udp -m udp --sport 53 -j ACCEPT'),
-      errors: [{ line: 5, message: /^Every udp port/ }],
+      errors: [{ line: 5, message: /^All udp ports of input/ }],
     },
   ],
 });

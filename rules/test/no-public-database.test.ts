@@ -9,7 +9,7 @@ ruleTester('no-public-database', {
     {
       name: 'PostgreSQL among web ports',
       code: filterTable('DROP', '-A INPUT -p tcp -m multiport --dports 80,443,5432 -j ACCEPT'),
-      errors: [{ line: 5, message: 'PostgreSQL (5432/tcp) on input is reachable from anywhere (0.0.0.0/0)' }],
+      errors: [{ line: 5, message: 'Database or cache port 5432/tcp (PostgreSQL) on input is reachable from anywhere (0.0.0.0/0)' }],
     },
     {
       name: 'Memcached over UDP',
@@ -19,7 +19,7 @@ ruleTester('no-public-database', {
     {
       name: 'Redis and MongoDB in one range',
       code: filterTable('DROP', '-A INPUT -p tcp -m tcp --dport 6000:28000 -j ACCEPT'),
-      errors: [{ line: 5, message: /^service \(6379,7000-7001,7199,7474,8086,9042,9160,9200,9300,11211,26257,27017-27019\/tcp\)/ }],
+      errors: [{ line: 5, message: /^Database or cache port 6379,7000-7001,7199,7474,8086,9042,9160,9200,9300,11211,26257,27017-27019\/tcp \(several services\)/ }],
     },
   ],
 });

@@ -7,6 +7,7 @@ import {
   PORTED_PROTOCOLS,
   PROTO,
   classifySources,
+  describeAddresses,
   formatPorts,
   protocolName,
   publicPart,
@@ -45,6 +46,11 @@ export interface Exposure {
   policy?: { ruleset: string; origin: Origin };
   /** Set for forwarded services: the ports as seen from outside. */
   forward?: { externalPorts: PortSet; text: string };
+  /**
+   * Routed traffic to destinations the configuration never names (a rule for "anything not
+   * internal"): transit through the device, reported by default-policy checks but not as a service.
+   */
+  transit?: boolean;
   /** What identifies the deciding rule regardless of its line: the device, the ruleset and the rule's text. */
   anchor: string;
 }
@@ -156,11 +162,40 @@ export class DeviceAnalysis {
         const dst = publicPart(AddressSet.fromIntervals(f.box.destinations));
         return dst.isEmpty ? [] : [{ ...f, box: { ...f.box, destinations: dst.intervals } }];
       });
+      const named = this.namedDestinations();
       for (const decision of this.acceptStage(d.pipeline.forward, routable)) {
-        out.push(...this.expose(decision, 'routed'));
+        const dst = AddressSet.fromIntervals(decision.flow.box.destinations);
+        const inside = dst.intersect(named);
+        const transit = dst.subtract(named);
+        if (!inside.isEmpty) out.push(...this.expose(withFlowDestinations(decision, inside), 'routed'));
+        if (!transit.isEmpty) out.push(...this.expose(withFlowDestinations(decision, transit), 'routed').map((e) => ({ ...e, transit: true })));
       }
     }
     return out;
+  }
+
+  /**
+   * Public destinations the forward rulesets let in on purpose (a DMZ, a routed subnet): the
+   * destinations of their allow rules that are neither everything nor "everything but internal space".
+   */
+  private namedDestinations(): AddressSet {
+    const d = this.device;
+    const seen = new Set<string>();
+    const queue = [...d.pipeline.forward];
+    let named = AddressSet.empty();
+    while (queue.length > 0) {
+      const name = queue.pop()!;
+      const rs = d.rulesets[name];
+      if (!rs || seen.has(name)) continue;
+      seen.add(name);
+      for (const r of rs.rules) {
+        if (r.target) queue.push(r.target);
+        if (r.action !== 'allow') continue;
+        const dst = publicPart(r.destinations);
+        if (!dst.isEmpty && classifySources(dst) !== 'anywhere') named = named.union(dst);
+      }
+    }
+    return named;
   }
 
   /** Rulesets that only filter (raw, mangle): what they allow or leave to a permissive policy passes on. */
@@ -324,7 +359,11 @@ export class DeviceAnalysis {
     const { flow } = decision;
     const d = this.device;
     const target: Exposure['target'] = { host: d.name };
-    if (kind) target.address = AddressSet.fromIntervals(flow.box.destinations).toCidrs().map(bareHost).join(', ');
+    if (kind) {
+      const dst = AddressSet.fromIntervals(flow.box.destinations);
+      const cidrs = dst.toCidrs();
+      target.address = cidrs.length <= 3 ? cidrs.map(bareHost).join(', ') : describeAddresses(dst);
+    }
     const fwd = flow.forward;
     const location: Origin = fwd
       ? fwd.rule.origin
@@ -354,6 +393,10 @@ export class DeviceAnalysis {
 }
 
 const LOOPBACK = addresses('127.0.0.0/8', '::1/128');
+
+function withFlowDestinations(decision: Decision, destinations: AddressSet): Decision {
+  return { ...decision, flow: { ...decision.flow, box: { ...decision.flow.box, destinations: destinations.intervals } } };
+}
 
 function shortName(name: string): string {
   return name.startsWith('filter/') ? name.slice(7) : name;

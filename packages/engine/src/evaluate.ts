@@ -5,6 +5,7 @@ import {
   NO_PORTS,
   PORTED_PROTOCOLS,
   classifySources,
+  describeAddresses,
   formatPorts,
   parseAddressSet,
   portSet,
@@ -65,8 +66,7 @@ export function exposureTarget(e: Exposure): string {
 }
 
 function describeSources(from: AddressSet, cls: SourceClass): string {
-  const cidrs = from.toCidrs();
-  const shown = cidrs.length > 3 ? `${cidrs.slice(0, 3).join(', ')}, … (${cidrs.length} blocks)` : cidrs.join(', ');
+  const shown = describeAddresses(from);
   return cls === 'anywhere' ? `anywhere (${shown})` : shown;
 }
 
@@ -134,10 +134,21 @@ function combinedSources(group: Exposure[], hit: PortSet): AddressSet {
   return best;
 }
 
+interface Hit {
+  e: Exposure;
+  hit: PortSet;
+  ports: PortSet;
+  from: AddressSet;
+  cls: SourceClass;
+}
+
 function matchRule(rule: ActiveRule, ctx: EvaluationContext, groups: Map<string, Exposure[]>): Finding[] {
   const m = rule.match!;
-  const out: Finding[] = [];
+  // Exposures that meet the rule at one place, for one target and protocol, are one finding.
+  const hits = new Map<string, Hit>();
   for (const e of ctx.exposures) {
+    // Traffic routed on to destinations the configuration never names is transit, not a service.
+    if (e.transit) continue;
     if (m.protocols && e.protocol !== 'any' && !m.protocols.includes(e.protocol)) continue;
     const ports = reachablePorts(e);
     const hit = m.portSet ? ports.intersect(m.portSet) : ports;
@@ -159,9 +170,21 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, groups: Map<string,
       }
     }
     if (!classMatches(m.from, cls)) continue;
-    const shownPorts = m.portSet ? formatPorts(hit) : e.protocol === 'any' ? 'all' : formatPorts(e.ports);
+    const key = `${e.location.file}|${e.location.line}|${e.anchor}|${exposureTarget(e)}|${e.protocol}`;
+    const seen = hits.get(key);
+    if (!seen) {
+      hits.set(key, { e, hit, ports, from, cls });
+      continue;
+    }
+    seen.hit = seen.hit.union(hit);
+    seen.ports = seen.ports.union(ports);
+    seen.from = seen.from.union(from);
+    if (CLASS_RANK[cls] < CLASS_RANK[seen.cls]) seen.cls = cls;
+  }
+  return [...hits.values()].map(({ e, hit, ports, from, cls }) => {
+    const shownPorts = m.portSet ? formatPorts(hit) : e.protocol === 'any' ? 'all' : formatPorts(ports);
     const single = hit.rangeCount === 1 && hit.bounds[0] === hit.bounds[1] ? (hit.bounds[0] as number) : undefined;
-    const service = (single !== undefined && serviceName(single, e.protocol)) || 'service';
+    const service = (single !== undefined && serviceName(single, e.protocol)) || (single !== undefined ? 'unnamed service' : 'several services');
     const via = e.forward ? ` through the forward of port ${formatPorts(e.forward.externalPorts)}` : '';
     const values = {
       service,
@@ -171,18 +194,18 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, groups: Map<string,
       from: describeSources(from, cls),
       via,
       count: String(ports.size()),
+      scope: e.protocol === 'any' ? 'ports of every protocol' : `${e.protocol} ports`,
     };
-    out.push({
+    return {
       ruleId: rule.definition.id,
       severity: severityFor(rule, cls),
       message: fill(rule.definition.message, values),
       location: location(e.location),
-      exposure: { target: exposureTarget(e), protocol: e.protocol, ports: shownPorts, from: e.from.toCidrs() },
+      exposure: { target: exposureTarget(e), protocol: e.protocol, ports: shownPorts, from: from.toCidrs() },
       fingerprint: fingerprint(rule.definition.id, e.location.file, e.location.resource ?? '', e.anchor, exposureTarget(e), e.protocol, shownPorts),
       suppressed: false,
-    });
-  }
-  return out;
+    };
+  });
 }
 
 const CLASS_RANK: Record<SourceClass, number> = { anywhere: 0, public: 1, private: 2 };
@@ -203,7 +226,9 @@ function defaultAccept(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
     let from = AddressSet.empty();
     for (const e of list) from = from.union(e.from);
     const cls = classifySources(from, ctx.trusted);
-    const protocols = [...new Set(list.map((e) => e.protocol))].sort();
+    const all = [...new Set(list.map((e) => e.protocol))].sort();
+    const named = all.filter((p) => /^[a-z]/.test(p));
+    const protocols = all.includes('any') ? ['any protocol'] : named.length < all.length ? [...named, 'other protocols'] : named;
     const values = {
       ruleset: first.policy!.ruleset,
       target: first.target.host,
@@ -215,7 +240,7 @@ function defaultAccept(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
       severity: severityFor(rule, cls),
       message: fill(rule.definition.message, values),
       location: location(first.policy!.origin),
-      exposure: { target: first.target.host, protocol: protocols.length === 1 ? protocols[0]! : 'any', ports: 'all', from: from.toCidrs() },
+      exposure: { target: first.target.host, protocol: all.length === 1 ? all[0]! : 'any', ports: 'all', from: from.toCidrs() },
       fingerprint: fingerprint(rule.definition.id, first.policy!.origin.file, first.device, first.policy!.ruleset),
       suppressed: false,
     });

@@ -222,3 +222,25 @@ export function classifySources(sources: AddressSet, trusted: AddressSet = EMPTY
 export function publicPart(set: AddressSet): AddressSet {
   return set.intersect(PUBLIC_V4.union(PUBLIC_V6));
 }
+
+/**
+ * A short description of a set for messages: its CIDR blocks when there are few, else what it
+ * lacks (`0.0.0.0/0 except 10.0.0.0/8`), else what it covers.
+ */
+export function describeAddresses(set: AddressSet, maxBlocks = 3): string {
+  const cidrs = set.toCidrs();
+  if (cidrs.length === 0) return 'no address';
+  if (cidrs.length <= maxBlocks) return cidrs.join(', ');
+  const family = set.family();
+  const universe = family === 'ipv4' || family === 'ipv6' ? AddressSet.all(family) : AddressSet.all();
+  const missing = universe.subtract(set).toCidrs();
+  if (missing.length <= maxBlocks) return `${universe.toCidrs().join(', ')} except ${missing.join(', ')}`;
+  const names: string[] = [];
+  if (set.covers(PUBLIC_V4)) names.push('IPv4');
+  if (set.covers(PUBLIC_V6)) names.push('IPv6');
+  if (names.length > 0) {
+    const exact = set.equals(set.intersect(PUBLIC_V4.union(PUBLIC_V6)));
+    return `every public ${names.join(' and ')} address${exact ? '' : ` and more (${cidrs.length} blocks)`}`;
+  }
+  return `${cidrs.slice(0, maxBlocks).join(', ')}, … (${cidrs.length} blocks)`;
+}

@@ -54,10 +54,10 @@ export function decideFamily(ast: FileAst): Family | 'mixed' {
   return v4 && v6 ? 'mixed' : v6 ? 'ipv6' : 'ipv4';
 }
 
-/** `dir/host.iptables-save` → `host`. */
+/** `dir/host.iptables-save` → `host`; `gw.example.org.rules` → `gw.example.org`. */
 export function deviceName(path: string): string {
   const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-  const dot = base.indexOf('.', 1);
+  const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
 }
 

@@ -185,7 +185,7 @@ interface PendingPorts {
   negated: boolean;
 }
 
-export class RuleReader {
+class RuleReader {
   readonly ast: RuleAst;
   private readonly tokens: Token[];
   private index = 0;
@@ -211,13 +211,13 @@ export class RuleReader {
     while (this.index < this.tokens.length) this.step();
     if (this.pendingBang) this.problem('report', 'unrecognised-line', "'!' is not followed by an option", this.pendingBang.column);
     this.resolvePorts();
-    if (this.droppedProblems > 0) {
-      this.ast.problems.push({ kind: 'report', severity: 'warning', code: 'unrecognised-line', message: `and ${this.droppedProblems} more problems on this line` });
-    }
     const target = this.ast.target;
     if (target) {
       readTargetOptions(target, this);
       if (target.nat?.addresses) this.noteFamily(target.nat.addresses);
+    }
+    if (this.droppedProblems > 0) {
+      this.ast.problems.push({ kind: 'report', severity: 'warning', code: 'unrecognised-line', message: `and ${this.droppedProblems} more problems on this line` });
     }
     return this.ast;
   }
@@ -437,9 +437,12 @@ export class RuleReader {
       if (spec.inexact === ANY) return this.skipInexact(option, `${loaded[i]} ${name}`, negated, SOME);
     }
     for (const [module, spec] of Object.entries(MODULES)) {
-      if (spec.captured[name]) return spec.captured[name](this, option, negated);
       const arity = listedArity(spec, name);
-      if (arity !== undefined) return this.skipInexact(option, `${module} ${name}`, negated, arity);
+      if (!spec.captured[name] && arity === undefined) continue;
+      // iptables would refuse the rule; read the option anyway, and say so.
+      this.problem('report', 'invalid-value', `${name} needs -m ${module} (or a -p that loads it) before it`, option.column);
+      if (spec.captured[name]) return spec.captured[name](this, option, negated);
+      return this.skipInexact(option, `${module} ${name}`, negated, arity!);
     }
     this.problem('note', 'unsupported-match', `option '${name}' is not supported; the rule is kept as one that may match`, option.column);
     this.skipInexact(option, name, negated, SOME);

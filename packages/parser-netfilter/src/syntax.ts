@@ -96,7 +96,6 @@ export interface ChainAst {
   /** `ACCEPT`/`DROP` for built-in chains; undefined for user chains (`-`). */
   policy?: 'ACCEPT' | 'DROP';
   line: number;
-  column: number;
   /** False when the chain was only ever used, never declared with a `:CHAIN` line. */
   declared: boolean;
   rules: RuleAst[];

@@ -14,6 +14,11 @@ describe('the device', () => {
     ]);
   });
 
+  it('takes its name from the last extension only', () => {
+    expect(device(parseText('*filter\nCOMMIT\n', 'edge/gw.example.org.rules')).name).toBe('gw.example.org');
+    expect(device(parseText('*filter\nCOMMIT\n', 'C:\\fw\\rules.v4')).name).toBe('rules');
+  });
+
   it('keeps only the pipeline stages whose rulesets exist', () => {
     expect(device(parseFile(FIXTURES, 'nat-forwards.iptables-save')).pipeline).toEqual({
       prerouting: [], dnat: ['nat/PREROUTING'], input: ['filter/INPUT'], forward: ['filter/FORWARD'],

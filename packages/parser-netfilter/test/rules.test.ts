@@ -160,6 +160,12 @@ describe('ports', () => {
       rule: '-A INPUT -p tcp -m multiport ! --ports 5060,5061 -j ACCEPT',
       expect: { sourcePorts: '0-5059,5062-65535', destinationPorts: '0-5059,5062-65535', exact: true },
     },
+    {
+      name: 'a port option without its module is read and reported',
+      rule: '-A INPUT --dport 22 -j ACCEPT',
+      expect: { protocols: 'all', destinationPorts: '22', exact: false },
+      diagnostics: ['invalid-value'],
+    },
     { name: 'negated multiport --dports', rule: '-A INPUT -p udp -m multiport ! --dports 53,123 -j DROP', expect: { destinationPorts: '0-52,54-122,124-65535' } },
     {
       name: 'a reversed range is reported',

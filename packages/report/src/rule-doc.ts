@@ -1,12 +1,12 @@
-import type { RuleDefinition } from '@portcullis/engine';
+import type { RuleDefinition, RuleMatch } from '@portcullis/engine';
 
 /**
- * The docs page of a rule, generated from its YAML file (`pnpm docs` writes docs/rules/<id>.md; a
+ * The docs page of a rule, generated from its YAML file (`pnpm run docs` writes docs/rules/<id>.md; a
  * test fails when a page drifts from its rule).
  */
 export function ruleMarkdown(rule: RuleDefinition): string {
   const out: string[] = [];
-  out.push(`<!-- Generated from rules/${rule.id}.yaml by \`pnpm docs\`; edit the rule, not this page. -->`);
+  out.push(`<!-- Generated from rules/${rule.id}.yaml by \`pnpm run docs\`; edit the rule, not this page. -->`);
   out.push(`# ${rule.id}`, '', `**${rule.title}**`, '');
   const sev = rule.severityBy?.length
     ? `${rule.severityBy.map((s) => `${s.severity} from ${s.from}`).join(', ')}, otherwise ${rule.severity}`
@@ -21,7 +21,10 @@ export function ruleMarkdown(rule: RuleDefinition): string {
     out.push('## Options', '', '| option | type | description |', '|---|---|---|');
     for (const [name, p] of Object.entries(props)) out.push(`| \`${name}\` | ${p.type ?? ''} | ${p.description ?? ''} |`);
     out.push('', 'Set them in `portcullis.yaml`:', '', '```yaml', 'rules:', `  ${rule.id}:`, '    options:');
-    for (const [name, p] of Object.entries(props)) out.push(`      ${name}: ${JSON.stringify(p.default ?? '…')}`);
+    // An option without a default overrides the rule's match of the same name: show that value, so
+    // the snippet is a valid config as it stands.
+    const matched = (rule.match ?? {}) as Record<string, unknown>;
+    for (const [name, p] of Object.entries(props)) out.push(`      ${name}: ${JSON.stringify(p.default ?? matched[name] ?? '…')}`);
     out.push('```', '');
   }
   for (const [kind, title] of [['incorrect', 'Examples of incorrect configuration'], ['correct', 'Examples of correct configuration']] as const) {
@@ -48,15 +51,22 @@ function describeMatch(rule: RuleDefinition): string {
   if (m.ports) parts.push(`ports ${m.ports}`);
   if (m.allPorts) parts.push('every port');
   if (m.portCountAbove !== undefined) parts.push(`more than ${m.portCountAbove} ports`);
-  parts.push(`reachable from ${m.from ?? 'any'} sources`);
+  parts.push(`reachable ${FROM_PHRASE[m.from ?? 'any']}`);
   return parts.join(', ');
 }
+
+const FROM_PHRASE: Record<NonNullable<RuleMatch['from']>, string> = {
+  anywhere: 'from anywhere (all public IPv4 or IPv6 space)',
+  public: 'from a public source',
+  private: 'from private sources only',
+  any: 'from any source',
+};
 
 /** docs/rules/README.md: every rule with its severity and title. */
 export function ruleIndexMarkdown(rules: RuleDefinition[]): string {
   const rows = rules.map((r) => `| [\`${r.id}\`](${r.id}.md) | ${r.severity} | ${r.title} |`);
   return [
-    '<!-- Generated from rules/*.yaml by `pnpm docs`; edit the rules, not this page. -->',
+    '<!-- Generated from rules/*.yaml by `pnpm run docs`; edit the rules, not this page. -->',
     '# Rules',
     '',
     '| id | default severity | title |',
