@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes docs/rules/<id>.md for every built-in rule from its YAML file, and docs/rules/README.md
-// as the index. `pnpm docs` runs it after a build; a test fails when the pages drift.
+// as the index. `pnpm run docs` runs it after a build; a test fails when the pages drift.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadBuiltinRules } from '@portcullis/engine';
 import { ruleIndexMarkdown, ruleMarkdown } from '@portcullis/report';

@@ -573,11 +573,9 @@ describe('portcullis.yaml, end to end', () => {
     });
   }
 
-  // KNOWN BUG (packages/model classifySources): trusted sources are taken out of a rule's sources
-  // but not out of "all public space", so trusting one office /24 makes a rule that is open to
-  // 0.0.0.0/0 no longer count as `anywhere`, and no-public-ssh / no-public-rdp stay silent. When it
-  // is fixed this test starts to fail: turn `it.fails` into `it`.
-  it.fails('a trusted source does not hide a rule that is open to everyone else', () => {
+  // Trusted ranges are taken out of "all public space" too: trusting one office /24 must not make a
+  // rule that is open to 0.0.0.0/0 look any less open.
+  it('a trusted source does not hide a rule that is open to everyone else', () => {
     const { findings } = scanWith([SSH, OFFICE_TELNET, RDP], 'trustedSources:\n  - 198.51.100.0/24\n');
     expect(findings).toEqual(['no-public-ssh@fw.iptables-save:5 medium', 'no-telnet@fw.iptables-save:6 high', 'no-public-rdp@fw.iptables-save:7 high']);
   });

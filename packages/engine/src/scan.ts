@@ -11,7 +11,7 @@ import { rulesDir as builtinRulesDir } from '@portcullis/rules';
 import { DeviceAnalysis, type Exposure } from './analysis.js';
 import { findConfig, loadConfig, loadInventory, type LoadedConfig } from './config.js';
 import { SEVERITY_RANK, evaluateRules, type Finding } from './evaluate.js';
-import { detectFormat, parserFor } from './registry.js';
+import { detectFormat, formatNames, parserFor } from './registry.js';
 import { activateRules, loadRuleFolder, type ActiveRule } from './rules.js';
 import { applySuppressions } from './suppress.js';
 
@@ -148,6 +148,7 @@ export function scan(options: ScanOptions): ScanResult {
   const files: ScannedFile[] = [];
   const inline: InlineSuppression[] = [];
   const inputs = options.noInputs ? [] : discoverFiles(options.paths.length ? options.paths : ['.'], cwd, diagnostics);
+  const named = new Set(options.paths.map((p) => resolve(cwd, p)));
   for (const abs of inputs) {
     if (skip.has(abs)) continue;
     const shown = displayPath(abs, cwd);
@@ -156,7 +157,13 @@ export function scan(options: ScanOptions): ScanResult {
       const head = readHead(abs, 64 * 1024);
       const binary = head.includes(0);
       const parser = forced ?? (binary ? undefined : detectFormat({ path: shown, text: head.toString('utf8') }));
-      if (!parser) continue;
+      if (!parser) {
+        // Files found in a folder that are no configuration are normal; a file named on its own is not.
+        if (named.has(abs)) {
+          diagnostics.push({ file: shown, severity: 'warning', code: 'unknown-format', message: `not a format Portcullis reads${binary ? ' (binary content)' : ''}; \`--as FORMAT\` forces one (formats: ${formatNames().join(', ')})` });
+        }
+        continue;
+      }
       if (size > MAX_FILE_BYTES) {
         diagnostics.push({ file: shown, severity: 'error', code: 'file-too-large', message: `${size} bytes is more than the ${MAX_FILE_BYTES} bytes Portcullis reads from one file` });
         continue;

@@ -212,10 +212,14 @@ export type SourceClass = 'anywhere' | 'public' | 'private';
  * address; `private`: nothing public. Trusted sources count as private.
  */
 export function classifySources(sources: AddressSet, trusted: AddressSet = EMPTY): SourceClass {
-  const s = trusted.isEmpty ? sources : sources.subtract(trusted);
-  if (s.covers(PUBLIC_V4) || s.covers(PUBLIC_V6)) return 'anywhere';
-  if (s.intersects(PUBLIC_V4) || s.intersects(PUBLIC_V6)) return 'public';
-  return 'private';
+  const untrusted = trusted.isEmpty ? sources : sources.subtract(trusted);
+  const v4 = untrusted.intersects(PUBLIC_V4);
+  const v6 = untrusted.intersects(PUBLIC_V6);
+  if (!v4 && !v6) return 'private';
+  // Trusting an office range does not make "everyone" any smaller: what matters is whether every
+  // public address outside the trusted ranges can connect.
+  if ((v4 && untrusted.covers(PUBLIC_V4.subtract(trusted))) || (v6 && untrusted.covers(PUBLIC_V6.subtract(trusted)))) return 'anywhere';
+  return 'public';
 }
 
 /** Public addresses only: what can arrive from the internet as a destination before any NAT. */

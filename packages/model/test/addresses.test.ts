@@ -75,3 +75,10 @@ describe('classifySources', () => {
     expect(classifySources(addresses('198.51.100.0/24', '203.0.113.7'), addresses('198.51.100.0/24'))).toBe('public');
   });
 });
+
+describe('classifySources with trusted ranges', () => {
+  it('the whole internet stays anywhere when an office range is trusted', () => {
+    expect(classifySources(addresses('0.0.0.0/0'), addresses('198.51.100.0/24'))).toBe('anywhere');
+    expect(classifySources(addresses('0.0.0.0/0').subtract(addresses('198.51.100.0/24')), addresses('198.51.100.0/24'))).toBe('anywhere');
+  });
+});

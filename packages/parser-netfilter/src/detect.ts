@@ -23,16 +23,15 @@ export function detectIptablesSave(file: InputFile): number {
   let commits = 0;
   let generated = false;
   let content = 0;
-  let lines = 0;
   for (const raw of head.split(/\r\n|\r|\n/)) {
-    if (lines++ >= HEAD_LINES) break;
     const line = raw.trim();
     if (line === '') continue;
     if (line.startsWith('#')) {
       if (GENERATED.test(line)) generated = true;
       continue;
     }
-    content++;
+    // Comments do not use up the budget: a long header must not hide the dump below it.
+    if (content++ >= HEAD_LINES) break;
     if (TABLE_LINE.test(line)) tables++;
     else if (line === 'COMMIT') commits++;
     else if (line.startsWith(':') && CHAIN_LINE.test(line)) chains++;

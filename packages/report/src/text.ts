@@ -40,7 +40,7 @@ export function textReport(result: ScanResult, options: TextOptions): string {
       rows.push({ line: f.location.line, cells: [pos, f.severity, f.message, f.ruleId] });
     }
     for (const d of e.diagnostics) {
-      rows.push({ line: d.line ?? 0, cells: [`${d.line ?? 0}:${d.column ?? 1}`, d.severity, d.message, d.code] });
+      rows.push({ line: d.line ?? 0, cells: [d.line ? `${d.line}:${d.column ?? 1}` : '-', d.severity, d.message, d.code] });
     }
     rows.sort((a, b) => a.line - b.line);
     const width = [0, 0];
@@ -72,6 +72,10 @@ function summaryLine(result: ScanResult, paint: (s: Style, t: string) => string)
     errors ? `${errors} error${errors === 1 ? '' : 's'}` : '',
     warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '',
   ].filter(Boolean);
+  if (errors > 0) {
+    const head = shown.length ? `${shown.length} finding${shown.length === 1 ? '' : 's'} (${parts.join(', ')})` : 'no findings';
+    return paint('red', `✖ the scan is incomplete: ${head}; ${[files, ...extra].join(', ')}`);
+  }
   if (shown.length === 0) {
     return paint('green', `✔ no findings; ${[files, ...extra].join(', ')}`);
   }
