@@ -229,10 +229,10 @@ describe('--strict', () => {
 });
 
 describe('--as', () => {
-  it('a file that format detection does not claim is skipped without --as', () => {
+  it('a named file that format detection does not claim is reported, not read, without --as', () => {
     const r = report(portcullis(inputs, 'scan', 'rules-only.dump', '--format', 'json'));
     expect(r.stats['files']).toBe(0);
-    expect(r.diagnostics).toEqual([]);
+    expect(r.diagnostics.map((d) => `${d.file} ${d.severity} ${d.code}`)).toEqual(['rules-only.dump warning unknown-format']);
   });
 
   for (const as of ['iptables-save', 'iptables']) {
