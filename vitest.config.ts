@@ -10,6 +10,8 @@ export default defineConfig({
     alias: {
       '@portcullis/model': src('model'),
       '@portcullis/parser-netfilter': src('parser-netfilter'),
+      '@portcullis/parser-cloud': src('parser-cloud'),
+      '@portcullis/parser-router': src('parser-router'),
       '@portcullis/engine': src('engine'),
       '@portcullis/report': src('report'),
     },

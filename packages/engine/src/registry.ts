@@ -1,8 +1,10 @@
+import { cloudParsers } from '@portcullis/parser-cloud';
 import { iptablesSave } from '@portcullis/parser-netfilter';
+import { routerParsers } from '@portcullis/parser-router';
 import type { FormatParser, InputFile } from '@portcullis/model';
 
 /** Every input format Portcullis reads. Adding a vendor is adding its parser package and a row here. */
-export const PARSERS: readonly FormatParser[] = [iptablesSave];
+export const PARSERS: readonly FormatParser[] = [iptablesSave, ...cloudParsers, ...routerParsers];
 
 /** Formats `--as` accepts, with the aliases people type. */
 const ALIASES: Record<string, string> = {

@@ -1,11 +1,14 @@
 import { closeSync, openSync, readSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import {
-  type Device,
-  type Diagnostic,
-  type InlineSuppression,
-  type LineAccounting,
-  type Service,
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type {
+  Device,
+  Diagnostic,
+  FormatParser,
+  InlineSuppression,
+  InputFile,
+  LineAccounting,
+  ParseResult,
+  Service,
 } from '@portcullis/model';
 import { rulesDir as builtinRulesDir } from '@portcullis/rules';
 import { DeviceAnalysis, type Exposure } from './analysis.js';
@@ -149,6 +152,15 @@ export function scan(options: ScanOptions): ScanResult {
   const inline: InlineSuppression[] = [];
   const inputs = options.noInputs ? [] : discoverFiles(options.paths.length ? options.paths : ['.'], cwd, diagnostics);
   const named = new Set(options.paths.map((p) => resolve(cwd, p)));
+  const record = (format: string, result: ParseResult, shown: string[]): void => {
+    devices.push(...result.devices);
+    diagnostics.push(...result.diagnostics);
+    inline.push(...result.suppressions);
+    if (result.files) for (const f of result.files) files.push({ path: f.path, format, lines: f.lines });
+    else files.push({ path: shown[0]!, format, lines: result.lines });
+  };
+  // Formats read a folder at a time (Terraform modules) wait until every file has been detected.
+  const folders = new Map<string, { parser: FormatParser; files: InputFile[] }>();
   for (const abs of inputs) {
     if (skip.has(abs)) continue;
     const shown = displayPath(abs, cwd);
@@ -168,14 +180,24 @@ export function scan(options: ScanOptions): ScanResult {
         diagnostics.push({ file: shown, severity: 'error', code: 'file-too-large', message: `${size} bytes is more than the ${MAX_FILE_BYTES} bytes Portcullis reads from one file` });
         continue;
       }
-      const text = readFileSync(abs, 'utf8');
-      const result = parser.parse({ path: shown, text });
-      devices.push(...result.devices);
-      diagnostics.push(...result.diagnostics);
-      inline.push(...result.suppressions);
-      files.push({ path: shown, format: parser.format, lines: result.lines });
+      const file: InputFile = { path: shown, text: readFileSync(abs, 'utf8') };
+      if (parser.parseFolder) {
+        const key = `${parser.format}|${dirname(abs)}`;
+        const group = folders.get(key) ?? { parser, files: [] };
+        group.files.push(file);
+        folders.set(key, group);
+        continue;
+      }
+      record(parser.format, parser.parse(file), [shown]);
     } catch (e) {
       diagnostics.push({ file: shown, severity: 'error', code: 'internal-error', message: `could not be scanned: ${(e as Error).message}` });
+    }
+  }
+  for (const { parser, files: group } of folders.values()) {
+    try {
+      record(parser.format, parser.parseFolder!(group), group.map((f) => f.path));
+    } catch (e) {
+      diagnostics.push({ file: group[0]!.path, severity: 'error', code: 'internal-error', message: `could not be scanned: ${(e as Error).message}` });
     }
   }
 

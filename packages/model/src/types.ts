@@ -124,7 +124,18 @@ export interface Pipeline {
   forward: string[];
 }
 
-export type Vendor = 'netfilter';
+export type Vendor =
+  | 'netfilter'
+  | 'aws'
+  | 'azure'
+  | 'gcp'
+  | 'cisco-ios'
+  | 'cisco-asa'
+  | 'junos'
+  | 'openwrt'
+  | 'pfsense'
+  | 'opnsense'
+  | 'mikrotik';
 
 /** One configured device: a host firewall, a router, a cloud security boundary. */
 export interface Device {
@@ -170,6 +181,8 @@ export interface ParseResult {
   lines: LineAccounting;
   /** Inline suppressions found in comments. */
   suppressions: InlineSuppression[];
+  /** Per-file accounting, when one result covers several files (a folder read at once). */
+  files?: { path: string; lines: LineAccounting }[];
 }
 
 export interface InlineSuppression {
@@ -194,6 +207,11 @@ export interface FormatParser {
   /** Confidence 0–1 that `file` is this format, from its name and the first part of its text. */
   detect(file: InputFile): number;
   parse(file: InputFile): ParseResult;
+  /**
+   * Formats whose files only make sense together (a Terraform module: variables, locals and
+   * resources spread over a folder's files) read all the detected files of one folder at once.
+   */
+  parseFolder?(files: InputFile[]): ParseResult;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
