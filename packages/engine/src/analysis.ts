@@ -298,7 +298,10 @@ export class DeviceAnalysis {
             out.fallthrough.push(...back);
             break; // what went in never continues here: `takes` stays as exact as the rule
           }
-          if (exact) {
+          // When everything that went in came back untouched (the ruleset decided nothing for these
+          // packets), the flows stay as they were instead of being split around the rule.
+          const unchanged = back.length === matched.length && back.every((f, i) => f.box === matched[i]!.box);
+          if (exact && !unchanged) {
             this.remove(flows, touched, ruleBox);
             for (const f of back) flows.add(f);
           }
