@@ -12,6 +12,7 @@ export default defineConfig({
       '@portcullis/parser-netfilter': src('parser-netfilter'),
       '@portcullis/parser-cloud': src('parser-cloud'),
       '@portcullis/parser-router': src('parser-router'),
+      '@portcullis/parser-observed': src('parser-observed'),
       '@portcullis/engine': src('engine'),
       '@portcullis/report': src('report'),
     },

@@ -1,10 +1,11 @@
 import { cloudParsers } from '@portcullis/parser-cloud';
 import { iptablesSave } from '@portcullis/parser-netfilter';
+import { observedParsers } from '@portcullis/parser-observed';
 import { routerParsers } from '@portcullis/parser-router';
 import type { FormatParser, InputFile } from '@portcullis/model';
 
 /** Every input format Portcullis reads. Adding a vendor is adding its parser package and a row here. */
-export const PARSERS: readonly FormatParser[] = [iptablesSave, ...cloudParsers, ...routerParsers];
+export const PARSERS: readonly FormatParser[] = [iptablesSave, ...cloudParsers, ...routerParsers, ...observedParsers];
 
 /** Formats `--as` accepts, with the aliases people type. */
 const ALIASES: Record<string, string> = {

@@ -183,6 +183,34 @@ export interface ParseResult {
   suppressions: InlineSuppression[];
   /** Per-file accounting, when one result covers several files (a folder read at once). */
   files?: { path: string; lines: LineAccounting }[];
+  /** What was seen on the network or on a host: scanned ports, listening sockets. */
+  observations?: Observation[];
+}
+
+/**
+ * One port as it was observed: by a scan from another host (nmap: open, closed, filtered), or on the
+ * host itself (ss, netstat: a listening socket and what it is bound to).
+ */
+export interface Observation {
+  /** The address (or name) of the host the port belongs to. */
+  host: string;
+  /** Other names and addresses of the same host (nmap hostnames, IPv6 address). */
+  aliases?: string[];
+  protocol: 'tcp' | 'udp';
+  port: number;
+  state: 'open' | 'closed' | 'filtered' | 'open|filtered' | 'closed|filtered' | 'unfiltered' | 'listening';
+  /** How it was seen: `scan` from elsewhere, or `socket` on the host itself. */
+  method: 'scan' | 'socket';
+  tool: 'nmap' | 'ss' | 'netstat';
+  /** For sockets: the local address bound (`0.0.0.0`, `::`, `127.0.0.1`, `*`), as written. */
+  bind?: string;
+  /** For scans: the address the scan ran from, when the file says. */
+  scanner?: string;
+  service?: string;
+  product?: string;
+  version?: string;
+  process?: string;
+  origin: Origin;
 }
 
 export interface InlineSuppression {
