@@ -84,7 +84,7 @@ const MAX_DEPTH = 64;
 export class DeviceAnalysis {
   readonly device: Device;
   readonly diagnostics: Diagnostic[] = [];
-  private readonly atoms: InterfaceAtoms;
+  readonly atoms: InterfaceAtoms;
   private readonly boxes = new Map<FilterRule, Box>();
   private readonly warned = new Set<string>();
 
@@ -98,6 +98,20 @@ export class DeviceAnalysis {
       }
     }
     this.atoms = new InterfaceAtoms(names);
+  }
+
+  /** Every header of the device's address family, on any interface: what a ruleset can be asked about. */
+  everything(): Box {
+    const d = this.device;
+    const all = AddressSet.all(d.family === 'mixed' ? undefined : d.family).intervals;
+    return {
+      protocols: ALL_PROTOCOLS,
+      ports: ALL_PORTS,
+      sources: all,
+      destinations: all,
+      inInterfaces: this.atoms.all(),
+      outInterfaces: this.atoms.all(),
+    };
   }
 
   /** True when the configuration shows the device routing traffic (NAT, or a forward ruleset with rules). */
@@ -219,7 +233,7 @@ export class DeviceAnalysis {
     return this.evaluate(last, before, 0, []).accepted;
   }
 
-  private boxOf(rule: FilterRule): Box {
+  boxOf(rule: FilterRule): Box {
     let box = this.boxes.get(rule);
     if (!box) {
       box = {

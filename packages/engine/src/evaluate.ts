@@ -19,7 +19,8 @@ import {
   type Service,
   type SourceClass,
 } from '@portcullis/model';
-import type { Exposure } from './analysis.js';
+import type { DeviceAnalysis, Exposure } from './analysis.js';
+import { shadowedRules } from './shadowing.js';
 import type { ActiveRule, Severity, SourceClassMatch } from './rules.js';
 
 export interface FindingLocation {
@@ -43,6 +44,8 @@ export interface Finding {
 
 export interface EvaluationContext {
   devices: Device[];
+  /** The analysis of each device, for checks that need more than its exposures. */
+  analyses: DeviceAnalysis[];
   exposures: Exposure[];
   services: Service[];
   trusted: AddressSet;
@@ -99,6 +102,7 @@ export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Find
     if (rule.match) findings.push(...matchRule(rule, ctx, groups));
     else if (rule.definition.check === 'default-accept') findings.push(...defaultAccept(rule, ctx));
     else if (rule.definition.check === 'forward-to-decommissioned') findings.push(...forwardToDecommissioned(rule, ctx));
+    else if (rule.definition.check === 'shadowed-rule') findings.push(...shadowed(rule, ctx));
   }
   return mergeFindings(findings);
 }
@@ -246,6 +250,39 @@ function defaultAccept(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
     });
   }
   return out;
+}
+
+function shadowed(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
+  const out: Finding[] = [];
+  for (const analysis of ctx.analyses) {
+    for (const s of shadowedRules(analysis)) {
+      const lines = s.blockers.map((b) => (b.origin.file === s.rule.origin.file ? `${b.origin.line}` : `${b.origin.file}:${b.origin.line}`));
+      const actions = [...new Set(s.blockers.map((b) => b.action))].join('/');
+      const values = {
+        target: analysis.device.name,
+        ruleset: s.ruleset.name,
+        blockers: `line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`,
+        actions,
+        action: s.rule.action,
+        differs: s.differentAction ? `, so its ${s.rule.action} never applies` : '',
+      };
+      out.push({
+        ruleId: rule.definition.id,
+        // One level more severe when the hidden rule would have done something else.
+        severity: rule.severityOverride || !s.differentAction ? rule.severity : raise(rule.severity),
+        message: fill(rule.definition.message, values),
+        location: location(s.rule.origin),
+        fingerprint: fingerprint(rule.definition.id, s.rule.origin.file, analysis.device.name, s.ruleset.name, s.rule.text),
+        suppressed: false,
+      });
+    }
+  }
+  return out;
+}
+
+function raise(severity: Severity): Severity {
+  const order: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+  return order[Math.min(order.indexOf(severity) + 1, order.length - 1)]!;
 }
 
 function forwardToDecommissioned(rule: ActiveRule, ctx: EvaluationContext): Finding[] {

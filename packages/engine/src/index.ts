@@ -1,4 +1,5 @@
 export * from './analysis.js';
+export * from './baseline.js';
 export * from './config.js';
 export * from './evaluate.js';
 export * from './headerspace.js';
@@ -9,3 +10,4 @@ export * from './scan.js';
 export * from './suppress.js';
 export * from './table.js';
 export * from './model-json.js';
+export * from './shadowing.js';

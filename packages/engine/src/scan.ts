@@ -203,9 +203,11 @@ export function scan(options: ScanOptions): ScanResult {
 
   // Analysis.
   const exposures: Exposure[] = [];
+  const analyses: DeviceAnalysis[] = [];
   for (const device of devices) {
     try {
       const analysis = new DeviceAnalysis(device);
+      analyses.push(analysis);
       exposures.push(...analysis.exposures());
       diagnostics.push(...analysis.diagnostics);
     } catch (e) {
@@ -213,7 +215,7 @@ export function scan(options: ScanOptions): ScanResult {
     }
   }
 
-  const findings = evaluateRules(rules, { devices, exposures, services, trusted: config.trusted });
+  const findings = evaluateRules(rules, { devices, analyses, exposures, services, trusted: config.trusted });
   applySuppressions(findings, inline, config.config.ignores ?? [], configFile ? displayPath(configFile, cwd) : undefined, now, diagnostics);
   sortFindings(findings);
   sortDiagnostics(diagnostics);

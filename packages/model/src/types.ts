@@ -64,6 +64,8 @@ export interface FilterRule {
    * ones): it opens nothing new.
    */
   matchesNew: boolean;
+  /** True when the rule matches only some connection states (NEW only, ESTABLISHED only, …). */
+  stateMatch?: boolean;
   /**
    * False when the rule has conditions the model does not capture (rate limits, packet marks, string
    * matches, ipsets…). Such a rule *may* match: the analysis lets its allow through and never lets its

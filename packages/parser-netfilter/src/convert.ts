@@ -289,6 +289,7 @@ class Converter {
       sourcePorts: src,
       destinationPorts: dst,
       matchesNew: ast.states.every(allowsNew),
+      ...(ast.states.length > 0 ? { stateMatch: true } : {}),
       exact,
       symbolic,
       enabled: true,
