@@ -312,11 +312,12 @@ describe('scan --format json', () => {
       'no-public-database@fixtures/demo/db-server.ip6tables-save:12 high',
       'no-forward-to-decommissioned@fixtures/demo/office-gateway.iptables-save:9 high',
       'no-public-rdp@fixtures/demo/office-gateway.iptables-save:10 high',
+      'no-unknown-forward-target@fixtures/demo/office-gateway.iptables-save:12 medium',
       'no-public-ssh@fixtures/demo/office-gateway.iptables-save:26 medium',
       'no-telnet@fixtures/demo/office-gateway.iptables-save:27 critical',
     ]);
     expect(r.diagnostics).toEqual([]);
-    expect(r.stats).toEqual({ files: 2, rules: 25, forwards: 4, exposures: 10, findings: 5, suppressed: 0 });
+    expect(r.stats).toEqual({ files: 2, rules: 25, forwards: 4, exposures: 10, findings: 6, suppressed: 0 });
   });
 });
 
@@ -332,10 +333,11 @@ describe('scan text output', () => {
         'fixtures/demo/office-gateway.iptables-save',
         '  9:1   high      The forward tcp 8443 -> 192.168.1.100:443 on office-gateway points at legacy-webmail (192.168.1.100:443/tcp), decommissioned since 2026-01-15 (owner: it-ops)  no-forward-to-decommissioned',
         '  10:1  high      RDP (3389/tcp) on 192.168.1.101 (via office-gateway) is reachable from anywhere (0.0.0.0/0) through the forward of port 13389  no-public-rdp',
+        '  12:1  medium    The forward tcp 8080 -> 192.168.1.50:80 on office-gateway points at 192.168.1.50:80/tcp, which no service in the inventory claims  no-unknown-forward-target',
         '  26:1  medium    SSH (22/tcp) on office-gateway is reachable from anywhere (0.0.0.0/0)  no-public-ssh',
         '  27:1  critical  Telnet (23/tcp) on office-gateway is open to new connections from anywhere (0.0.0.0/0)  no-telnet',
         '',
-        '✖ 5 findings (1 critical, 3 high, 1 medium); 2 files scanned',
+        '✖ 6 findings (1 critical, 3 high, 2 medium); 2 files scanned',
         '',
       ].join('\n'),
     );

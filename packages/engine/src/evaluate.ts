@@ -103,6 +103,7 @@ export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Find
     else if (rule.definition.check === 'default-accept') findings.push(...defaultAccept(rule, ctx));
     else if (rule.definition.check === 'forward-to-decommissioned') findings.push(...forwardToDecommissioned(rule, ctx));
     else if (rule.definition.check === 'shadowed-rule') findings.push(...shadowed(rule, ctx));
+    else if (rule.definition.check === 'unknown-forward-target') findings.push(...unknownForwardTarget(rule, ctx));
   }
   return mergeFindings(findings);
 }
@@ -320,6 +321,38 @@ function forwardToDecommissioned(rule: ActiveRule, ctx: EvaluationContext): Find
             from: fwd.sources.toCidrs(),
           },
           fingerprint: fingerprint(rule.definition.id, fwd.origin.file, device.name, fwd.text, svc.name),
+          suppressed: false,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function unknownForwardTarget(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
+  const inventory = ctx.services.filter((s) => s.source === 'inventory');
+  if (inventory.length === 0) return [];
+  const out: Finding[] = [];
+  for (const device of ctx.devices) {
+    for (const fwd of device.forwards) {
+      if (!fwd.enabled || !fwd.internalAddresses) continue;
+      for (const protocol of ['tcp', 'udp'] as const) {
+        if (!fwd.protocols.has(protocolNumber(protocol)!)) continue;
+        let open = fwd.internalPorts ?? fwd.externalPorts;
+        for (const svc of inventory) {
+          const host = parseAddressSet(svc.host);
+          if (svc.protocol === protocol && host && fwd.internalAddresses.intersects(host)) open = open.subtract(portSet([[svc.port, svc.port]]));
+        }
+        if (open.isEmpty) continue;
+        const host = fwd.internalAddresses.toCidrs().map((c) => c.replace(/\/(32|128)$/, '')).join(',');
+        const values = { forward: describeForward(fwd), target: device.name, host, ports: formatPorts(open), protocol };
+        out.push({
+          ruleId: rule.definition.id,
+          severity: rule.severity,
+          message: fill(rule.definition.message, values),
+          location: location(fwd.origin),
+          exposure: { target: `${host} (via ${device.name})`, protocol, ports: formatPorts(open), from: fwd.sources.toCidrs() },
+          fingerprint: fingerprint(rule.definition.id, fwd.origin.file, device.name, fwd.text, protocol),
           suppressed: false,
         });
       }

@@ -35,7 +35,7 @@ export interface RuleDefinition {
   references?: string[];
   message: string;
   match?: RuleMatch;
-  check?: 'default-accept' | 'forward-to-decommissioned' | 'shadowed-rule';
+  check?: 'default-accept' | 'forward-to-decommissioned' | 'shadowed-rule' | 'unknown-forward-target';
   options?: Record<string, unknown>;
   examples?: { incorrect?: RuleExample[]; correct?: RuleExample[] };
 }
