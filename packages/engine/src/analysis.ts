@@ -9,6 +9,7 @@ import {
   classifySources,
   describeAddresses,
   formatPorts,
+  protocolSet,
   protocolName,
   publicPart,
   type Device,
@@ -53,9 +54,11 @@ export interface Exposure {
   transit?: boolean;
   /** What identifies the deciding rule regardless of its line: the device, the ruleset and the rule's text. */
   anchor: string;
+  /** The packets themselves (this exposure's protocol, ports, sources and destinations). */
+  box: Box;
 }
 
-interface Flow {
+export interface Flow {
   box: Box;
   path: PathStep[];
   /** The forward that brought the packet here, if any. */
@@ -66,10 +69,18 @@ type Decision =
   | { kind: 'rule'; flow: Flow; rule: FilterRule; ruleset: Ruleset }
   | { kind: 'policy'; flow: Flow; ruleset: Ruleset };
 
+/** Packets a rule (or a default policy) dropped. */
+export interface Denial {
+  flow: Flow;
+  rule?: FilterRule;
+  ruleset: Ruleset;
+}
+
 interface RulesetOutcome {
   accepted: Decision[];
   translated: { flow: Flow; rule: FilterRule }[];
   fallthrough: Flow[];
+  denied: Denial[];
 }
 
 const MAX_DEPTH = 64;
@@ -226,11 +237,31 @@ export class DeviceAnalysis {
 
   /** Filtering rulesets in sequence; the last one's decisions are the exposures. */
   private acceptStage(names: string[], flows: Flow[]): Decision[] {
+    return this.admit(names, flows).accepted;
+  }
+
+  /** What the last ruleset of a stage accepts of the flows, and what it (or its policy) drops. */
+  private admit(names: string[], flows: Flow[]): { accepted: Decision[]; denied: Denial[] } {
     const present = names.filter((n) => this.device.rulesets[n]);
-    if (present.length === 0 || flows.length === 0) return [];
+    if (present.length === 0 || flows.length === 0) return { accepted: [], denied: [] };
     const before = this.passStage(present.slice(0, -1), flows);
     const last = this.device.rulesets[present[present.length - 1]!]!;
-    return this.evaluate(last, before, 0, []).accepted;
+    const out = this.evaluate(last, before, 0, []);
+    return { accepted: out.accepted, denied: out.denied };
+  }
+
+  /**
+   * Follows packets that another device forwards to this one (a router's port forward to this
+   * host): they meet this device's pre-routing and input rulesets. Returns the exposures of this
+   * device they reach, and the rules that drop the rest.
+   */
+  receive(box: Box, path: PathStep[]): { exposures: Exposure[]; denied: Denial[] } {
+    const d = this.device;
+    const inbound = this.atoms.match({ names: ['lo'], negated: true });
+    const start: Flow = { box: { ...box, inInterfaces: inbound, outInterfaces: this.atoms.all() }, path };
+    const arrived = this.passStage(d.pipeline.prerouting, [start]);
+    const { accepted, denied } = this.admit(d.pipeline.input, arrived);
+    return { exposures: accepted.flatMap((decision) => this.expose(decision, undefined)), denied };
   }
 
   boxOf(rule: FilterRule): Box {
@@ -255,7 +286,7 @@ export class DeviceAnalysis {
    * exposures, `nat` for translations only, `none` for filtering stages that merely pass packets on.
    */
   evaluate(rs: Ruleset, input: Flow[], depth: number, stack: string[], record: 'all' | 'nat' | 'none' = 'all'): RulesetOutcome {
-    const out: RulesetOutcome = { accepted: [], translated: [], fallthrough: [] };
+    const out: RulesetOutcome = { accepted: [], translated: [], fallthrough: [], denied: [] };
     if (stack.includes(rs.name) || depth > MAX_DEPTH) {
       this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
       return out;
@@ -286,6 +317,7 @@ export class DeviceAnalysis {
           break;
         case 'deny':
         case 'reject':
+          if (exact) for (const m of matched) out.denied.push({ flow: m, rule, ruleset: rs });
           break;
         case 'return':
           out.fallthrough.push(...matched);
@@ -306,6 +338,7 @@ export class DeviceAnalysis {
           const sub = this.evaluate(target, entered, depth + 1, [...stack, rs.name], record);
           out.accepted.push(...sub.accepted);
           out.translated.push(...sub.translated);
+          out.denied.push(...sub.denied);
           // What comes back continues after the jump; after a goto it leaves this ruleset too.
           const back = recorded ? sub.fallthrough.map((f) => ({ ...f, path: f.path.slice(0, -1) })) : sub.fallthrough;
           if (rule.action === 'goto') {
@@ -336,6 +369,8 @@ export class DeviceAnalysis {
           const flow = record === 'all' ? { ...f, path: [...f.path, this.policyStep(rs)] } : f;
           out.accepted.push({ kind: 'policy', flow, ruleset: rs });
         }
+      } else {
+        for (const f of flows.values()) out.denied.push({ flow: f, ruleset: rs });
       }
     } else {
       out.fallthrough.push(...flows.values());
@@ -349,6 +384,11 @@ export class DeviceAnalysis {
       flows.delete(f);
       for (const rest of subtractBox(f.box, box)) flows.add(rest === f.box ? f : { ...f, box: rest });
     }
+  }
+
+  /** The step that dropped packets: the rule, or the ruleset's default policy. */
+  denialStep(d: Denial): PathStep {
+    return d.rule ? this.step(d.ruleset, d.rule) : this.policyStep(d.ruleset);
   }
 
   private step(rs: Ruleset, rule: FilterRule): PathStep {
@@ -405,7 +445,7 @@ export class DeviceAnalysis {
     const extra: Partial<Exposure> = {};
     if (decision.kind === 'policy') extra.policy = { ruleset: decision.ruleset.name, origin: decision.ruleset.origin };
     if (fwd) extra.forward = { externalPorts: fwd.externalPorts, text: fwd.rule.translation?.text ?? '' };
-    return splitProtocols(flow.box).map(({ protocol, ports }) => ({ ...base, ...extra, protocol, ports }));
+    return splitProtocols(flow.box).map(({ protocol, ports, box }) => ({ ...base, ...extra, protocol, ports, box }));
   }
 }
 
@@ -426,13 +466,18 @@ function bareHost(cidr: string): string {
 const NAMED = [PROTO.tcp, PROTO.udp, PROTO.sctp, PROTO.icmp, PROTO.icmpv6];
 
 /** A box's protocols as report entries: `any` when it is everything, else one entry per protocol. */
-function splitProtocols(box: Box): { protocol: string; ports: PortSet }[] {
-  if (box.protocols.isFull && box.ports.isFull) return [{ protocol: 'any', ports: ALL_PORTS }];
-  const out: { protocol: string; ports: PortSet }[] = [];
+function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box }[] {
+  if (box.protocols.isFull && box.ports.isFull) return [{ protocol: 'any', ports: ALL_PORTS, box }];
+  const out: { protocol: string; ports: PortSet; box: Box }[] = [];
   for (const n of NAMED) {
-    if (box.protocols.has(n)) out.push({ protocol: protocolName(n), ports: PORTED_PROTOCOLS.has(n) ? box.ports : ALL_PORTS });
+    if (!box.protocols.has(n)) continue;
+    const ports = PORTED_PROTOCOLS.has(n) ? box.ports : ALL_PORTS;
+    out.push({ protocol: protocolName(n), ports, box: { ...box, protocols: protocolSet([n]), ports } });
   }
   const rest = box.protocols.subtract(IntervalSet.of(box.protocols.domain, NAMED.map((n) => [n, n] as const)));
-  if (!rest.isEmpty) out.push({ protocol: [...rest.ranges()].map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(','), ports: ALL_PORTS });
+  if (!rest.isEmpty) {
+    const protocol = [...rest.ranges()].map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
+    out.push({ protocol, ports: ALL_PORTS, box: { ...box, protocols: rest, ports: ALL_PORTS } });
+  }
   return out;
 }

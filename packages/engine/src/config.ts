@@ -98,24 +98,43 @@ export function loadConfig(file: string | undefined, shown: string | undefined, 
 
 interface InventoryDoc {
   services: { name: string; host: string; port: number; protocol?: 'tcp' | 'udp'; status?: 'active' | 'decommissioned'; since?: string | Date; owner?: string }[];
+  hosts?: { name: string; addresses: string[] }[];
+}
+
+/** The services inventory: what runs where, and which device names have which addresses. */
+export interface Inventory {
+  services: Service[];
+  /** Device name → its addresses (from `hosts:`, and devices named after an address). */
+  hosts: Map<string, AddressSet>;
 }
 
 let inventoryValidator: Validator<InventoryDoc> | undefined;
 
 /** Reads `services.yaml`; problems are errors, since a wrong inventory makes the findings wrong. */
-export function loadInventory(file: string, shown: string, diagnostics: Diagnostic[]): Service[] {
+export function loadInventory(file: string, shown: string, diagnostics: Diagnostic[]): Inventory {
+  const empty: Inventory = { services: [], hosts: new Map() };
   const doc = readYaml(file, shown, diagnostics, 'invalid-inventory');
-  if (doc === undefined) return [];
+  if (doc === undefined) return empty;
   inventoryValidator ??= compileSchema<InventoryDoc>(loadSchema('inventory'));
   const result = inventoryValidator(doc);
   if (!result.ok) {
     for (const p of result.problems) {
       diagnostics.push({ file: shown, severity: 'error', code: 'invalid-inventory', message: `${p.path}: ${p.message}` });
     }
-    return [];
+    return empty;
   }
+  const hosts = new Map<string, AddressSet>();
+  (result.value.hosts ?? []).forEach((h, i) => {
+    let set = AddressSet.empty();
+    h.addresses.forEach((a, j) => {
+      const parsed = parseAddressSet(a);
+      if (parsed) set = set.union(parsed);
+      else diagnostics.push({ file: shown, severity: 'error', code: 'invalid-inventory', message: `hosts.${i}.addresses.${j}: "${a}" is not an address or CIDR` });
+    });
+    hosts.set(h.name, set);
+  });
   const lines = lineIndexOfEntries(readFileSync(file, 'utf8'));
-  return result.value.services.map((s, i) => {
+  const services = result.value.services.map((s, i) => {
     const svc: Service = {
       name: s.name,
       host: s.host,
@@ -127,18 +146,36 @@ export function loadInventory(file: string, shown: string, diagnostics: Diagnost
     };
     if (s.since !== undefined) svc.since = typeof s.since === 'string' ? s.since : String(s.since);
     if (s.owner !== undefined) svc.owner = s.owner;
-    if (!parseAddressSet(s.host)) {
-      diagnostics.push({ file: shown, line: lines[i], severity: 'warning', code: 'unresolved-host', message: `services.${i}.host: "${s.host}" is not an address; this service is matched by name only` });
+    if (!parseAddressSet(s.host) && !hosts.has(s.host)) {
+      diagnostics.push({ file: shown, line: lines[i], severity: 'warning', code: 'unresolved-host', message: `services.${i}.host: "${s.host}" is neither an address nor a name listed under hosts; this service matches nothing` });
     }
     return svc;
   });
+  return { services, hosts };
 }
 
-/** Line numbers of the `- ` items of the top-level `services:` list, in order. */
+/** The addresses of a service's host: its own address, or those of the named host. */
+export function serviceAddresses(service: Service, hosts: Map<string, AddressSet>): AddressSet | undefined {
+  return parseAddressSet(service.host) ?? hosts.get(service.host);
+}
+
+/** Line numbers of the items of the top-level `services:` list, in order. */
 function lineIndexOfEntries(text: string): number[] {
   const out: number[] = [];
+  let inside = false;
+  let indent = -1;
   text.split(/\r?\n/).forEach((line, i) => {
-    if (/^\s*-\s/.test(line)) out.push(i + 1);
+    if (/^[^\s#-]/.test(line)) {
+      inside = /^services\s*:/.test(line);
+      indent = -1;
+      return;
+    }
+    if (!inside) return;
+    const m = /^(\s*)-\s/.exec(line);
+    if (!m) return;
+    const width = m[1]!.length;
+    if (indent < 0) indent = width;
+    if (width === indent) out.push(i + 1);
   });
   return out;
 }

@@ -20,6 +20,7 @@ import {
   type SourceClass,
 } from '@portcullis/model';
 import type { DeviceAnalysis, Exposure } from './analysis.js';
+import { serviceAddresses } from './config.js';
 import { shadowedRules } from './shadowing.js';
 import type { ActiveRule, Severity, SourceClassMatch } from './rules.js';
 
@@ -48,6 +49,8 @@ export interface EvaluationContext {
   analyses: DeviceAnalysis[];
   exposures: Exposure[];
   services: Service[];
+  /** Device names and their addresses, from the inventory. */
+  hosts: Map<string, AddressSet>;
   trusted: AddressSet;
 }
 
@@ -295,7 +298,7 @@ function forwardToDecommissioned(rule: ActiveRule, ctx: EvaluationContext): Find
       if (!fwd.enabled || !fwd.internalAddresses) continue;
       const ports = fwd.internalPorts ?? fwd.externalPorts;
       for (const svc of retired) {
-        const host = parseAddressSet(svc.host);
+        const host = serviceAddresses(svc, ctx.hosts);
         const proto = protocolNumber(svc.protocol);
         if (!host || proto === undefined) continue;
         if (!fwd.internalAddresses.intersects(host) || !ports.has(svc.port) || !fwd.protocols.has(proto)) continue;
@@ -340,7 +343,7 @@ function unknownForwardTarget(rule: ActiveRule, ctx: EvaluationContext): Finding
         if (!fwd.protocols.has(protocolNumber(protocol)!)) continue;
         let open = fwd.internalPorts ?? fwd.externalPorts;
         for (const svc of inventory) {
-          const host = parseAddressSet(svc.host);
+          const host = serviceAddresses(svc, ctx.hosts);
           if (svc.protocol === protocol && host && fwd.internalAddresses.intersects(host)) open = open.subtract(portSet([[svc.port, svc.port]]));
         }
         if (open.isEmpty) continue;

@@ -11,3 +11,4 @@ export * from './suppress.js';
 export * from './table.js';
 export * from './model-json.js';
 export * from './shadowing.js';
+export * from './compose.js';

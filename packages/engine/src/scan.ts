@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type {
+  AddressSet,
   Device,
   Diagnostic,
   FormatParser,
@@ -12,6 +13,7 @@ import type {
 } from '@portcullis/model';
 import { rulesDir as builtinRulesDir } from '@portcullis/rules';
 import { DeviceAnalysis, type Exposure } from './analysis.js';
+import { composeExposures, type BlockedForward } from './compose.js';
 import { findConfig, loadConfig, loadInventory, type LoadedConfig } from './config.js';
 import { SEVERITY_RANK, evaluateRules, type Finding } from './evaluate.js';
 import { detectFormat, formatNames, parserFor } from './registry.js';
@@ -45,6 +47,8 @@ export interface ScanResult {
   devices: Device[];
   exposures: Exposure[];
   services: Service[];
+  /** Forwards that the receiving device's own firewall drops. */
+  blocked: BlockedForward[];
   files: ScannedFile[];
   rules: ActiveRule[];
   config: LoadedConfig;
@@ -139,7 +143,8 @@ export function scan(options: ScanOptions): ScanResult {
 
   // Inventory.
   const inventoryPath = options.inventory ? resolve(cwd, options.inventory) : config.config.inventory ? resolve(configDir, config.config.inventory) : undefined;
-  const services = inventoryPath ? loadInventory(inventoryPath, displayPath(inventoryPath, cwd), diagnostics) : [];
+  const inventory = inventoryPath ? loadInventory(inventoryPath, displayPath(inventoryPath, cwd), diagnostics) : { services: [], hosts: new Map<string, AddressSet>() };
+  const services = inventory.services;
   const skip = new Set([configFile, inventoryPath].filter((p): p is string => !!p));
 
   // Inputs.
@@ -215,7 +220,17 @@ export function scan(options: ScanOptions): ScanResult {
     }
   }
 
-  const findings = evaluateRules(rules, { devices, analyses, exposures, services, trusted: config.trusted });
+  // Forwards into devices we also have the configuration of continue there.
+  let blocked: BlockedForward[] = [];
+  try {
+    const composed = composeExposures(analyses, exposures, inventory.hosts);
+    exposures.splice(0, exposures.length, ...composed.exposures);
+    blocked = composed.blocked;
+  } catch (e) {
+    diagnostics.push({ file: '.', severity: 'error', code: 'internal-error', message: `joining devices by address failed: ${(e as Error).message}` });
+  }
+
+  const findings = evaluateRules(rules, { devices, analyses, exposures, services, hosts: inventory.hosts, trusted: config.trusted });
   applySuppressions(findings, inline, config.config.ignores ?? [], configFile ? displayPath(configFile, cwd) : undefined, now, diagnostics);
   sortFindings(findings);
   sortDiagnostics(diagnostics);
@@ -228,6 +243,7 @@ export function scan(options: ScanOptions): ScanResult {
     devices,
     exposures,
     services,
+    blocked,
     files,
     rules,
     config,

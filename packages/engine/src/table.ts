@@ -1,5 +1,6 @@
 import { type AddressSet, classifySources, portRanges, type PortSet } from '@portcullis/model';
 import type { Exposure, PathStep } from './analysis.js';
+import type { BlockedForward } from './compose.js';
 
 /** One row of the exposure table (the `exposure --format json` contract). */
 export interface ExposureRow {
@@ -60,4 +61,37 @@ export function exposureRows(exposures: Exposure[]): ExposureRow[] {
       cmp(a.from.join(), b.from.join()),
   );
   return rows;
+}
+
+/** A forward that the receiving device drops, for the exposure table. */
+export interface BlockedRow {
+  target: { host: string; address?: string };
+  protocol: string;
+  ports: [number, number][];
+  from: string[];
+  path: { file: string; line: number; summary: string }[];
+  blockedBy: { device: string; file: string; line: number; summary: string };
+}
+
+export function blockedRows(blocked: BlockedForward[]): BlockedRow[] {
+  const rows = blocked.map(({ exposure: e, device, blockedBy }) => {
+    const target: BlockedRow['target'] = { host: e.target.host };
+    if (e.target.address !== undefined) target.address = e.target.address;
+    return {
+      target,
+      protocol: e.protocol,
+      ports: portRanges(e.ports),
+      from: e.from.toCidrs(),
+      path: e.path.map((s) => ({ file: s.file, line: s.line, summary: s.summary })),
+      blockedBy: { device, file: blockedBy.file, line: blockedBy.line, summary: blockedBy.summary },
+    };
+  });
+  return rows.sort(
+    (a, b) =>
+      cmp(a.target.host, b.target.host) ||
+      cmp(a.target.address ?? '', b.target.address ?? '') ||
+      cmp(a.protocol, b.protocol) ||
+      cmp(a.blockedBy.file, b.blockedBy.file) ||
+      cmp(a.blockedBy.line, b.blockedBy.line),
+  );
 }
