@@ -9,6 +9,8 @@ export interface ValidCase {
   /** An iptables-save dump (the format the tests use until other parsers land). */
   code: string;
   inventory?: string;
+  /** More files scanned with it (an nmap report, a socket listing), by name. */
+  files?: Record<string, string>;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -24,7 +26,9 @@ function run(ruleId: string, c: ValidCase): Finding[] {
       writeFileSync(join(dir, 'services.yaml'), c.inventory);
       extra.inventory = 'services.yaml';
     }
-    const result = scan({ paths: ['input.iptables-save'], cwd: dir, config: false, ...extra });
+    const more = Object.entries(c.files ?? {});
+    for (const [name, text] of more) writeFileSync(join(dir, name), text);
+    const result = scan({ paths: ['input.iptables-save', ...more.map(([name]) => name)], cwd: dir, config: false, ...extra });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     return result.findings.filter((f) => f.ruleId === ruleId);
   } finally {

@@ -111,6 +111,14 @@ export class DeviceAnalysis {
     this.atoms = new InterfaceAtoms(names);
   }
 
+  /** The interfaces packets from the network arrive on: the outside ones when known, else all but loopback. */
+  inboundInterfaces(): IntervalSet<number> {
+    const d = this.device;
+    return d.externalInterfaces.length > 0
+      ? this.atoms.match({ names: d.externalInterfaces, negated: false })
+      : this.atoms.match({ names: ['lo'], negated: true });
+  }
+
   /** Every header of the device's address family, on any interface: what a ruleset can be asked about. */
   everything(): Box {
     const d = this.device;
@@ -136,9 +144,7 @@ export class DeviceAnalysis {
     const d = this.device;
     const family = d.family === 'mixed' ? undefined : d.family;
     const everyone = AddressSet.all(family).intervals;
-    const inbound = d.externalInterfaces.length > 0
-      ? this.atoms.match({ names: d.externalInterfaces, negated: false })
-      : this.atoms.match({ names: ['lo'], negated: true });
+    const inbound = this.inboundInterfaces();
     const start: Flow = {
       box: {
         protocols: ALL_PROTOCOLS,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   ALL_PORTS,
   AddressSet,
+  IntervalSet,
   NO_PORTS,
   PORTED_PROTOCOLS,
   classifySources,
@@ -21,6 +22,8 @@ import {
 } from '@portcullis/model';
 import type { DeviceAnalysis, Exposure } from './analysis.js';
 import { serviceAddresses } from './config.js';
+import { deviceAddresses } from './compose.js';
+import { listenerEvidence, observedHostAddresses, type ObservedState } from './observed.js';
 import { shadowedRules } from './shadowing.js';
 import type { ActiveRule, Severity, SourceClassMatch } from './rules.js';
 
@@ -51,6 +54,8 @@ export interface EvaluationContext {
   services: Service[];
   /** Device names and their addresses, from the inventory. */
   hosts: Map<string, AddressSet>;
+  /** Scanned ports and listening sockets. */
+  observed: ObservedState;
   trusted: AddressSet;
 }
 
@@ -107,6 +112,8 @@ export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Find
     else if (rule.definition.check === 'forward-to-decommissioned') findings.push(...forwardToDecommissioned(rule, ctx));
     else if (rule.definition.check === 'shadowed-rule') findings.push(...shadowed(rule, ctx));
     else if (rule.definition.check === 'unknown-forward-target') findings.push(...unknownForwardTarget(rule, ctx));
+    else if (rule.definition.check === 'forward-without-listener') findings.push(...forwardWithoutListener(rule, ctx));
+    else if (rule.definition.check === 'exposure-drift') findings.push(...exposureDrift(rule, ctx));
   }
   return mergeFindings(findings);
 }
@@ -359,6 +366,96 @@ function unknownForwardTarget(rule: ActiveRule, ctx: EvaluationContext): Finding
           suppressed: false,
         });
       }
+    }
+  }
+  return out;
+}
+
+/** Forwards small enough to judge port by port; a forward of thousands of ports says little. */
+const MAX_JUDGED_PORTS = 64;
+
+function forwardWithoutListener(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
+  if (ctx.observed.observations.length === 0) return [];
+  const out: Finding[] = [];
+  for (const device of ctx.devices) {
+    for (const fwd of device.forwards) {
+      if (!fwd.enabled || !fwd.internalAddresses) continue;
+      for (const protocol of ['tcp', 'udp'] as const) {
+        if (!fwd.protocols.has(protocolNumber(protocol)!)) continue;
+        const ports = fwd.internalPorts ?? fwd.externalPorts;
+        if (ports.size() > BigInt(MAX_JUDGED_PORTS)) continue;
+        let silent = portSet([]);
+        const evidence: string[] = [];
+        for (const [lo, hi] of ports.ranges()) {
+          for (let p = lo; p <= hi; p++) {
+            const ev = listenerEvidence(ctx.observed, ctx.hosts, fwd.internalAddresses, protocol, p);
+            if (ev.kind !== 'nothing') continue;
+            silent = silent.union(portSet([[p, p]]));
+            const where = `${ev.how} (${ev.origin.file}:${ev.origin.line})`;
+            if (!evidence.includes(where)) evidence.push(where);
+          }
+        }
+        if (silent.isEmpty) continue;
+        const host = fwd.internalAddresses.toCidrs().map((c) => c.replace(/\/(32|128)$/, '')).join(',');
+        const values = { forward: describeForward(fwd), target: device.name, host, ports: formatPorts(silent), protocol, evidence: evidence.slice(0, 2).join('; ') };
+        out.push({
+          ruleId: rule.definition.id,
+          severity: rule.severity,
+          message: fill(rule.definition.message, values),
+          location: location(fwd.origin),
+          exposure: { target: `${host} (via ${device.name})`, protocol, ports: formatPorts(silent), from: fwd.sources.toCidrs() },
+          fingerprint: fingerprint(rule.definition.id, fwd.origin.file, device.name, fwd.text, protocol),
+          suppressed: false,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function exposureDrift(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
+  const scans = ctx.observed.observations.filter((o) => o.method === 'scan' && (o.state === 'open' || o.state === 'closed' || o.state === 'filtered'));
+  if (scans.length === 0) return [];
+  const addressesOf = deviceAddresses(ctx.analyses, ctx.hosts);
+  const out: Finding[] = [];
+  for (const o of scans) {
+    const scanned = observedHostAddresses(o.host, o.aliases, ctx.hosts);
+    const scanner = o.scanner !== undefined ? parseAddressSet(o.scanner) : undefined;
+    for (const [analysis, own] of addressesOf) {
+      const at = scanned.intersect(own);
+      if (at.isEmpty) continue;
+      const device = analysis.device.name;
+      let from = AddressSet.empty();
+      let interfaces = IntervalSet.empty(analysis.inboundInterfaces().domain);
+      for (const e of ctx.exposures) {
+        if (e.device !== device || e.target.address !== undefined || e.transit) continue;
+        if (e.protocol !== o.protocol && e.protocol !== 'any') continue;
+        if (!e.box.ports.has(o.port) || !AddressSet.fromIntervals(e.box.destinations).intersects(at)) continue;
+        const sources = AddressSet.fromIntervals(e.box.sources);
+        if (scanner && !sources.covers(scanner)) continue;
+        from = from.union(sources);
+        interfaces = interfaces.union(e.box.inInterfaces);
+      }
+      // Closed says little: the host answered with a reset, or a firewall rejected with one.
+      const reached = o.state === 'open';
+      const reachableAny = !from.isEmpty;
+      const reachableAll = reachableAny && interfaces.covers(analysis.inboundInterfaces()) && (scanner !== undefined || classifySources(from) === 'anywhere');
+      let says: string | undefined;
+      if (reached && !reachableAny) {
+        says = `a scan${scanner ? ` from ${o.scanner}` : ''} found ${o.port}/${o.protocol} on ${o.host} ${o.state}, but the configuration of ${device} lets no new connection${scanner ? ` from ${o.scanner}` : ''} in there`;
+      } else if (o.state === 'filtered' && reachableAll) {
+        says = `the configuration of ${device} lets ${o.port}/${o.protocol} in from ${scanner ? o.scanner! : describeAddresses(from)}, but a scan found it filtered: something else blocks it (an upstream firewall, or rules that are not loaded)`;
+      }
+      if (!says) continue;
+      out.push({
+        ruleId: rule.definition.id,
+        severity: rule.severity,
+        message: fill(rule.definition.message, { drift: says, target: device }),
+        location: location(o.origin),
+        exposure: { target: device, protocol: o.protocol, ports: String(o.port), from: scanner ? scanner.toCidrs() : from.toCidrs() },
+        fingerprint: fingerprint(rule.definition.id, o.origin.file, device, o.host, o.protocol, String(o.port), o.state),
+        suppressed: false,
+      });
     }
   }
   return out;

@@ -12,3 +12,4 @@ export * from './table.js';
 export * from './model-json.js';
 export * from './shadowing.js';
 export * from './compose.js';
+export * from './observed.js';

@@ -35,7 +35,7 @@ export interface RuleDefinition {
   references?: string[];
   message: string;
   match?: RuleMatch;
-  check?: 'default-accept' | 'forward-to-decommissioned' | 'shadowed-rule' | 'unknown-forward-target';
+  check?: 'default-accept' | 'forward-to-decommissioned' | 'shadowed-rule' | 'unknown-forward-target' | 'forward-without-listener' | 'exposure-drift';
   options?: Record<string, unknown>;
   examples?: { incorrect?: RuleExample[]; correct?: RuleExample[] };
 }

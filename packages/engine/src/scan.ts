@@ -14,6 +14,7 @@ import type {
 import { rulesDir as builtinRulesDir } from '@portcullis/rules';
 import { DeviceAnalysis, type Exposure } from './analysis.js';
 import { composeExposures, type BlockedForward } from './compose.js';
+import { observedServices, type ObservedState } from './observed.js';
 import { findConfig, loadConfig, loadInventory, type LoadedConfig } from './config.js';
 import { SEVERITY_RANK, evaluateRules, type Finding } from './evaluate.js';
 import { detectFormat, formatNames, parserFor } from './registry.js';
@@ -49,6 +50,8 @@ export interface ScanResult {
   services: Service[];
   /** Forwards that the receiving device's own firewall drops. */
   blocked: BlockedForward[];
+  /** Scanned ports and listening sockets from the inputs. */
+  observed: ObservedState;
   files: ScannedFile[];
   rules: ActiveRule[];
   config: LoadedConfig;
@@ -144,7 +147,7 @@ export function scan(options: ScanOptions): ScanResult {
   // Inventory.
   const inventoryPath = options.inventory ? resolve(cwd, options.inventory) : config.config.inventory ? resolve(configDir, config.config.inventory) : undefined;
   const inventory = inventoryPath ? loadInventory(inventoryPath, displayPath(inventoryPath, cwd), diagnostics) : { services: [], hosts: new Map<string, AddressSet>() };
-  const services = inventory.services;
+  const services = [...inventory.services];
   const skip = new Set([configFile, inventoryPath].filter((p): p is string => !!p));
 
   // Inputs.
@@ -157,8 +160,11 @@ export function scan(options: ScanOptions): ScanResult {
   const inline: InlineSuppression[] = [];
   const inputs = options.noInputs ? [] : discoverFiles(options.paths.length ? options.paths : ['.'], cwd, diagnostics);
   const named = new Set(options.paths.map((p) => resolve(cwd, p)));
+  const observed: ObservedState = { observations: [], scans: [] };
   const record = (format: string, result: ParseResult, shown: string[]): void => {
     devices.push(...result.devices);
+    observed.observations.push(...(result.observations ?? []));
+    observed.scans.push(...(result.scans ?? []));
     diagnostics.push(...result.diagnostics);
     inline.push(...result.suppressions);
     if (result.files) for (const f of result.files) files.push({ path: f.path, format, lines: f.lines });
@@ -230,7 +236,8 @@ export function scan(options: ScanOptions): ScanResult {
     diagnostics.push({ file: '.', severity: 'error', code: 'internal-error', message: `joining devices by address failed: ${(e as Error).message}` });
   }
 
-  const findings = evaluateRules(rules, { devices, analyses, exposures, services, hosts: inventory.hosts, trusted: config.trusted });
+  services.push(...observedServices(observed));
+  const findings = evaluateRules(rules, { devices, analyses, exposures, services, hosts: inventory.hosts, observed, trusted: config.trusted });
   applySuppressions(findings, inline, config.config.ignores ?? [], configFile ? displayPath(configFile, cwd) : undefined, now, diagnostics);
   sortFindings(findings);
   sortDiagnostics(diagnostics);
@@ -244,6 +251,7 @@ export function scan(options: ScanOptions): ScanResult {
     exposures,
     services,
     blocked,
+    observed,
     files,
     rules,
     config,

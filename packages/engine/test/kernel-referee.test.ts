@@ -11,7 +11,8 @@ import { DeviceAnalysis, scan } from '@portcullis/engine';
  * "internet" client (203.0.113.1) and a server (203.0.113.2) with listeners on every tested port.
  * For each generated ruleset, the server loads it with iptables-restore, the client scans it with
  * nmap, and the ports nmap finds open must be exactly the ports Portcullis computes as reachable
- * from the client's address on the server's interface. Traffic never leaves the namespaces.
+ * from the client's address on the server's interface, and feeding nmap's report back to Portcullis
+ * reports no drift. Traffic never leaves the namespaces.
  * Needs root, iproute2, iptables and nmap (CI installs them); elsewhere the suite says it is skipped.
  */
 
@@ -115,13 +116,13 @@ function predicted(dump: string, dir: string): number[] {
   return [...open].sort((a, b) => a - b);
 }
 
-/** Ports nmap finds open from the client, read from its XML report. */
-function observed(dump: string): number[] {
+/** Ports nmap finds open from the client, read from its XML report (returned too). */
+function observed(dump: string): { open: number[]; xml: string } {
   const restore = run('ip', ['netns', 'exec', ns.server, 'iptables-restore'], dump);
   expect(restore.stderr, dump).toBe('');
   const scanRun = run('ip', [
     'netns', 'exec', ns.client,
-    'nmap', '-n', '-Pn', '-sT', '--max-retries', '0', '--host-timeout', '20s', '--initial-rtt-timeout', '50ms', '--max-rtt-timeout', '200ms',
+    'nmap', '-n', '-Pn', '-sT', '-S', CLIENT, '-e', 'pcref-c', '--max-retries', '0', '--host-timeout', '20s', '--initial-rtt-timeout', '50ms', '--max-rtt-timeout', '200ms',
     '-p', PORTS.join(','), '-oX', '-', SERVER,
   ]);
   expect(scanRun.status).toBe(0);
@@ -129,7 +130,17 @@ function observed(dump: string): number[] {
   for (const m of scanRun.stdout.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="([a-z|]+)"/g)) {
     if (m[2] === 'open') open.push(Number(m[1]));
   }
-  return open.sort((a, b) => a - b);
+  return { open: open.sort((a, b) => a - b), xml: scanRun.stdout };
+}
+
+/** The drift findings Portcullis reports when the scan is scanned with the configuration. */
+function drift(dump: string, xml: string, dir: string): string[] {
+  // A device named after its address is tied to scans of that address.
+  writeFileSync(join(dir, `${SERVER}.iptables-save`), dump);
+  writeFileSync(join(dir, 'scan.xml'), xml);
+  const result = scan({ paths: [`${SERVER}.iptables-save`, 'scan.xml'], cwd: dir, config: false });
+  expect(result.observed.observations.length).toBe(PORTS.length);
+  return result.findings.filter((f) => f.ruleId === 'exposure-drift').map((f) => f.message);
 }
 
 describe.skipIf(!available)('the kernel referees the analysis (iptables-restore + nmap in network namespaces)', () => {
@@ -167,10 +178,12 @@ describe.skipIf(!available)('the kernel referees the analysis (iptables-restore 
     let opened = 0;
     for (let seed = 1; seed <= RULESETS; seed++) {
       const dump = generate(seed);
-      const want = observed(dump);
+      const { open: want, xml } = observed(dump);
       const got = predicted(dump, dir);
       opened += want.length;
       if (want.join(',') !== got.join(',')) disagreements.push(`seed ${seed}: nmap open [${want.join(',')}], Portcullis [${got.join(',')}]\n${dump}`);
+      // The same nmap report fed back to Portcullis shows no drift.
+      for (const d of drift(dump, xml, dir)) disagreements.push(`seed ${seed}: ${d}\n${dump}`);
     }
     expect(disagreements).toEqual([]);
     // The generator must produce both open and closed ports for the comparison to mean something.

@@ -187,6 +187,20 @@ export interface ParseResult {
   files?: { path: string; lines: LineAccounting }[];
   /** What was seen on the network or on a host: scanned ports, listening sockets. */
   observations?: Observation[];
+  /** Which ports a scan covered, so a port it does not list can be told from one it never tried. */
+  scans?: ScanCoverage[];
+}
+
+/** The ports one scan tried on one host, and the state of those it did not list one by one. */
+export interface ScanCoverage {
+  host: string;
+  aliases?: string[];
+  protocol: 'tcp' | 'udp';
+  ports: PortSet;
+  /** The state of the scanned ports the report does not list (nmap's `<extraports>`), when it says. */
+  unlisted?: 'closed' | 'filtered' | 'open|filtered' | 'closed|filtered' | 'unfiltered';
+  scanner?: string;
+  origin: Origin;
 }
 
 /**

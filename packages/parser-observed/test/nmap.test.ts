@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { splitLines, type Observation } from '@portcullis/model';
+import { formatPorts, splitLines, type Observation } from '@portcullis/model';
 import { describe, expect, it } from 'vitest';
 import { nmapXml } from '../src/index.js';
 import { FIXTURES, codes, expectAccounted, expectNoError, parseFile } from './helpers.js';
@@ -295,6 +295,16 @@ describe('nmap XML fixtures', () => {
       '43 203.0.113.20 tcp/22 open ssh scanner=203.0.113.1',
       '44 203.0.113.20 tcp/443 open https scanner=203.0.113.1',
       '45 203.0.113.20 udp/161 open|filtered snmp scanner=203.0.113.1',
+    ]);
+  });
+});
+
+describe('scan coverage', () => {
+  it('records which ports the corpus scan tried, and that the unlisted ones were closed', () => {
+    const text = readFileSync(new URL('../../../../shared/corpus/observed/nmap-sV-server.xml', import.meta.url), 'utf8');
+    const r = nmapXml.parse({ path: 'nmap-sV-server.xml', text });
+    expect(r.scans?.map((s) => ({ host: s.host, protocol: s.protocol, ports: formatPorts(s.ports), unlisted: s.unlisted }))).toEqual([
+      { host: '203.0.113.20', protocol: 'tcp', ports: '21-23,80,443,3389,5432,8080,9999', unlisted: 'closed' },
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { LineLedger, Observation } from '@portcullis/model';
+import { parsePortList, type LineLedger, type Observation, type ScanCoverage } from '@portcullis/model';
 import { clip } from '../common.js';
 import { PORT_STATES, type ExtraPorts, type NmapHost, type NmapPort, type NmapRun, type PortState } from './syntax.js';
 
@@ -10,7 +10,7 @@ import { PORT_STATES, type ExtraPorts, type NmapHost, type NmapPort, type NmapRu
 
 const STATES: ReadonlySet<string> = new Set(PORT_STATES);
 
-export function convertRun(run: NmapRun, file: string, ledger: LineLedger): Observation[] {
+export function convertRun(run: NmapRun, file: string, ledger: LineLedger, scans: ScanCoverage[] = []): Observation[] {
   const out: Observation[] = [];
   const scanner = sourceAddress(run.args);
   let listedDown = 0;
@@ -18,6 +18,7 @@ export function convertRun(run: NmapRun, file: string, ledger: LineLedger): Obse
     const state = host.status?.state;
     if (state !== undefined && state !== 'up') listedDown++;
     convertHost(host, file, scanner, ledger, out);
+    if (state === undefined || state === 'up') scans.push(...coverage(run, host, file, scanner));
   }
   const down = run.hostsDown && Number(run.hostsDown.count);
   if (down !== undefined && Number.isInteger(down) && down > listedDown) {
@@ -25,6 +26,32 @@ export function convertRun(run: NmapRun, file: string, ledger: LineLedger): Obse
     ledger.note(run.hostsDown!.line, 'info', 'host-down', `${more} scanned ${more === 1 ? 'host was' : 'hosts were'} down and ${more === 1 ? 'is' : 'are'} not listed (nmap lists them with -v)`);
   }
   if (run.failure) ledger.note(run.failure.line, 'warning', 'scan-error', `nmap ended with an error: ${clip(run.failure.message, 120)}`);
+  return out;
+}
+
+const UNLISTED = new Set(['closed', 'filtered', 'open|filtered', 'closed|filtered', 'unfiltered']);
+
+/** The ports `<scaninfo services=…>` says were tried on an up host, per protocol. */
+function coverage(run: NmapRun, host: NmapHost, file: string, scanner: string | undefined): ScanCoverage[] {
+  const ips = host.addresses.filter((a) => (a.type === 'ipv4' || a.type === 'ipv6') && a.addr !== '');
+  const names = host.hostnames.map((h) => h.name).filter((n) => n !== '');
+  const name = ips[0]?.addr ?? names[0];
+  if (name === undefined) return [];
+  const aliases = [...new Set([...ips.slice(1).map((a) => a.addr), ...names])].filter((a) => a !== name);
+  // One <extraports> element: every scanned port not listed is in its state.
+  const only = host.extraPorts.length === 1 ? host.extraPorts[0]!.state : undefined;
+  const out: ScanCoverage[] = [];
+  for (const info of run.scanInfo) {
+    if ((info.protocol !== 'tcp' && info.protocol !== 'udp') || info.services === undefined) continue;
+    const ports = parsePortList(info.services);
+    if (!ports) continue;
+    const c: ScanCoverage = { host: name, protocol: info.protocol, ports, origin: { file, line: info.line } };
+    if (aliases.length > 0) c.aliases = aliases;
+    if (host.extraPorts.length === 0) c.unlisted = 'closed';
+    else if (only !== undefined && UNLISTED.has(only)) c.unlisted = only as NonNullable<ScanCoverage['unlisted']>;
+    if (scanner !== undefined) c.scanner = scanner;
+    out.push(c);
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { LineLedger, splitLines, type InputFile, type Observation, type ParseResult } from '@portcullis/model';
+import { LineLedger, splitLines, type InputFile, type Observation, type ParseResult, type ScanCoverage } from '@portcullis/model';
 import { ignoreTheRest, result } from '../common.js';
 import { convertRun } from './convert.js';
 import { readNmapXml } from './reader.js';
@@ -11,12 +11,13 @@ import { readNmapXml } from './reader.js';
 export function parseNmapXml(file: InputFile): ParseResult {
   const ledger = new LineLedger(file.path, splitLines(file.text).length);
   const observations: Observation[] = [];
+  const scans: ScanCoverage[] = [];
   try {
     const run = readNmapXml(file.text, ledger);
-    observations.push(...convertRun(run, file.path, ledger));
+    observations.push(...convertRun(run, file.path, ledger, scans));
   } catch (error) {
     ledger.report(1, 'error', 'internal-error', `the parser failed: ${String(error)}`);
   }
   ignoreTheRest(ledger);
-  return result(ledger, observations);
+  return { ...result(ledger, observations), scans };
 }
