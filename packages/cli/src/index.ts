@@ -1,18 +1,29 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
   SEVERITIES,
   SEVERITY_RANK,
   activateRules,
+  baselineJson,
+  compareWithBaseline,
+  createBaseline,
+  displayPath,
+  findConfig,
+  isReported,
+  loadConfig,
   loadRuleFolder,
   modelJson,
+  readBaseline,
   scan,
+  sortDiagnostics,
+  type BaselineComparison,
   type ScanResult,
   type Severity,
 } from '@portcullis/engine';
 import { rulesDir } from '@portcullis/rules';
 import { TOOL, exposureJson, exposureText, formatReport, REPORT_FORMATS, type ReportFormat } from '@portcullis/report';
+import { changedSince, isWithin, scannableChanges } from './changed.js';
 import { explainRule, listRules } from './explain.js';
 import { STARTER_CONFIG } from './init.js';
 
@@ -24,6 +35,8 @@ export interface Io {
   stderr: (text: string) => void;
   isTTY: boolean;
   cwd: string;
+  /** The environment the CLI reads its settings from (`PORTCULLIS_DOCS_URL`). */
+  env?: Record<string, string | undefined>;
 }
 
 const defaultIo = (): Io => ({
@@ -31,6 +44,7 @@ const defaultIo = (): Io => ({
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'],
   cwd: process.cwd(),
+  env: process.env,
 });
 
 interface ScanFlags {
@@ -41,6 +55,9 @@ interface ScanFlags {
   failOn: Severity | 'none';
   as?: string;
   strict?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  changedSince?: string;
 }
 
 function isUntrusted(result: ScanResult, strict: boolean): boolean {
@@ -48,11 +65,11 @@ function isUntrusted(result: ScanResult, strict: boolean): boolean {
   return strict && result.diagnostics.some((d) => /unrecogni[sz]ed|unsupported/.test(d.code));
 }
 
-function exitCodeFor(result: ScanResult, failOn: Severity | 'none', strict: boolean): number {
+function exitCodeFor(result: ScanResult, failOn: Severity | 'none', strict: boolean, baseline?: BaselineComparison): number {
   if (isUntrusted(result, strict)) return EXIT.untrusted;
   if (failOn === 'none') return EXIT.ok;
   const limit = SEVERITY_RANK[failOn];
-  return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] <= limit) ? EXIT.findings : EXIT.ok;
+  return result.findings.some((f) => isReported(f, baseline) && SEVERITY_RANK[f.severity] <= limit) ? EXIT.findings : EXIT.ok;
 }
 
 function write(io: Io, output: string | undefined, text: string): void {
@@ -83,10 +100,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices([...SEVERITIES, 'none']).default('high'))
     .option('--as <format>', 'force the input format of the given paths')
     .option('--strict', 'unrecognised lines fail the run (exit 2)')
+    .option('--baseline <file>', 'report only findings that are not in this baseline; count the ones fixed since')
+    .option('--write-baseline <file>', 'write the current findings to this baseline file (the run then passes unless it cannot be trusted)')
+    .option('--changed-since <git-ref>', 'scan only files changed relative to this git ref (committed, uncommitted and new files)')
     .action((paths: string[], flags: ScanFlags) => {
-      const result = runScan(paths, flags, io);
-      write(io, flags.output, formatReport(result, flags.format as ReportFormat, { color: io.isTTY && !flags.output }));
-      code = exitCodeFor(result, flags.failOn, Boolean(flags.strict));
+      code = scanCommand(paths, flags, io);
     });
 
   program
@@ -96,6 +114,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option('--format <format>', 'table format').choices(['text', 'json']).default('text'))
     .option('--output <file>', 'write the table to a file instead of standard output')
     .option('--config <file>', 'config file')
+    .option('--inventory <file>', 'services inventory (services.yaml): joins forwards to the hosts they reach')
     .option('--as <format>', 'force the input format of the given paths')
     .action((paths: string[], flags: ScanFlags) => {
       const result = runScan(paths, { ...flags, failOn: 'none' }, io);
@@ -169,6 +188,86 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return EXIT.untrusted;
   }
   return code;
+}
+
+/** `portcullis scan`: scan, compare with a baseline, write the report (and the baseline); returns the exit code. */
+function scanCommand(paths: string[], flags: ScanFlags, io: Io): number {
+  let scanPaths = paths;
+  let noInputs = false;
+  let partial = false;
+  if (flags.changedSince !== undefined) {
+    // A baseline written from some of the files would forget the findings of all the others.
+    if (flags.writeBaseline) {
+      io.stderr('portcullis: --write-baseline needs a full scan; leave out --changed-since\n');
+      return EXIT.untrusted;
+    }
+    const changed = changedSince(flags.changedSince, io.cwd);
+    if (!changed.ok) {
+      io.stderr(`portcullis: ${changed.error}\n`);
+      return EXIT.untrusted;
+    }
+    if (settingsChanged(changed.files, flags, io.cwd)) {
+      io.stderr('portcullis: the config, the inventory or the rules folder changed, so every file is scanned\n');
+    } else {
+      scanPaths = scannableChanges(changed.files, paths, io.cwd, flags.as);
+      noInputs = scanPaths.length === 0;
+      partial = true;
+    }
+  }
+  const result = runScan(scanPaths, flags, io, noInputs);
+  if (partial) {
+    // Config ignores for files this scan did not read are not unused.
+    const config = result.config.file ? displayPath(result.config.file, io.cwd) : undefined;
+    result.diagnostics = result.diagnostics.filter((d) => !(d.code === 'unused-suppression' && d.file === config && d.line === undefined));
+  }
+
+  let baseline: BaselineComparison | undefined;
+  if (flags.baseline) {
+    const file = resolve(io.cwd, flags.baseline);
+    const shown = displayPath(file, io.cwd);
+    const read = readBaseline(file, shown, result.diagnostics);
+    if (read) baseline = compareWithBaseline(result.findings, read, shown);
+    // Entries for files this scan did not read are not fixed.
+    if (baseline && partial) {
+      const scanned = new Set(result.files.map((f) => f.path));
+      baseline.fixed = baseline.fixed.filter((e) => e.file !== undefined && scanned.has(e.file));
+    }
+    sortDiagnostics(result.diagnostics);
+  }
+  if (flags.writeBaseline) {
+    const file = resolve(io.cwd, flags.writeBaseline);
+    const shown = displayPath(file, io.cwd);
+    const written = createBaseline(result.findings, TOOL.name);
+    try {
+      writeFileSync(file, baselineJson(written));
+    } catch (e) {
+      io.stderr(`portcullis: cannot write the baseline ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return EXIT.untrusted;
+    }
+    io.stderr(`portcullis: wrote ${written.findings.length} finding${written.findings.length === 1 ? '' : 's'} to the baseline ${shown}\n`);
+    // The findings just written are accepted: report them as baselined unless another baseline was given.
+    baseline ??= compareWithBaseline(result.findings, written, shown);
+  }
+
+  const options = { color: io.isTTY && !flags.output, docsUrl: io.env?.['PORTCULLIS_DOCS_URL'] || undefined, baseline };
+  write(io, flags.output, formatReport(result, flags.format as ReportFormat, options));
+  if (flags.writeBaseline) return isUntrusted(result, Boolean(flags.strict)) ? EXIT.untrusted : EXIT.ok;
+  return exitCodeFor(result, flags.failOn, Boolean(flags.strict), baseline);
+}
+
+/** Whether a changed file is the config, the inventory or a user rule: then every finding may change. */
+function settingsChanged(changed: string[], flags: ScanFlags, cwd: string): boolean {
+  const configFile = flags.config ? resolve(cwd, flags.config) : findConfig(cwd);
+  const settings = new Set<string>();
+  const dirs: string[] = [];
+  if (configFile) {
+    settings.add(configFile);
+    const loaded = loadConfig(configFile, configFile, []).config;
+    if (loaded.inventory) settings.add(resolve(dirname(configFile), loaded.inventory));
+    if (loaded.rulesDir) dirs.push(resolve(dirname(configFile), loaded.rulesDir));
+  }
+  if (flags.inventory) settings.add(resolve(cwd, flags.inventory));
+  return changed.some((f) => settings.has(f) || dirs.some((d) => isWithin(f, d)));
 }
 
 function runScan(paths: string[], flags: ScanFlags, io: Io, noInputs = false): ScanResult {

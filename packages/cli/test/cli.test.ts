@@ -449,7 +449,7 @@ describe('model, rules, explain', () => {
       .map((n) => n.replace(/\.yaml$/, ''));
     const run = portcullis(inputs, 'rules');
     expect(run.status).toBe(0);
-    const listed = run.stdout.split('\n').filter((l) => /^no-/.test(l)).map((l) => l.split(/\s+/)[0]);
+    const listed = run.stdout.split('\n').filter((l) => /^[a-z][a-z0-9-]* +(critical|high|medium|low|info) /.test(l)).map((l) => l.split(/\s+/)[0]);
     expect(listed).toEqual(ids);
     expect(run.stdout).toContain(`\n${ids.length} rules enabled;`);
     expect(run.stdout).toMatch(/^no-public-rdp +high +Remote Desktop is reachable from anywhere$/m);
@@ -667,6 +667,7 @@ describe('inline portcullis-ignore comments', () => {
     expect(r.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.code}`)).toEqual([
       'fw.iptables-save:7 warning suppression-expired',
       'fw.iptables-save:9 warning suppression-without-reason',
+      'fw.iptables-save:11 warning unused-suppression',
     ]);
     expect(reportSchemaProblems(r)).toEqual([]);
     // The VNC finding is high and not suppressed.
@@ -679,8 +680,9 @@ describe('inline portcullis-ignore comments', () => {
       ['7:1', 'warning', 'portcullis-ignore no-public-ssh expired on 2020-01-01; the finding is reported again', 'suppression-expired'],
       ['8:1', 'medium', 'SSH (22/tcp) on fw is reachable from anywhere (0.0.0.0/0)', 'no-public-ssh'],
       ['9:1', 'warning', 'portcullis-ignore no-public-rdp gives no reason (add "-- why this is acceptable")', 'suppression-without-reason'],
+      ['11:1', 'warning', 'portcullis-ignore no-public-ssh matches no finding on line 11 or 12', 'unused-suppression'],
       ['12:1', 'high', 'VNC (5900/tcp) on fw is reachable from anywhere (0.0.0.0/0)', 'no-public-vnc'],
     ]);
-    expect(run.stdout).toContain('\n✖ 2 findings (1 high, 1 medium); 1 file scanned, 2 suppressed, 2 warnings\n');
+    expect(run.stdout).toContain('\n✖ 2 findings (1 high, 1 medium); 1 file scanned, 2 suppressed, 3 warnings\n');
   });
 });

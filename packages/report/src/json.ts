@@ -1,32 +1,41 @@
 import type { ScanResult } from '@portcullis/engine';
-import { exposureRows } from '@portcullis/engine';
+import { blockedRows, exposureRows } from '@portcullis/engine';
+import type { ReportOptions } from './shared.js';
 
 export const TOOL = { name: 'portcullis', version: '0.1.0' } as const;
 
-/** The JSON report of DESIGN.md: deterministic key order, findings and diagnostics already sorted. */
-export function jsonReport(result: ScanResult): string {
+/**
+ * The JSON report of DESIGN.md: deterministic key order, findings and diagnostics already sorted.
+ * With a baseline, each finding says whether the baseline had it (`baselineState`), and the stats
+ * count the baselined findings and the baseline's entries that are fixed; `stats.findings` counts
+ * what is reported: neither suppressed nor baselined.
+ */
+export function jsonReport(result: ScanResult, options: Pick<ReportOptions, 'baseline'> = {}): string {
+  const { baseline } = options;
   const findings = result.findings.map((f) => {
     const out: Record<string, unknown> = { ruleId: f.ruleId, severity: f.severity, message: f.message, location: f.location };
     if (f.exposure) out['exposure'] = f.exposure;
     out['fingerprint'] = f.fingerprint;
     out['suppressed'] = f.suppressed;
     if (f.suppression) out['suppression'] = f.suppression;
+    if (baseline) out['baselineState'] = baseline.unchanged.has(f) ? 'unchanged' : 'new';
     return out;
   });
-  const report = {
-    tool: TOOL,
-    findings,
-    diagnostics: result.diagnostics,
-    stats: {
-      ...result.stats,
-      findings: result.findings.filter((f) => !f.suppressed).length,
-      suppressed: result.findings.filter((f) => f.suppressed).length,
-    },
+  const stats: Record<string, number> = {
+    ...result.stats,
+    findings: result.findings.filter((f) => !f.suppressed && !baseline?.unchanged.has(f)).length,
+    suppressed: result.findings.filter((f) => f.suppressed).length,
   };
+  if (baseline) {
+    stats['baselined'] = result.findings.filter((f) => !f.suppressed && baseline.unchanged.has(f)).length;
+    stats['fixed'] = baseline.fixed.length;
+  }
+  const report = { tool: TOOL, findings, diagnostics: result.diagnostics, stats };
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 /** The exposure table of DESIGN.md. */
 export function exposureJson(result: ScanResult): string {
-  return `${JSON.stringify({ exposures: exposureRows(result.exposures) }, null, 2)}\n`;
+  const blocked = blockedRows(result.blocked);
+  return `${JSON.stringify({ exposures: exposureRows(result.exposures), ...(blocked.length ? { blocked } : {}) }, null, 2)}\n`;
 }

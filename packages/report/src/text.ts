@@ -1,9 +1,11 @@
 import type { Diagnostic } from '@portcullis/model';
-import { exposureRows, type Finding, type ScanResult, type Severity } from '@portcullis/engine';
+import { blockedRows, exposureRows, isReported, type BaselineComparison, type Finding, type ScanResult, type Severity } from '@portcullis/engine';
 
 export interface TextOptions {
   /** ANSI colours; the CLI turns them on for a terminal only. */
   color: boolean;
+  /** With a baseline, findings it already has are counted, not listed. */
+  baseline?: BaselineComparison;
 }
 
 const CODES = { red: 31, yellow: 33, green: 32, gray: 90, bold: 1, underline: 4, magenta: 35, cyan: 36 } as const;
@@ -27,7 +29,7 @@ export function textReport(result: ScanResult, options: TextOptions): string {
     }
     return e;
   };
-  const shown = result.findings.filter((f) => !f.suppressed);
+  const shown = result.findings.filter((f) => isReported(f, options.baseline));
   for (const f of shown) entry(f.location.file).findings.push(f);
   for (const d of result.diagnostics) if (d.severity !== 'info') entry(d.file).diagnostics.push(d);
 
@@ -53,13 +55,21 @@ export function textReport(result: ScanResult, options: TextOptions): string {
     }
     lines.push('');
   }
-  lines.push(summaryLine(result, paint));
+  if (options.baseline) lines.push(baselineLine(result, options.baseline));
+  lines.push(summaryLine(result, paint, options.baseline));
   return `${lines.join('\n')}\n`;
 }
 
-function summaryLine(result: ScanResult, paint: (s: Style, t: string) => string): string {
-  const shown = result.findings.filter((f) => !f.suppressed);
-  const suppressed = result.findings.length - shown.length;
+/** What the baseline took out of the report, and what has been fixed since it was written. */
+function baselineLine(result: ScanResult, baseline: BaselineComparison): string {
+  const known = result.findings.filter((f) => !f.suppressed && baseline.unchanged.has(f)).length;
+  const fixed = baseline.fixed.length;
+  return `baseline ${baseline.file}: ${known} finding${known === 1 ? '' : 's'} already in it, not listed; ${fixed} fixed since it was written`;
+}
+
+function summaryLine(result: ScanResult, paint: (s: Style, t: string) => string, baseline?: BaselineComparison): string {
+  const shown = result.findings.filter((f) => isReported(f, baseline));
+  const suppressed = result.findings.filter((f) => f.suppressed).length;
   const counts = new Map<Severity, number>();
   for (const f of shown) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   const order: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -87,7 +97,7 @@ function summaryLine(result: ScanResult, paint: (s: Style, t: string) => string)
 export function exposureText(result: ScanResult, options: TextOptions): string {
   const paint = painter(options.color);
   const rows = exposureRows(result.exposures);
-  if (rows.length === 0) return `${paint('green', 'Nothing is reachable from the network.')}\n`;
+  if (rows.length === 0 && result.blocked.length === 0) return `${paint('green', 'Nothing is reachable from the network.')}\n`;
   const lines: string[] = [];
   for (const r of rows) {
     const target = r.target.address ? `${r.target.address} (via ${r.target.host})` : r.target.host;
@@ -97,6 +107,17 @@ export function exposureText(result: ScanResult, options: TextOptions): string {
     lines.push(`${paint('bold', target)}  ${ports}  from ${r.anywhere ? paint('red', `anywhere (${from})`) : from}`);
     for (const s of r.path) lines.push(`    ${paint('gray', `${s.file}:${s.line}`)}  ${s.summary}`);
   }
-  lines.push('', `${rows.length} exposure${rows.length === 1 ? '' : 's'}`);
+  const blocked = blockedRows(result.blocked);
+  if (blocked.length > 0) {
+    lines.push('', paint('bold', 'Forwarded, then dropped by the receiving device:'));
+    for (const b of blocked) {
+      const target = b.target.address ? `${b.target.address} (via ${b.target.host})` : b.target.host;
+      const ports = b.ports.map(([x, y]) => (x === y ? `${x}` : `${x}-${y}`)).join(',');
+      lines.push(`${target}  ${b.protocol} ${ports}  blocked by ${b.blockedBy.device}`);
+      for (const s of b.path) lines.push(`    ${paint('gray', `${s.file}:${s.line}`)}  ${s.summary}`);
+      lines.push(`    ${paint('gray', `${b.blockedBy.file}:${b.blockedBy.line}`)}  ${b.blockedBy.summary}  ${paint('green', '(drops it)')}`);
+    }
+  }
+  lines.push('', `${rows.length} exposure${rows.length === 1 ? '' : 's'}${blocked.length ? `, ${blocked.length} blocked forward${blocked.length === 1 ? '' : 's'}` : ''}`);
   return `${lines.join('\n')}\n`;
 }
