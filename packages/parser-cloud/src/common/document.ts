@@ -1,0 +1,142 @@
+import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import type { Span } from './report.js';
+
+/**
+ * A JSON or YAML document as plain values, with the place of every object, array, key and list item
+ * kept beside them (never inside the user's data): readers look up where a value came from.
+ */
+export class Positions {
+  private readonly nodes = new WeakMap<object, Span>();
+  private readonly keys = new WeakMap<object, Map<string, Span>>();
+  private readonly items = new WeakMap<object, Span[]>();
+
+  setNode(value: object, span: Span): void {
+    this.nodes.set(value, span);
+  }
+
+  setKey(owner: object, key: string, span: Span): void {
+    let map = this.keys.get(owner);
+    if (!map) this.keys.set(owner, (map = new Map<string, Span>()));
+    map.set(key, span);
+  }
+
+  setItems(owner: unknown[], spans: Span[]): void {
+    this.items.set(owner, spans);
+  }
+
+  /** The span of an object or array. */
+  of(value: unknown): Span | undefined {
+    return typeof value === 'object' && value !== null ? this.nodes.get(value) : undefined;
+  }
+
+  /** The span of a key and its value. */
+  key(owner: unknown, key: string): Span | undefined {
+    return typeof owner === 'object' && owner !== null ? this.keys.get(owner)?.get(key) : undefined;
+  }
+
+  /** The span of the i-th item of an array. */
+  item(owner: unknown, index: number): Span | undefined {
+    return Array.isArray(owner) ? this.items.get(owner)?.[index] : undefined;
+  }
+}
+
+export interface DocumentError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface Document {
+  value: unknown;
+  positions: Positions;
+  errors: DocumentError[];
+}
+
+/** Maps offsets in a text to 1-based lines and columns. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  line(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  column(offset: number): number {
+    return offset - this.starts[this.line(offset) - 1]! + 1;
+  }
+
+  span(start: number, end: number): Span {
+    return { line: this.line(start), column: this.column(start), endLine: this.line(Math.max(start, end - 1)) };
+  }
+}
+
+/** Reads JSON (comments and trailing commas tolerated, and reported) into positioned values. */
+export function loadJson(text: string): Document {
+  const errors: ParseError[] = [];
+  const index = new LineIndex(text);
+  const positions = new Positions();
+  const out: DocumentError[] = [];
+  let root: JsonNode | undefined;
+  try {
+    root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  } catch (error) {
+    out.push({ line: 1, column: 1, message: `the JSON could not be read: ${String(error)}` });
+  }
+  for (const e of errors.slice(0, 20)) {
+    out.push({ line: index.line(e.offset), column: index.column(e.offset), message: `JSON: ${printParseErrorCode(e.error)}` });
+  }
+  let value: unknown;
+  try {
+    value = root ? build(root, index, positions) : undefined;
+  } catch (error) {
+    out.push({ line: 1, column: 1, message: `the JSON could not be read: ${String(error)}` });
+  }
+  return { value, positions, errors: out };
+}
+
+function build(node: JsonNode, index: LineIndex, positions: Positions): unknown {
+  switch (node.type) {
+    case 'object': {
+      const obj: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+      for (const prop of node.children ?? []) {
+        const [keyNode, valueNode] = prop.children ?? [];
+        if (!keyNode || typeof keyNode.value !== 'string') continue;
+        obj[keyNode.value] = valueNode ? build(valueNode, index, positions) : null;
+        positions.setKey(obj, keyNode.value, index.span(prop.offset, prop.offset + prop.length));
+      }
+      positions.setNode(obj, index.span(node.offset, node.offset + node.length));
+      return obj;
+    }
+    case 'array': {
+      const items = node.children ?? [];
+      const arr = items.map((c) => build(c, index, positions));
+      positions.setItems(arr, items.map((c) => index.span(c.offset, c.offset + c.length)));
+      positions.setNode(arr, index.span(node.offset, node.offset + node.length));
+      return arr;
+    }
+    default:
+      return node.value as unknown;
+  }
+}
+
+/** Plain-object check for values read from JSON or YAML. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,79 @@
+import {
+  AddressSet,
+  parseAddressSet,
+  portSet,
+  type Device,
+  type FilterRule,
+  type Origin,
+  type PortSet,
+  type Ruleset,
+  type RulesetSemantics,
+  type Vendor,
+} from '@portcullis/model';
+import type { Reporter } from './report.js';
+import { isUnresolved, type Maybe } from './unresolved.js';
+
+/** The pipeline of every cloud boundary: packets from the network meet its `ingress` ruleset. */
+export function cloudDevice(
+  name: string,
+  vendor: Vendor,
+  format: string,
+  origin: Origin,
+  ingress: Ruleset,
+  egress: Ruleset | undefined,
+): Device {
+  const rulesets: Record<string, Ruleset> = { ingress };
+  if (egress) rulesets['egress'] = egress;
+  return {
+    name,
+    vendor,
+    format,
+    file: origin.file,
+    family: 'mixed',
+    rulesets,
+    pipeline: { prerouting: [], dnat: [], input: ['ingress'], forward: [] },
+    forwards: [],
+    externalInterfaces: [],
+    origin,
+  };
+}
+
+export function ruleset(name: string, semantics: RulesetSemantics, defaultAction: 'allow' | 'deny', rules: FilterRule[], origin: Origin): Ruleset {
+  rules.forEach((r, i) => (r.id = `${name}#${i + 1}`));
+  return { name, semantics, defaultAction, builtin: true, rules, origin };
+}
+
+/**
+ * Addresses as cloud APIs write them: CIDRs (host bits ignored, so `1.2.3.4/0` is everything) and
+ * bare addresses. Anything else is reported and left out.
+ */
+export function cidrSet(texts: readonly string[], origin: Origin, reporter: Reporter): AddressSet {
+  let set = AddressSet.empty();
+  for (const text of texts) {
+    const parsed = parseAddressSet(text);
+    if (parsed) set = set.union(parsed);
+    else reporter.report(origin, 'warning', 'invalid-address', `'${text}' is not an IPv4 or IPv6 address or CIDR block; left out of the rule's sources`);
+  }
+  return set;
+}
+
+/** An inclusive port range with both ends known and in order. */
+export function portRange(from: number, to: number): PortSet | undefined {
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 65535 || from > to) return undefined;
+  return portSet([[from, to]]);
+}
+
+/** Reports the unresolved values of a rule once each, with why they could not be worked out. */
+export function reportUnresolved(values: Maybe<unknown>[], origin: Origin, reporter: Reporter, consequence: string): void {
+  const seen = new Set<string>();
+  for (const u of values) {
+    if (!isUnresolved(u) || seen.has(u.text)) continue;
+    seen.add(u.text);
+    reporter.note(origin, 'warning', 'unresolved-reference', `${u.text}: ${u.reason}; ${consequence}`);
+  }
+}
+
+/** A rule that matches no address: it stands for what only symbolic sources would let in. */
+export function symbolicRule(base: Omit<FilterRule, 'sources' | 'exact' | 'symbolic'>, symbolic: string[]): FilterRule {
+  return { ...base, sources: AddressSet.empty(), exact: false, symbolic };
+}

@@ -1,0 +1,105 @@
+import { load, YAMLException, type Schema, type State } from 'js-yaml';
+import { LineIndex, Positions, type Document } from './document.js';
+import type { Span } from './report.js';
+
+/*
+ * js-yaml drops positions; its parse listener still sees where every node opens and closes. We keep
+ * a stack of open nodes and, as each closes, record its span, the spans of a mapping's keys and of a
+ * sequence's items, beside the values (a WeakMap), never inside them.
+ */
+
+interface Frame {
+  start: number;
+  children: Closed[];
+}
+
+interface Closed {
+  start: number;
+  end: number;
+  result: unknown;
+}
+
+export function loadYaml(text: string, schema: Schema): Document {
+  const index = new LineIndex(text);
+  const positions = new Positions();
+  const stack: Frame[] = [];
+  const span = (start: number, end: number): Span => index.span(start, end);
+  const listener = (event: 'open' | 'close', state: State): void => {
+    if (event === 'open') {
+      stack.push({ start: state.position, children: [] });
+      return;
+    }
+    const frame = stack.pop();
+    if (!frame) return;
+    const start = skipBlank(text, frame.start, state.position);
+    const end = trimEnd(text, start, state.position);
+    const result: unknown = state.result;
+    const closed: Closed = { start, end, result };
+    stack[stack.length - 1]?.children.push(closed);
+    if (typeof result !== 'object' || result === null || end <= start) return;
+    positions.setNode(result, span(start, end));
+    if (state.kind === 'sequence' && Array.isArray(result) && frame.children.length === result.length) {
+      positions.setItems(result, frame.children.map((c) => span(c.start, c.end)));
+    } else if (state.kind === 'mapping' && !Array.isArray(result)) {
+      pairKeys(result as Record<string, unknown>, frame.children, (key, from, to) => positions.setKey(result, key, span(from, to)));
+    }
+  };
+  try {
+    const value = load(text, { schema, listener, json: false });
+    return { value, positions, errors: [] };
+  } catch (error) {
+    if (error instanceof YAMLException) {
+      return { value: undefined, positions, errors: [{ line: error.mark.line + 1, column: error.mark.column + 1, message: `YAML: ${error.reason}` }] };
+    }
+    return { value: undefined, positions, errors: [{ line: 1, column: 1, message: `the YAML could not be read: ${String(error)}` }] };
+  }
+}
+
+/**
+ * A mapping's children are its keys and values in order. A key whose value is empty may have no
+ * value node at all, so pairs are found by looking at the values, not by counting.
+ */
+function pairKeys(map: Record<string, unknown>, children: Closed[], set: (key: string, from: number, to: number) => void): void {
+  let i = 0;
+  while (i < children.length) {
+    const key = children[i]!;
+    i++;
+    if (typeof key.result !== 'string' && typeof key.result !== 'number' && typeof key.result !== 'boolean') continue;
+    const name = String(key.result);
+    if (!(name in map) && name !== '<<') continue;
+    const next = children[i];
+    const value = map[name];
+    if (next && (value !== null || next.result === null)) {
+      set(name, key.start, Math.max(key.end, next.end));
+      i++;
+    } else {
+      set(name, key.start, key.end);
+    }
+  }
+}
+
+/** From a node's opening position: past blanks, line breaks and comment lines to its first character. */
+function skipBlank(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (c === 35 /* # */) {
+      while (i < limit && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+    } else break;
+  }
+  return i < limit ? i : from;
+}
+
+/** Back from a node's closing position over blanks and whole comment lines. */
+function trimEnd(text: string, start: number, end: number): number {
+  let e = end;
+  for (;;) {
+    while (e > start && /\s/.test(text[e - 1]!)) e--;
+    const lineStart = Math.max(text.lastIndexOf('\n', e - 1), text.lastIndexOf('\r', e - 1)) + 1;
+    if (lineStart <= start) return e;
+    const line = text.slice(lineStart, e).trimStart();
+    if (!line.startsWith('#')) return e;
+    e = lineStart;
+  }
+}

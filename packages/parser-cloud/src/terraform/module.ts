@@ -1,0 +1,429 @@
+import type { InputFile } from '@portcullis/model';
+import type { Inputs, Span } from '../common/report.js';
+import { Unresolved } from '../common/unresolved.js';
+import { Evaluator, clipText, entries, type ModuleScope, type Step, type Value } from './evaluate.js';
+import { blockBody, blockHeader, named, parseHcl, spanOf, type Node, type Tree } from './hcl.js';
+import { META_ATTRIBUTES, META_BLOCKS, SCHEMAS, type BlockSchema } from './schema.js';
+import { ObjectBlock, type TfAttribute, type TfBlock, type TfResource } from './view.js';
+
+/*
+ * A Terraform module: the `.tf` files of one folder read together, with the values of its
+ * `*.tfvars` files. Variables take their value from the tfvars (terraform.tfvars, then
+ * *.auto.tfvars, then any other .tfvars, later files winning), else from their default; locals
+ * are evaluated when first used; resources with `count` or `for_each` become one instance each.
+ */
+
+interface ResourceDecl {
+  type: string;
+  name: string;
+  file: string;
+  block: Node;
+  body: Node | undefined;
+  instances?: Instance[];
+}
+
+/** One instance of a resource: its `count.index` or `each` key, or why the instances are not known. */
+interface Instance {
+  key?: Value;
+  bindings: Map<string, Value>;
+  unknown?: string;
+}
+
+const KNOWN_TOP_BLOCKS = new Set(['terraform', 'provider', 'variable', 'locals', 'output', 'data', 'module', 'moved', 'import', 'check', 'removed', 'resource', 'ephemeral']);
+
+export class TerraformModule implements ModuleScope {
+  private readonly trees: { path: string; tree: Tree }[] = [];
+  private readonly variables = new Map<string, { defaultNode?: Node }>();
+  private readonly tfvars = new Map<string, Value>();
+  private readonly locals = new Map<string, { node: Node; value?: Value; busy?: boolean }>();
+  private readonly resources = new Map<string, ResourceDecl>();
+  private readonly attrCache = new Map<number, Map<string, Node>>();
+  private readonly busyAttrs = new Set<string>();
+  readonly evaluator = new Evaluator(this);
+
+  constructor(
+    files: InputFile[],
+    private readonly inputs: Inputs,
+  ) {
+    const tf = files.filter((f) => !isTfvars(f.path));
+    const vars = files.filter((f) => isTfvars(f.path)).sort((a, b) => tfvarsRank(a.path) - tfvarsRank(b.path) || (a.path < b.path ? -1 : 1));
+    for (const f of [...tf, ...vars]) {
+      const parsed = parseHcl(f.text);
+      if (typeof parsed === 'string') {
+        inputs.report({ file: f.path, line: 1 }, 'error', 'parse-error', parsed);
+        continue;
+      }
+      this.trees.push({ path: f.path, tree: parsed });
+      this.syntaxErrors(f.path, parsed.rootNode);
+      this.comments(f.path);
+      if (isTfvars(f.path)) this.readTfvars(f.path, parsed.rootNode, tfvarsRank(f.path));
+      else this.declarations(f.path, parsed.rootNode);
+    }
+  }
+
+  /** Frees the parse trees (WebAssembly memory). */
+  dispose(): void {
+    for (const t of this.trees) t.tree.delete();
+    this.trees.length = 0;
+  }
+
+  // ---- reading the files ----------------------------------------------------------------------
+
+  private syntaxErrors(file: string, root: Node): void {
+    if (!root.hasError) return;
+    let reported = 0;
+    const walk = (n: Node): void => {
+      if (reported >= 50) return;
+      if (n.isError || n.isMissing) {
+        const s = spanOf(n);
+        reported++;
+        this.inputs.report({ file, line: s.line, column: s.column }, 'error', 'syntax-error',
+          n.isMissing ? `missing '${n.type}' here` : `not valid HCL: '${clipText(n.text).slice(0, 60)}'`);
+        return;
+      }
+      for (const c of named(n)) if (c.hasError || c.isMissing) walk(c);
+      for (const c of n.children) if (c && c.isMissing) walk(c);
+    };
+    walk(root);
+  }
+
+  /** Suppressions in `#`, `//` and `/* … *\/` comments. */
+  private comments(file: string): void {
+    this.inputs.textLines(file).forEach((line, i) => {
+      if (!line.includes('portcullis-ignore')) return;
+      const at = hclCommentStart(line);
+      if (at >= 0) this.inputs.comment(file, i + 1, line.slice(at));
+    });
+  }
+
+  private readTfvars(file: string, root: Node, rank: number): void {
+    const body = named(root).find((c) => c.type === 'body');
+    for (const c of body ? named(body) : []) {
+      if (c.type === 'attribute') {
+        const [id, expr] = named(c);
+        if (!id || !expr) continue;
+        this.tfvars.set(id.text, this.evaluator.evaluate(expr));
+        this.inputs.recognise(file, spanOf(c));
+      } else if (c.type === 'block') {
+        this.inputs.report({ file, line: spanOf(c).line }, 'warning', 'unrecognised-line', 'a .tfvars file holds only variable assignments');
+      }
+    }
+    if (rank === 2) this.inputs.note({ file, line: 1 }, 'info', 'tfvars-assumed', 'Terraform loads this file only with -var-file; its values are used as if it were given');
+    this.inputs.ignoreRest(file);
+  }
+
+  private declarations(file: string, root: Node): void {
+    const body = named(root).find((c) => c.type === 'body');
+    for (const c of body ? named(body) : []) {
+      if (c.type === 'attribute') {
+        this.inputs.report({ file, line: spanOf(c).line }, 'warning', 'unrecognised-line', 'an attribute outside any block: not valid in a .tf file');
+        continue;
+      }
+      if (c.type !== 'block') continue;
+      const { type, labels } = blockHeader(c);
+      const span = spanOf(c);
+      const inner = blockBody(c);
+      if (!KNOWN_TOP_BLOCKS.has(type)) {
+        this.inputs.report({ file, line: span.line }, 'warning', 'unrecognised-line', `'${type}' is not a Terraform block`);
+        continue;
+      }
+      if (type === 'variable' && labels[0] !== undefined) {
+        const def = inner ? this.attributes(inner).get('default') : undefined;
+        this.variables.set(labels[0], def ? { defaultNode: def } : {});
+        this.inputs.recognise(file, span);
+      } else if (type === 'locals' && inner) {
+        for (const [name, node] of this.attributes(inner)) this.locals.set(name, { node });
+        this.inputs.recognise(file, span);
+      } else if (type === 'resource' && labels.length >= 2) {
+        const decl: ResourceDecl = { type: labels[0]!, name: labels[1]!, file, block: c, body: inner };
+        this.resources.set(`${decl.type}.${decl.name}`, decl);
+        if (SCHEMAS[decl.type]) this.account(file, c, SCHEMAS[decl.type]!, true);
+      }
+      this.inputs.ignore(file, span);
+    }
+    this.inputs.ignoreRest(file);
+  }
+
+  /**
+   * Marks a resource's lines: its header and the attributes and blocks the schema uses are
+   * recognised, the ones it knows to be irrelevant ignored, anything else reported.
+   */
+  private account(file: string, block: Node, schema: BlockSchema, resource: boolean): void {
+    const span = spanOf(block);
+    this.inputs.recognise(file, { line: span.line, endLine: span.line });
+    const body = blockBody(block);
+    for (const c of body ? named(body) : []) {
+      const s = spanOf(c);
+      if (c.type === 'attribute') {
+        const name = named(c)[0]?.text ?? '';
+        if (schema.used.includes(name) || (resource && (name === 'count' || name === 'for_each'))) this.inputs.recognise(file, s);
+        else if (schema.ignored.includes(name) || (resource && META_ATTRIBUTES.includes(name))) this.inputs.ignore(file, s);
+        else this.inputs.report({ file, line: s.line }, 'info', 'unsupported-attribute', `attribute '${name}' is not read`);
+      } else if (c.type === 'block') {
+        const { type, labels } = blockHeader(c);
+        const nested = schema.blocks?.[type];
+        if (type === 'dynamic' && labels[0] !== undefined && schema.blocks?.[labels[0]]) {
+          this.inputs.recognise(file, s);
+        } else if (nested) {
+          if (nested.used.length > 0) this.account(file, c, nested, false);
+          this.inputs.ignore(file, s);
+        } else if (resource && META_BLOCKS.includes(type)) {
+          this.inputs.ignore(file, s);
+        } else {
+          this.inputs.report({ file, line: s.line }, 'info', 'unsupported-attribute', `block '${type}' is not read`);
+        }
+      }
+    }
+    this.inputs.ignore(file, span);
+  }
+
+  private attributes(body: Node): Map<string, Node> {
+    let map = this.attrCache.get(body.id);
+    if (!map) {
+      map = new Map();
+      for (const c of named(body)) {
+        if (c.type !== 'attribute') continue;
+        const [id, expr] = named(c);
+        if (id && expr) map.set(id.text, expr);
+      }
+      this.attrCache.set(body.id, map);
+    }
+    return map;
+  }
+
+  // ---- scope ------------------------------------------------------------------------------------
+
+  variable(name: string): Value {
+    const given = this.tfvars.get(name);
+    if (given !== undefined) return given;
+    const v = this.variables.get(name);
+    if (!v) return new Unresolved(`var.${name}`, `variable ${name} is not declared in this folder`);
+    if (!v.defaultNode) return new Unresolved(`var.${name}`, `variable ${name} has no default and no value in a .tfvars file`);
+    return this.evaluator.evaluate(v.defaultNode);
+  }
+
+  local(name: string): Value {
+    const l = this.locals.get(name);
+    if (!l) return new Unresolved(`local.${name}`, `local ${name} is not defined in this folder`);
+    if (l.value !== undefined) return l.value;
+    if (l.busy) return new Unresolved(`local.${name}`, `local ${name} refers to itself`);
+    l.busy = true;
+    const value = this.evaluator.evaluate(l.node);
+    l.busy = false;
+    l.value = value;
+    return value;
+  }
+
+  resource(type: string, steps: Step[], text: string): { value: Value; used: number } {
+    const first = steps[0];
+    if (!first || first.kind !== 'attr') return { value: new Unresolved(text, `'${type}' is not defined here`), used: 0 };
+    const base = `${type}.${first.name}`;
+    const decl = this.resources.get(base);
+    if (!decl) return { value: new Unresolved(text, `resource ${base} is not declared in this folder`, [base]), used: steps.length };
+    let used = 1;
+    let address = base;
+    let bindings: Map<string, Value> | undefined = new Map();
+    const repeated = decl.body && (this.attributes(decl.body).has('count') || this.attributes(decl.body).has('for_each'));
+    if (repeated) {
+      const idx = steps[1];
+      if (idx?.kind === 'index') {
+        used = 2;
+        if (idx.key instanceof Unresolved) return { value: idx.key, used: steps.length };
+        address = `${base}[${JSON.stringify(idx.key)}]`;
+        bindings = this.instances(decl).find((i) => JSON.stringify(i.key) === JSON.stringify(idx.key))?.bindings;
+      } else bindings = undefined;
+    }
+    const attr = steps[used];
+    if (!attr || attr.kind !== 'attr') return { value: new Unresolved(text, `${address} is a resource`, [address]), used };
+    used++;
+    const node = decl.body ? this.attributes(decl.body).get(attr.name) : undefined;
+    const key = `${address}.${attr.name}`;
+    if (!node || !bindings || this.busyAttrs.has(key)) return { value: new Unresolved(text, `${key} is known only after apply`, [address]), used };
+    this.busyAttrs.add(key);
+    const value = this.evaluator.evaluate(node, bindings);
+    this.busyAttrs.delete(key);
+    return { value: value instanceof Unresolved ? new Unresolved(text, value.reason, [address, ...value.refs]) : value, used };
+  }
+
+  // ---- instances --------------------------------------------------------------------------------
+
+  private instances(decl: ResourceDecl): Instance[] {
+    if (decl.instances) return decl.instances;
+    const attrs = decl.body ? this.attributes(decl.body) : new Map<string, Node>();
+    const count = attrs.get('count');
+    const forEach = attrs.get('for_each');
+    const out: Instance[] = [];
+    if (count) {
+      const n = this.evaluator.evaluate(count);
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 1000) {
+        for (let i = 0; i < n; i++) out.push({ key: i, bindings: new Map([['count', { index: i }]]) });
+      } else {
+        const reason = n instanceof Unresolved ? `count is ${n.text}: ${n.reason}` : `count ${JSON.stringify(n)} is not a whole number from 0 to 1000`;
+        out.push({ bindings: new Map([['count', { index: new Unresolved('count.index', reason) }]]), unknown: reason });
+      }
+    } else if (forEach) {
+      const v = this.evaluator.evaluate(forEach);
+      if (v instanceof Unresolved) {
+        const reason = `for_each is ${v.text}: ${v.reason}`;
+        out.push({ bindings: new Map([['each', { key: new Unresolved('each.key', reason), value: new Unresolved('each.value', reason) }]]), unknown: reason });
+      } else {
+        // A set of strings iterates with each.key = each.value; a map by its keys.
+        for (const [k, value] of entries(v)) {
+          const key = Array.isArray(v) ? value : k;
+          out.push({ key, bindings: new Map([['each', { key, value }]]) });
+        }
+      }
+    } else out.push({ bindings: new Map() });
+    decl.instances = out;
+    return out;
+  }
+
+  /** Every instance of the resources the schema reads, as views the schema can read. */
+  readResources(): TfResource[] {
+    const out: TfResource[] = [];
+    for (const decl of this.resources.values()) {
+      if (!SCHEMAS[decl.type]) continue;
+      for (const inst of this.instances(decl)) {
+        const address = inst.key === undefined ? `${decl.type}.${decl.name}` : `${decl.type}.${decl.name}[${JSON.stringify(inst.key)}]`;
+        const block = new HclBlock(this, decl.file, decl.block, inst.bindings);
+        out.push(Object.assign(block, { type: decl.type, address }) as HclBlock & TfResource);
+        if (inst.unknown !== undefined) {
+          this.inputs.note({ file: decl.file, line: spanOf(decl.block).line }, 'warning', 'unresolved-reference', `${address}: ${inst.unknown}; read as one instance, values that depend on it stay symbolic`);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A resource attribute's value when it is static (`google_compute_network.vpc` → its `name`). */
+  staticAttribute(address: string, attribute: string): Value | undefined {
+    const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)(?:\[(.+)\])?$/.exec(address);
+    if (!m) return undefined;
+    const steps: Step[] = [{ kind: 'attr', name: m[2]! }];
+    if (m[3] !== undefined) {
+      let key: Value;
+      try {
+        key = JSON.parse(m[3]) as Value;
+      } catch {
+        return undefined;
+      }
+      steps.push({ kind: 'index', key });
+    }
+    steps.push({ kind: 'attr', name: attribute });
+    const v = this.resource(m[1]!, steps, `${address}.${attribute}`).value;
+    return v instanceof Unresolved ? undefined : v;
+  }
+
+  /** Attribute nodes of a body, by name (for the views). */
+  attributeNodes(body: Node): Map<string, Node> {
+    return this.attributes(body);
+  }
+}
+
+/** A block of a resource (or the resource itself) read through the module's evaluator. */
+export class HclBlock implements TfBlock {
+  readonly span: Span;
+  private readonly values = new Map<string, TfAttribute | undefined>();
+
+  constructor(
+    private readonly module: TerraformModule,
+    readonly file: string,
+    private readonly node: Node,
+    private readonly bindings: ReadonlyMap<string, Value>,
+    span?: Span,
+    readonly unexpanded?: Unresolved,
+  ) {
+    this.span = span ?? spanOf(node);
+  }
+
+  private get body(): Node | undefined {
+    return blockBody(this.node);
+  }
+
+  attr(name: string): TfAttribute | undefined {
+    if (this.values.has(name)) return this.values.get(name);
+    const body = this.body;
+    const node = body ? this.module.attributeNodes(body).get(name) : undefined;
+    let result: TfAttribute | undefined;
+    if (node) {
+      const value = this.module.evaluator.evaluate(node, this.bindings);
+      if (value !== null) result = { value, span: spanOf(node.parent ?? node) };
+    }
+    this.values.set(name, result);
+    return result;
+  }
+
+  blocks(type: string): TfBlock[] {
+    const body = this.body;
+    if (!body) return [];
+    const out: TfBlock[] = [];
+    for (const c of named(body)) {
+      if (c.type !== 'block') continue;
+      const { type: t, labels } = blockHeader(c);
+      if (t === type) out.push(new HclBlock(this.module, this.file, c, this.bindings));
+      else if (t === 'dynamic' && labels[0] === type) out.push(...this.dynamic(c, type));
+    }
+    // Attributes as blocks: `ingress = [{ … }]`.
+    const listed = this.attr(type);
+    if (listed) {
+      if (listed.value instanceof Unresolved) out.push(new HclBlock(this.module, this.file, this.node, this.bindings, listed.span, listed.value));
+      else if (Array.isArray(listed.value)) {
+        for (const item of listed.value) {
+          if (item instanceof Unresolved) out.push(new HclBlock(this.module, this.file, this.node, this.bindings, listed.span, item));
+          else if (item !== null && typeof item === 'object' && !Array.isArray(item)) out.push(new ObjectBlock(this.file, listed.span, item));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** `dynamic "ingress" { for_each = …; iterator = …; content { … } }`, one block per element. */
+  private dynamic(block: Node, type: string): TfBlock[] {
+    const span = spanOf(block);
+    const body = blockBody(block);
+    if (!body) return [];
+    const attrs = this.module.attributeNodes(body);
+    const forEach = attrs.get('for_each');
+    const iteratorNode = attrs.get('iterator');
+    const iterator = iteratorNode ? iteratorNode.text.trim() : type;
+    const content = named(body).find((c) => c.type === 'block' && blockHeader(c).type === 'content');
+    if (!forEach || !content) return [];
+    const collection = this.module.evaluator.evaluate(forEach, this.bindings);
+    if (collection instanceof Unresolved) {
+      return [new HclBlock(this.module, this.file, content, this.bindings, span, new Unresolved(collection.text, `the dynamic "${type}" block iterates over it: ${collection.reason}`, collection.refs))];
+    }
+    return entries(collection).map(([key, value]) => {
+      const bindings = new Map(this.bindings);
+      bindings.set(iterator, { key, value });
+      return new HclBlock(this.module, this.file, content, bindings, span);
+    });
+  }
+}
+
+function isTfvars(path: string): boolean {
+  return path.toLowerCase().endsWith('.tfvars');
+}
+
+/** terraform.tfvars first, then *.auto.tfvars, then other .tfvars (given with -var-file). */
+function tfvarsRank(path: string): number {
+  const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  if (base === 'terraform.tfvars') return 0;
+  if (base.endsWith('.auto.tfvars')) return 1;
+  return 2;
+}
+
+/** Where a `#`, `//` or `/*` comment starts on a line, outside a quoted string; -1 if none. */
+function hclCommentStart(line: string): number {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '#' || (c === '/' && (line[i + 1] === '/' || line[i + 1] === '*'))) return i;
+  }
+  return -1;
+}

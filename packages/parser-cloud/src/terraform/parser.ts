@@ -1,0 +1,54 @@
+import type { Device, InputFile, ParseResult } from '@portcullis/model';
+import { convertNetworkAcl, convertSecurityGroup } from '../aws/convert.js';
+import { convertNsg } from '../azure/convert.js';
+import { extension } from '../common/detect.js';
+import { Inputs, type Reporter } from '../common/report.js';
+import { convertFirewallRules } from '../gcp/convert.js';
+import { TerraformModule } from './module.js';
+import { readResources, type CloudEstate } from './schema.js';
+
+/*
+ * Terraform HCL: the `.tf` and `.tfvars` files of a folder are one module. Parse (tree-sitter) →
+ * module (variables, locals, resources' instances) → the shared resource schema → the clouds'
+ * representations → the clouds' converters.
+ */
+
+export const FORMAT = 'terraform';
+
+export function detectTerraform(file: InputFile): number {
+  const ext = extension(file.path);
+  if (ext.endsWith('.tf.json') || ext.endsWith('.tfvars.json')) return 0;
+  if (ext.endsWith('.tf') || ext.endsWith('.tfvars')) return 0.95;
+  if (ext !== '' && !ext.endsWith('.hcl')) return 0;
+  // No telling extension: HCL that declares Terraform resources.
+  const head = file.text.slice(0, 64 * 1024);
+  return /^resource[ \t]+"[a-z0-9_]+"[ \t]+"[^"\n]*"[ \t]*\{/m.test(head) ? 0.7 : 0;
+}
+
+export function parseTerraformFolder(files: InputFile[]): ParseResult {
+  const inputs = new Inputs();
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of sorted) inputs.add(f);
+  const module = new TerraformModule(sorted, inputs);
+  let devices: Device[] = [];
+  try {
+    devices = convertEstate(readResources(module.readResources(), FORMAT, inputs, (a, attr) => module.staticAttribute(a, attr)), inputs);
+  } finally {
+    module.dispose();
+  }
+  return inputs.finish(devices);
+}
+
+export function parseTerraform(file: InputFile): ParseResult {
+  return parseTerraformFolder([file]);
+}
+
+/** The clouds' converters over everything one module or plan declares. */
+export function convertEstate(estate: CloudEstate, reporter: Reporter): Device[] {
+  return [
+    ...estate.groups.map((g) => convertSecurityGroup(g, reporter)),
+    ...estate.acls.map((a) => convertNetworkAcl(a, reporter)),
+    ...estate.nsgs.map((n) => convertNsg(n, reporter)),
+    ...convertFirewallRules(estate.firewalls, reporter),
+  ];
+}
