@@ -34,6 +34,11 @@ ruleTester('no-public-rdp', {
       errors: [{ line: 5 }, { line: 6 }],
     },
     {
+      name: 'an office rule beside a rule open to everyone: only the open one is the finding',
+      code: filterTable('DROP', '-A INPUT -s 203.0.113.0/28 -p tcp -m tcp --dport 3389 -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 3389 -j ACCEPT'),
+      errors: [{ line: 6 }],
+    },
+    {
       name: 'protocol all',
       code: filterTable('DROP', '-A INPUT -p all -j ACCEPT'),
       errors: [{ line: 5, message: /RDP \(3389\/any\)/ }],

@@ -139,7 +139,14 @@ function combinedSources(group: Exposure[], hit: PortSet): AddressSet {
   for (let i = 0; i + 1 < sorted.length; i++) {
     const seg = portSet([[sorted[i]!, sorted[i + 1]! - 1]]);
     let from = AddressSet.empty();
-    for (const { g, ports } of reach) if (ports.intersects(seg)) from = from.union(g.from);
+    let single = false;
+    for (const { g, ports } of reach) {
+      if (!ports.intersects(seg)) continue;
+      from = from.union(g.from);
+      single ||= g.anywhere;
+    }
+    // Where one rule alone opens the port to everyone, that rule is the finding, not the narrow ones beside it.
+    if (single) continue;
     const size = from.intervals.size();
     if (size > bestSize) {
       best = from;

@@ -38,6 +38,8 @@ function verdict(rule: FilterRule): string {
 export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
   const out: ShadowedRule[] = [];
   for (const ruleset of Object.values(analysis.device.rulesets)) {
+    // In an allow-only union (AWS security groups) no rule comes first: a duplicate is redundant, not dead.
+    if (ruleset.semantics === 'allow-union') continue;
     const open = new FlowSet<{ box: Box }>([{ box: analysis.everything() }]);
     // The rules that hide what follows them, indexed like the packets, to find blockers quickly.
     const hiders = new FlowSet<Hider>();
