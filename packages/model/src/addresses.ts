@@ -208,8 +208,15 @@ export const SPECIAL_RANGES = { private: PRIVATE, publicIpv4: PUBLIC_V4, publicI
 export type SourceClass = 'anywhere' | 'public' | 'private';
 
 /**
- * `anywhere`: covers all public IPv4 or all public IPv6 space; `public`: contains some public
- * address; `private`: nothing public. Trusted sources count as private.
+ * How much public space a set may miss and still count as "anywhere": a /16 of IPv4, a /32 of IPv6.
+ * First match carves earlier rules' sources out of later ones (`-s 198.51.100.0/28 … ACCEPT`, then
+ * `… ACCEPT` for everyone else); everyone but a few networks is still everyone.
+ */
+const ANYWHERE_SLACK = { v4: 1n << 16n, v6: 1n << 96n } as const;
+
+/**
+ * `anywhere`: covers all public IPv4 or all public IPv6 space (but for a few networks); `public`:
+ * contains some public address; `private`: nothing public. Trusted sources count as private.
  */
 export function classifySources(sources: AddressSet, trusted: AddressSet = EMPTY): SourceClass {
   const untrusted = trusted.isEmpty ? sources : sources.subtract(trusted);
@@ -218,7 +225,8 @@ export function classifySources(sources: AddressSet, trusted: AddressSet = EMPTY
   if (!v4 && !v6) return 'private';
   // Trusting an office range does not make "everyone" any smaller: what matters is whether every
   // public address outside the trusted ranges can connect.
-  if ((v4 && untrusted.covers(PUBLIC_V4.subtract(trusted))) || (v6 && untrusted.covers(PUBLIC_V6.subtract(trusted)))) return 'anywhere';
+  const missing = (space: AddressSet): bigint => space.subtract(trusted).subtract(untrusted).intervals.size();
+  if ((v4 && missing(PUBLIC_V4) <= ANYWHERE_SLACK.v4) || (v6 && missing(PUBLIC_V6) <= ANYWHERE_SLACK.v6)) return 'anywhere';
   return 'public';
 }
 

@@ -82,3 +82,15 @@ describe('classifySources with trusted ranges', () => {
     expect(classifySources(addresses('0.0.0.0/0').subtract(addresses('198.51.100.0/24')), addresses('198.51.100.0/24'))).toBe('anywhere');
   });
 });
+
+describe('anywhere allows for a few networks carved out by earlier rules', () => {
+  it.each([
+    ['0.0.0.0/0 but a /28', addresses('0.0.0.0/0').subtract(addresses('203.0.113.0/28')), 'anywhere'],
+    ['0.0.0.0/0 but a /16', addresses('0.0.0.0/0').subtract(addresses('198.51.0.0/16')), 'anywhere'],
+    ['0.0.0.0/0 but a /15', addresses('0.0.0.0/0').subtract(addresses('198.50.0.0/15')), 'public'],
+    ['::/0 but a /48', addresses('::/0').subtract(addresses('2001:db8:1::/48')), 'anywhere'],
+    ['one half of the internet', addresses('0.0.0.0/1'), 'public'],
+  ] as const)('%s', (_name, set, cls) => {
+    expect(classifySources(set)).toBe(cls);
+  });
+});
