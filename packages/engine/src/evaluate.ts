@@ -115,7 +115,20 @@ export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Find
     else if (rule.definition.check === 'forward-without-listener') findings.push(...forwardWithoutListener(rule, ctx));
     else if (rule.definition.check === 'exposure-drift') findings.push(...exposureDrift(rule, ctx));
   }
-  return mergeFindings(findings);
+  return mergeFindings(dropSubsumed(findings, rules));
+}
+
+/**
+ * A rule may say another one covers it (`subsumedBy`): where that rule reports the same place,
+ * target and protocol (every port open to everyone), the narrower finding (Telnet open) is not
+ * reported again. With the wider rule turned off, the narrower one reports as usual.
+ */
+function dropSubsumed(findings: Finding[], rules: ActiveRule[]): Finding[] {
+  const wider = new Map(rules.map((r) => [r.definition.id, r.definition.subsumedBy ?? []]));
+  if (![...wider.values()].some((w) => w.length > 0)) return findings;
+  const key = (f: Finding): string => `${f.location.file}|${f.location.line}|${f.exposure?.target ?? ''}|${f.exposure?.protocol ?? ''}`;
+  const reported = new Set(findings.map((f) => `${f.ruleId}|${key(f)}`));
+  return findings.filter((f) => !(wider.get(f.ruleId) ?? []).some((id) => reported.has(`${id}|${key(f)}`)));
 }
 
 function severityFor(rule: ActiveRule, cls: SourceClass): Severity {

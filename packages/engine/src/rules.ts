@@ -34,6 +34,8 @@ export interface RuleDefinition {
   remediation: string;
   references?: string[];
   message: string;
+  /** Rules whose finding at the same place, target and protocol makes this one's redundant. */
+  subsumedBy?: string[];
   match?: RuleMatch;
   check?: 'default-accept' | 'forward-to-decommissioned' | 'shadowed-rule' | 'unknown-forward-target' | 'forward-without-listener' | 'exposure-drift';
   options?: Record<string, unknown>;

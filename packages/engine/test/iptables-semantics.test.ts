@@ -12,10 +12,10 @@ const cases: { file: string; must: string[]; mustNot: string[] }[] = [
   { file: 'telnet-after-established.iptables-save', must: ['no-telnet@6'], mustNot: ['no-default-accept', 'no-public-all-ports'] },
   { file: 'rdp-private-only.iptables-save', must: [], mustNot: ['no-public-rdp'] },
   { file: 'rdp-drop-before-accept.iptables-save', must: ['no-wide-public-port-range@6', 'no-telnet@6'], mustNot: ['no-public-rdp', 'no-public-all-ports'] },
-  { file: 'rdp-accept-before-drop.iptables-save', must: ['no-public-rdp@5', 'no-public-all-ports@5'], mustNot: [] },
+  { file: 'rdp-accept-before-drop.iptables-save', must: ['no-public-all-ports@5'], mustNot: [] },
   { file: 'user-chain-return.iptables-save', must: ['no-public-vnc@7'], mustNot: [] },
   { file: 'user-chain-drop.iptables-save', must: [], mustNot: ['no-public-vnc'] },
-  { file: 'policy-accept-no-catch-all.iptables-save', must: ['no-default-accept@2', 'no-public-all-ports@2', 'no-public-rdp@2'], mustNot: ['no-telnet'] },
+  { file: 'policy-accept-no-catch-all.iptables-save', must: ['no-default-accept@2', 'no-public-all-ports@2'], mustNot: ['no-telnet'] },
   { file: 'policy-accept-catch-all-reject.iptables-save', must: [], mustNot: ['no-default-accept', 'no-public-all-ports'] },
   { file: 'loopback-only.iptables-save', must: [], mustNot: ['no-public-all-ports', 'no-default-accept'] },
   { file: 'multiport-range-covers-rdp.iptables-save', must: ['no-public-rdp@5'], mustNot: [] },
@@ -73,5 +73,33 @@ describe('iptables semantics', () => {
       'tcp 443-443 @9',
       'tcp 5900-5900 @7',
     ]);
+  });
+});
+
+describe('subsumed findings', () => {
+  it('with no-public-all-ports turned off, the port rules report what it covered', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { scan } = await import('@portcullis/engine');
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-subsumed-'));
+    try {
+      writeFileSync(join(dir, 'host.iptables-save'), ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', '-A INPUT -j ACCEPT', 'COMMIT', ''].join('\n'));
+      const on = scan({ paths: ['host.iptables-save'], cwd: dir, config: false });
+      expect(on.findings.map((f) => f.ruleId)).toEqual(['no-public-all-ports']);
+      writeFileSync(join(dir, 'portcullis.yaml'), 'rules:\n  no-public-all-ports: off\n');
+      const off = scan({ paths: ['host.iptables-save'], cwd: dir });
+      expect(off.findings.map((f) => f.ruleId).sort()).toEqual([
+        'no-plaintext-protocol',
+        'no-public-admin-service',
+        'no-public-database',
+        'no-public-rdp',
+        'no-public-ssh',
+        'no-public-vnc',
+        'no-telnet',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
