@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { exposureRows } from '@portcullis/engine';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exposureRows, scan } from '@portcullis/engine';
 import { findingKeys, scanFiles } from './helpers.js';
 
 const dir = 'fixtures/netfilter/semantics';
@@ -77,11 +80,7 @@ describe('iptables semantics', () => {
 });
 
 describe('subsumed findings', () => {
-  it('with no-public-all-ports turned off, the port rules report what it covered', async () => {
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const { scan } = await import('@portcullis/engine');
+  it('with no-public-all-ports turned off, the port rules report what it covered', () => {
     const dir = mkdtempSync(join(tmpdir(), 'portcullis-subsumed-'));
     try {
       writeFileSync(join(dir, 'host.iptables-save'), ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', '-A INPUT -j ACCEPT', 'COMMIT', ''].join('\n'));

@@ -16,8 +16,8 @@ const cases: { file: string; must: string[]; mustNot: string[] }[] = [
   // default-policy permit-all: the default is reported at its line; what it lets through the forward at the NAT rule.
   {
     file: 'default-policy-permit-all.set.conf',
-    must: ['no-default-accept@16', 'no-public-all-ports@10', 'no-public-rdp@10', 'no-telnet@10'],
-    mustNot: [],
+    must: ['no-default-accept@16', 'no-public-all-ports@10'],
+    mustNot: ['no-public-rdp', 'no-telnet'],
   },
   // The rich estate: RDP forwarded and permitted; SQL on the static NAT denied first (the later permits
   // are shadowed), VNC on it permitted; SMB dropped by the input filter; the routing engine behind lo0.

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { exposureRows } from '@portcullis/engine';
+import { findingKeys, scanFiles } from './cisco-helpers.js';
+
+/*
+ * Cisco semantics through the engine, as a user scans: each case is a fixture, the findings
+ * (`rule@line`) it must produce, and rules it must not produce anywhere in that file. Lines are the
+ * fixture's own.
+ */
+
+interface Case {
+  file: string;
+  must: string[];
+  mustNot: string[];
+}
+
+const ios: Case[] = [
+  // The acceptance case: a forward of 3389 from an outside interface without an inbound ACL.
+  { file: 'nat-static-rdp-no-acl.cfg', must: ['no-public-rdp@12', 'no-default-accept@3'], mustNot: [] },
+  { file: 'nat-static-rdp-acl-denies-first.cfg', must: [], mustNot: ['no-public-rdp', 'no-default-accept'] },
+  { file: 'nat-static-rdp-acl-permits.cfg', must: ['no-public-rdp@12'], mustNot: ['no-default-accept'] },
+  // `deny ip any any` first: neither the routed host nor the forwarded one is reachable by Telnet.
+  { file: 'telnet-after-deny-any.cfg', must: [], mustNot: ['no-telnet'] },
+  // The same permit without the deny before it, to a host behind the router; `established` opens nothing.
+  { file: 'telnet-permitted-routed.cfg', must: ['no-telnet@13'], mustNot: ['no-plaintext-protocol'] },
+  { file: 'nat-shutdown-outside.cfg', must: [], mustNot: ['no-public-rdp'] },
+  { file: 'outbound-acl-blocks.cfg', must: ['no-public-ssh@13'], mustNot: ['no-public-rdp', 'no-telnet'] },
+  { file: 'standard-acl-inbound.cfg', must: [], mustNot: ['no-public-rdp'] },
+  { file: 'undefined-acl.cfg', must: ['no-public-rdp@12'], mustNot: [] },
+  { file: 'object-group-service.cfg', must: ['no-public-rdp@20', 'no-public-ssh@20'], mustNot: [] },
+  { file: 'suppressed.cfg', must: ['no-public-rdp@13'], mustNot: ['no-public-rdp@12'] },
+  { file: 'noncontiguous-wildcard.cfg', must: ['no-public-ssh@13'], mustNot: [] },
+];
+
+const asa: Case[] = [
+  { file: 'object-nat-ssh-permitted.cfg', must: ['no-public-ssh@19'], mustNot: [] },
+  // Security levels: outside (0) to inside (100) is denied without an access list…
+  { file: 'object-nat-ssh-no-acl.cfg', must: [], mustNot: ['no-public-ssh'] },
+  // …while outside (50) to lab (10) is allowed by default, and outside (50) to inside (100) is not.
+  { file: 'security-level-higher-to-lower.cfg', must: ['no-public-rdp@22'], mustNot: ['no-public-rdp@25'] },
+  { file: 'twice-nat-rdp.cfg', must: ['no-public-rdp@24'], mustNot: [] },
+  { file: 'acl-deny-before-permit.cfg', must: [], mustNot: ['no-public-ssh', 'no-public-all-ports', 'no-telnet'] },
+  { file: 'management-ssh-anywhere.cfg', must: ['no-public-ssh@16'], mustNot: ['no-public-ssh@17', 'no-telnet'] },
+  { file: 'global-acl.cfg', must: ['no-public-rdp@22'], mustNot: ['no-telnet'] },
+];
+
+function check(dir: string, c: Case): void {
+  const result = scanFiles([`${dir}/${c.file}`]);
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const keys = findingKeys(result);
+  for (const m of c.must) expect(keys).toContain(m);
+  for (const n of c.mustNot) expect(keys.filter((k) => k === n || k.startsWith(`${n}@`))).toEqual([]);
+}
+
+describe('cisco-ios semantics', () => {
+  for (const c of ios) it(c.file, () => check('fixtures/router/cisco-ios/semantics', c));
+
+  it('a forward from an outside interface without an ACL: exposure at the NAT line, path DNAT then the pass rule', () => {
+    const dir = 'fixtures/router/cisco-ios/semantics';
+    const rows = exposureRows(scanFiles([`${dir}/nat-static-rdp-no-acl.cfg`]).exposures).filter((r) => r.target.address === '192.168.10.20');
+    expect(rows).toEqual([
+      {
+        target: { host: 'rdp-no-acl', address: '192.168.10.20' },
+        protocol: 'tcp',
+        ports: [[3389, 3389]],
+        from: ['0.0.0.0/0'],
+        anywhere: true,
+        path: [
+          { file: `${dir}/nat-static-rdp-no-acl.cfg`, line: 12, summary: 'DNAT tcp 3389 -> 192.168.10.20:3389' },
+          { file: `${dir}/nat-static-rdp-no-acl.cfg`, line: 12, summary: 'routed allow tcp 3389' },
+        ],
+      },
+    ]);
+  });
+
+  it('a standard ACL narrows who reaches the forward', () => {
+    const rows = exposureRows(scanFiles(['fixtures/router/cisco-ios/semantics/standard-acl-inbound.cfg']).exposures).filter((r) => r.target.address === '192.168.1.10');
+    expect(rows.map((r) => [r.target.address, r.protocol, r.ports, r.from])).toEqual([['192.168.1.10', 'tcp', [[3389, 3389]], ['198.51.100.0/24']]]);
+  });
+
+  it('a non-contiguous wildcard deny leaves exactly the odd addresses open', () => {
+    const result = scanFiles(['fixtures/router/cisco-ios/semantics/noncontiguous-wildcard.cfg']);
+    const finding = result.findings.find((f) => f.ruleId === 'no-public-ssh')!;
+    // 203.0.113.0/24 minus the 128 even addresses: the 128 odd ones, each its own block.
+    expect(finding.exposure!.target).toBe('203.0.113.1/32, 203.0.113.3/32, 203.0.113.5/32, … (128 blocks) (via noncontiguous)');
+  });
+});
+
+describe('cisco-asa semantics', () => {
+  for (const c of asa) it(c.file, () => check('fixtures/router/cisco-asa/semantics', c));
+
+  it('object NAT with an ACL permitting it: exposure of the real host at the NAT line', () => {
+    const dir = 'fixtures/router/cisco-asa/semantics';
+    const rows = exposureRows(scanFiles([`${dir}/object-nat-ssh-permitted.cfg`]).exposures);
+    expect(rows).toEqual([
+      {
+        target: { host: 'asa-ssh-permitted', address: '192.168.1.22' },
+        protocol: 'tcp',
+        ports: [[22, 22]],
+        from: ['0.0.0.0/0'],
+        anywhere: true,
+        path: [
+          { file: `${dir}/object-nat-ssh-permitted.cfg`, line: 19, summary: 'DNAT tcp 22 -> 192.168.1.22:22' },
+          { file: `${dir}/object-nat-ssh-permitted.cfg`, line: 22, summary: 'ingress goto acl:OUTSIDE_IN' },
+          { file: `${dir}/object-nat-ssh-permitted.cfg`, line: 21, summary: 'acl:OUTSIDE_IN allow tcp 22' },
+        ],
+      },
+    ]);
+  });
+});
