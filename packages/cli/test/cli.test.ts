@@ -309,6 +309,12 @@ describe('scan --format json', () => {
     expect(run.status).toBe(0);
     const r = report(run);
     expect(findingKeys(r)).toEqual([
+      'no-public-rdp@fixtures/demo/branch-router.cfg:25 high',
+      'no-forward-to-decommissioned@fixtures/demo/branch-router.cfg:27 high',
+      'no-shadowed-rule@fixtures/demo/branch-router.cfg:44 medium',
+      'no-public-ssh@fixtures/demo/cloud/main.tf:25 medium',
+      'no-public-all-ports@fixtures/demo/cloud/main.tf:46 critical',
+      'no-public-admin-service@fixtures/demo/cloud/main.tf:72 high',
       'no-public-database@fixtures/demo/db-server.ip6tables-save:12 high',
       'no-forward-to-decommissioned@fixtures/demo/office-gateway.iptables-save:9 high',
       'no-public-rdp@fixtures/demo/office-gateway.iptables-save:10 high',
@@ -316,8 +322,8 @@ describe('scan --format json', () => {
       'no-public-ssh@fixtures/demo/office-gateway.iptables-save:26 medium',
       'no-telnet@fixtures/demo/office-gateway.iptables-save:27 critical',
     ]);
-    expect(r.diagnostics).toEqual([]);
-    expect(r.stats).toEqual({ files: 2, rules: 25, forwards: 4, exposures: 10, findings: 6, suppressed: 0 });
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.code}`)).toEqual(['fixtures/demo/cloud/main.tf:37 info security-group-reference']);
+    expect(r.stats).toEqual({ files: 6, rules: 58, forwards: 7, exposures: 20, findings: 12, suppressed: 1 });
   });
 });
 
@@ -327,6 +333,16 @@ describe('scan text output', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(
       [
+        'fixtures/demo/branch-router.cfg',
+        '  25:1  high      RDP (3389/tcp) on 192.168.20.30 (via branch-router) is reachable from anywhere (0.0.0.0/0) through the forward of port 3389  no-public-rdp',
+        '  27:1  high      The forward tcp 8000 -> 192.168.20.40:80 on branch-router points at camera-recorder-ui (192.168.20.40:80/tcp), decommissioned since 2026-06-01 (owner: facilities)  no-forward-to-decommissioned',
+        '  44:1  medium    This allow rule in acl:INTERNET_IN on branch-router is never reached: every packet it matches is taken first by line 43 (deny), so its allow never applies  no-shadowed-rule',
+        '',
+        'fixtures/demo/cloud/main.tf',
+        '  25:3  medium    SSH (22/tcp) on aws_security_group.bastion is reachable from anywhere (0.0.0.0/0)  no-public-ssh',
+        '  46:1  critical  All ports of every protocol of aws_security_group.db are reachable from anywhere (0.0.0.0/0)  no-public-all-ports',
+        '  72:3  high      Management or file-sharing port 5985-5986/tcp (several services) on azurerm_network_security_group.reports is reachable from anywhere (every public IPv4 and IPv6 address)  no-public-admin-service',
+        '',
         'fixtures/demo/db-server.ip6tables-save',
         '  12:1  high      Database or cache port 5432/tcp (PostgreSQL) on db-server is reachable from anywhere (::/0)  no-public-database',
         '',
@@ -337,7 +353,7 @@ describe('scan text output', () => {
         '  26:1  medium    SSH (22/tcp) on office-gateway is reachable from anywhere (0.0.0.0/0)  no-public-ssh',
         '  27:1  critical  Telnet (23/tcp) on office-gateway is open to new connections from anywhere (0.0.0.0/0)  no-telnet',
         '',
-        '✖ 6 findings (1 critical, 3 high, 2 medium); 2 files scanned',
+        '✖ 12 findings (2 critical, 6 high, 4 medium); 6 files scanned, 1 suppressed',
         '',
       ].join('\n'),
     );

@@ -251,8 +251,8 @@ export function describeAddresses(set: AddressSet, maxBlocks = 3): string {
   if (set.covers(PUBLIC_V4)) names.push('IPv4');
   if (set.covers(PUBLIC_V6)) names.push('IPv6');
   if (names.length > 0) {
-    const exact = set.equals(set.intersect(PUBLIC_V4.union(PUBLIC_V6)));
-    return `every public ${names.join(' and ')} address${exact ? '' : ` and more (${cidrs.length} blocks)`}`;
+    const privateToo = set.intersects(PRIVATE);
+    return `every public ${names.join(' and ')} address${privateToo ? ' and some private ones' : ''}`;
   }
   return `${cidrs.slice(0, maxBlocks).join(', ')}, … (${cidrs.length} blocks)`;
 }
