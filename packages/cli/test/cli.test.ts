@@ -315,6 +315,7 @@ describe('scan --format json', () => {
       'no-public-ssh@fixtures/demo/cloud/main.tf:25 medium',
       'no-public-all-ports@fixtures/demo/cloud/main.tf:46 critical',
       'no-public-admin-service@fixtures/demo/cloud/main.tf:72 high',
+      'no-public-database@fixtures/demo/cloud/main.tf:86 high (suppressed)',
       'no-public-database@fixtures/demo/db-server.ip6tables-save:12 high',
       'no-forward-to-decommissioned@fixtures/demo/office-gateway.iptables-save:9 high',
       'no-public-rdp@fixtures/demo/office-gateway.iptables-save:10 high',
