@@ -196,8 +196,10 @@ export class DeviceAnalysis {
       const named = this.namedDestinations();
       for (const decision of this.acceptStage(d.pipeline.forward, routable)) {
         const dst = AddressSet.fromIntervals(decision.flow.box.destinations);
-        const inside = dst.intersect(named);
-        const transit = dst.subtract(named);
+        let inside = dst.intersect(named);
+        // A "destination" that is most of the internet names no host behind the device: transit.
+        if (classifySources(inside) === 'anywhere') inside = AddressSet.empty();
+        const transit = dst.subtract(inside);
         if (!inside.isEmpty) out.push(...this.expose(withFlowDestinations(decision, inside), 'routed'));
         if (!transit.isEmpty) out.push(...this.expose(withFlowDestinations(decision, transit), 'routed').map((e) => ({ ...e, transit: true })));
       }

@@ -23,9 +23,11 @@ export function exposureRows(exposures: Exposure[]): ExposureRow[] {
   const pathKey = (p: PathStep[]): string => p.map((s) => `${s.file}:${s.line}:${s.summary}`).join('|');
   const base = (e: Exposure): string => `${e.target.host}|${e.target.address ?? ''}|${e.protocol}|${pathKey(e.path)}`;
 
-  // Same sources: merge ports.
+  // Same sources: merge ports. Transit (routed on to destinations the configuration never names)
+  // is no service of anyone's; no-default-accept speaks for it.
   const bySources = new Map<string, { e: Exposure; ports: PortSet }>();
   for (const e of exposures) {
+    if (e.transit) continue;
     const key = `${base(e)}|${e.from.key()}`;
     const seen = bySources.get(key);
     if (seen) seen.ports = seen.ports.union(e.ports);

@@ -57,3 +57,38 @@ describe('a router forward continues into the host behind it', () => {
     expect(exposureRows(result.exposures).find((r) => r.path[0]?.line === 10)?.target).toEqual({ host: 'gateway', address: '192.168.1.50' });
   });
 });
+
+describe('the same estate behind a Cisco router, with a scan of the wiki', () => {
+  const cisco = 'fixtures/cross-layer-cisco';
+  const scanEstate = (): ReturnType<typeof scanFiles> => scanFiles([cisco], { inventory: `${cisco}/services.yaml` });
+
+  it('finds the forward to the retired webmail, the unknown forward, SSH on web1 and the wiki that no longer listens', () => {
+    expect(scanEstate().findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId}@${f.location.file.split('/').pop()}:${f.location.line}`)).toEqual([
+      'no-default-accept@edge.cfg:7',
+      'no-forward-to-decommissioned@edge.cfg:18',
+      'no-public-vnc@edge.cfg:20',
+      'no-unknown-forward-target@edge.cfg:20',
+      'no-public-ssh@edge.cfg:23',
+      'no-forward-without-listener@edge.cfg:25',
+      'no-public-ssh@web1.iptables-save:9',
+    ]);
+  });
+
+  it('says which of web1\'s rules drops the forward of 8080', () => {
+    expect(blockedRows(scanEstate().blocked).map((b) => `${b.path[0]!.line} -> ${b.blockedBy.device} ${b.blockedBy.line} ${b.blockedBy.summary}`)).toEqual([
+      '22 -> web1 8 INPUT deny tcp 80',
+    ]);
+  });
+
+  it('routed transit is not listed as a service', () => {
+    const rows = exposureRows(scanEstate().exposures);
+    expect(rows.map((r) => `${r.target.host} ${r.target.address ?? ''} ${r.protocol} ${r.ports.map((p) => p.join('-')).join(',')}`).sort()).toEqual([
+      'edge 192.168.1.100 tcp 443-443',
+      'edge 192.168.1.60 tcp 443-443',
+      'edge 192.168.1.77 tcp 5900-5900',
+      'web1  tcp 22-22',
+      'web1  tcp 22-22',
+      'web1  tcp 443-443',
+    ]);
+  });
+});
