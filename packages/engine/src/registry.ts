@@ -1,17 +1,18 @@
 import { cloudParsers } from '@portcullis/parser-cloud';
-import { iptablesSave } from '@portcullis/parser-netfilter';
+import { iptablesSave, nftablesJson, nftablesText } from '@portcullis/parser-netfilter';
 import { observedParsers } from '@portcullis/parser-observed';
 import { routerParsers } from '@portcullis/parser-router';
 import type { FormatParser, InputFile } from '@portcullis/model';
 
 /** Every input format Portcullis reads. Adding a vendor is adding its parser package and a row here. */
-export const PARSERS: readonly FormatParser[] = [iptablesSave, ...cloudParsers, ...routerParsers, ...observedParsers];
+export const PARSERS: readonly FormatParser[] = [iptablesSave, nftablesText, nftablesJson, ...cloudParsers, ...routerParsers, ...observedParsers];
 
 /** Formats `--as` accepts, with the aliases people type. */
 const ALIASES: Record<string, string> = {
   iptables: 'iptables-save',
   ip6tables: 'iptables-save',
   'ip6tables-save': 'iptables-save',
+  nft: 'nftables',
 };
 
 export function parserFor(format: string): FormatParser | undefined {

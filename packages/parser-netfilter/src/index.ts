@@ -1,5 +1,6 @@
 import type { FormatParser } from '@portcullis/model';
 import { detectIptablesSave } from './detect.js';
+import { detectNftablesJson, detectNftablesText, parseNftablesJson, parseNftablesText } from './nftables/index.js';
 import { parseIptablesSave } from './parser.js';
 
 /** iptables-save / ip6tables-save output (and hand-written iptables-restore files). */
@@ -10,4 +11,20 @@ export const iptablesSave: FormatParser = {
   parse: parseIptablesSave,
 };
 
-export { detectIptablesSave, parseIptablesSave };
+/** `nft list ruleset` output and hand-written `nft -f` files. */
+export const nftablesText: FormatParser = {
+  format: 'nftables',
+  description: 'nftables ruleset (nft list ruleset, nft -f files)',
+  detect: detectNftablesText,
+  parse: parseNftablesText,
+};
+
+/** `nft -j list ruleset` output. */
+export const nftablesJson: FormatParser = {
+  format: 'nftables-json',
+  description: 'nftables ruleset as JSON (nft -j list ruleset)',
+  detect: detectNftablesJson,
+  parse: parseNftablesJson,
+};
+
+export { detectIptablesSave, parseIptablesSave, parseNftablesJson, parseNftablesText };
