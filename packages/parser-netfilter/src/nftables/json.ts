@@ -280,7 +280,7 @@ type StatementRead =
   | { ok: false; kind: 'report' | 'note'; code: string; message: string; what: string };
 
 const VERDICT_KEYS = new Set(['accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue']);
-const ACTIONS = new Set(['counter', 'log', 'mangle', 'notrack', 'dup', 'fwd', 'flow', 'last', 'secmark', 'ct helper', 'ct timeout', 'ct expectation', 'meter']);
+const ACTIONS = new Set(['counter', 'log', 'mangle', 'notrack', 'dup', 'fwd', 'flow', 'last', 'secmark', 'ct helper', 'ct timeout', 'ct expectation']);
 
 function statement(expr: Json): StatementRead {
   if (!isObject(expr)) return { ok: false, kind: 'report', code: 'unrecognised-statement', message: `not a statement: ${JSON.stringify(expr)}`, what: 'unreadable statement' };
@@ -311,6 +311,7 @@ function statement(expr: Json): StatementRead {
       return { ok: true, statement: nat(key, o) };
     case 'limit':
     case 'quota':
+    case 'meter':
     case 'ct count':
       return { ok: true, statement: { kind: 'inexact', what: key } };
     case 'set': {
