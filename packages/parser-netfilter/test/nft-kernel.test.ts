@@ -30,7 +30,8 @@ function kernelJson(file: string): string {
   return `${JSON.stringify(JSON.parse(run.stdout), null, 2)}\n`;
 }
 
-describe.skipIf(!nftAvailable)('nftables: findings for the kernel\'s JSON listing equal those for the text', () => {
+const title = "nftables: findings for the kernel's JSON listing equal those for the text";
+describe.skipIf(!nftAvailable)(nftAvailable ? title : `${title} (skipped: needs root, unshare and nft from Debian's nftables package)`, () => {
   if (!nftAvailable) return;
   const checked = texts.filter(accepted);
 
