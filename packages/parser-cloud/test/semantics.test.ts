@@ -42,7 +42,7 @@ const cases: { dir: string; must: string[]; mustNot: string[]; resource?: string
   { dir: 'cli-gcloud-firewall-rules', must: ['no-public-ssh@2'], mustNot: ['no-public-rdp', 'no-public-all-ports'] },
   { dir: 'cli-aws-network-acls', must: ['no-public-all-ports@31'], mustNot: [] },
   // The folder proposed for fixtures/demo: tfvars widen SSH, a forgotten rule opens a database group, WinRM from Internet.
-  { dir: 'demo-candidate', must: ['no-public-ssh@25', 'no-public-all-ports@46', 'no-public-admin-service@72'], mustNot: ['no-public-database@86'], resource: 'aws_security_group.bastion' },
+  { dir: '../demo/cloud', must: ['no-public-ssh@25', 'no-public-all-ports@46', 'no-public-admin-service@72'], mustNot: ['no-public-database@86'], resource: 'aws_security_group.bastion' },
 ];
 
 describe('cloud semantics, at the level of findings', () => {
