@@ -170,7 +170,9 @@ class AsaConverter {
     const twice3 = this.config.twiceNats.filter((n) => n.section === 3);
     const statics = this.config.objectNats.filter((n) => n.type === 'static');
     if (twice1.length + twice3.length + statics.length === 0) return;
-    const first = Math.min(...[...this.config.twiceNats, ...this.config.objectNats].map((n) => n.line));
+    // A loop, not Math.min(...lines): a file may hold more NAT lines than a spread can pass.
+    let first = Infinity;
+    for (const n of [...this.config.twiceNats, ...this.config.objectNats]) first = Math.min(first, n.line);
     const b = new RulesetBuilder('nat', this.file, { file: this.file, line: first }, 'allow', this.familyArg);
     for (const n of twice1) this.twiceNat(n, b);
     for (const n of statics) this.objectNat(n, b);

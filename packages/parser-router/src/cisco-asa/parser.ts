@@ -1,4 +1,5 @@
 import {
+  append,
   LineLedger,
   parseSuppression,
   splitLines,
@@ -46,7 +47,7 @@ export function parseAsa(file: InputFile): ParseResult {
   let config: AsaConfig | undefined;
   try {
     const { sections, suppressions } = readSections(file.path, lines, ledger, { delimitedBanners: false, commentMarkers: '!:' });
-    reader.config.suppressions.push(...suppressions);
+    append(reader.config.suppressions, suppressions);
     reader.read(sections);
     config = reader.config;
   } catch (error) {

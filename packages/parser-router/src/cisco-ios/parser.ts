@@ -1,4 +1,5 @@
 import {
+  append,
   LineLedger,
   parseSuppression,
   splitLines,
@@ -60,7 +61,7 @@ export function parseIos(file: InputFile): ParseResult {
   let config: IosConfig | undefined;
   try {
     const { sections, suppressions } = readSections(file.path, lines, ledger, { delimitedBanners: true, commentMarkers: '!' });
-    reader.config.suppressions.push(...suppressions);
+    append(reader.config.suppressions, suppressions);
     reader.read(sections);
     config = reader.config;
   } catch (error) {

@@ -115,7 +115,8 @@ export function tokenize(text: string): Token[] {
     if (c === '/' && text[i + 1] === '*') {
       let j = i + 2;
       while (j < n && !(text[j] === '*' && text[j + 1] === '/')) {
-        if (text[j] === '\n' || (text[j] === '\r' && text[j + 1] !== '\n')) {
+        // A line break that ends the file starts no line (as splitLines counts them).
+        if ((text[j] === '\n' || (text[j] === '\r' && text[j + 1] !== '\n')) && j + 1 < n) {
           line++;
           lineStart = j + 1;
         }
@@ -135,7 +136,7 @@ export function tokenize(text: string): Token[] {
           j += 2;
           continue;
         }
-        if (d === '\n' || (d === '\r' && text[j + 1] !== '\n')) {
+        if ((d === '\n' || (d === '\r' && text[j + 1] !== '\n')) && j + 1 < n) {
           line++;
           lineStart = j + 1;
         }
