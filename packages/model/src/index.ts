@@ -6,3 +6,4 @@ export * from './diagnostics.js';
 export * from './services.js';
 export * from './types.js';
 export * from './validate.js';
+export * from './limits.js';
