@@ -1,0 +1,143 @@
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import {
+  formatPorts,
+  protocolName,
+  splitLines,
+  type Device,
+  type FilterRule,
+  type FormatParser,
+  type InterfaceMatch,
+  type ParseResult,
+  type PortForward,
+  type ProtocolSet,
+} from '@portcullis/model';
+import { scan, type ScanResult } from '@portcullis/engine';
+import { readFileSync } from 'node:fs';
+
+/*
+ * Test helpers shared by the OpenWrt and RouterOS suites: reading a format's files, viewing its
+ * model in a few literal fields, scanning through the engine.
+ */
+
+/** The repository root (the shared corpus lies beside the checkout). */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Reading helpers for one format: its parser, fixture folder and default file name. */
+export function formatKit(parser: FormatParser, fixtureDir: string, corpusDir: string, defaultPath: string) {
+  const parseText = (text: string, path = defaultPath): ParseResult => parser.parse({ path, text });
+  return {
+    FIXTURE_DIR: fixtureDir,
+    CORPUS: fileURLToPath(new URL(`../../../../shared/corpus/${corpusDir}/`, import.meta.url)),
+    parseText,
+    /** A file from its lines (a trailing newline added), so cases can be written as arrays. */
+    parseLines: (lines: string[], path = defaultPath): ParseResult => parseText(`${lines.join('\n')}\n`, path),
+    parseFixture: (name: string): ParseResult => parser.parse({ path: `${fixtureDir}/${name}`, text: readFileSync(`${repoRoot}${fixtureDir}/${name}`, 'utf8') }),
+  };
+}
+
+export function device(result: ParseResult): Device {
+  expect(result.devices).toHaveLength(1);
+  return result.devices[0]!;
+}
+
+/** `code@line` of every diagnostic, in line order. */
+export function codes(result: ParseResult): string[] {
+  return result.diagnostics.map((d) => `${d.code}@${d.line ?? 0}`);
+}
+
+/** The accounting adds up, and every reported line carries a warning or an error. */
+export function expectAccounted(result: ParseResult, lineCount: number): void {
+  const { total, recognised, ignored, reported } = result.lines;
+  expect(total).toBe(lineCount);
+  expect(recognised + ignored + reported).toBe(total);
+  const flagged = new Set(result.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.line));
+  expect(reported).toBeLessThanOrEqual(flagged.size);
+}
+
+export function lineCount(text: string): number {
+  return splitLines(text).length;
+}
+
+/** `tcp`, `tcp,udp`, `all`. */
+export function protocolsText(set: ProtocolSet): string {
+  if (set.isFull) return 'all';
+  return [...set.ranges()].map(([lo, hi]) => (lo === hi ? protocolName(lo) : `${lo}-${hi}`)).join(',');
+}
+
+/** A FilterRule in the terms the tests compare. */
+export interface RuleView {
+  action: string;
+  target?: string;
+  protocols: string;
+  sources: string[];
+  destinations: string[];
+  sourcePorts: string;
+  destinationPorts: string;
+  inInterface?: InterfaceMatch;
+  outInterface?: InterfaceMatch;
+  matchesNew: boolean;
+  exact: boolean;
+  enabled: boolean;
+  symbolic: string[];
+  translation?: string;
+  line: number;
+}
+
+export function view(rule: FilterRule): RuleView {
+  const v: RuleView = {
+    action: rule.action,
+    protocols: protocolsText(rule.protocols),
+    sources: rule.sources.toCidrs(),
+    destinations: rule.destinations.toCidrs(),
+    sourcePorts: formatPorts(rule.sourcePorts),
+    destinationPorts: formatPorts(rule.destinationPorts),
+    matchesNew: rule.matchesNew,
+    exact: rule.exact,
+    enabled: rule.enabled,
+    symbolic: rule.symbolic,
+    line: rule.origin.line,
+  };
+  if (rule.target !== undefined) v.target = rule.target;
+  if (rule.inInterface) v.inInterface = rule.inInterface;
+  if (rule.outInterface) v.outInterface = rule.outInterface;
+  if (rule.translation) v.translation = rule.translation.text;
+  return v;
+}
+
+/** Only the fields a case states, so each case says what it is about. */
+export function pick<T extends object>(value: T, keys: readonly string[]): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = (value as Record<string, unknown>)[k];
+  return out as Partial<T>;
+}
+
+/** The rules of one ruleset, viewed. */
+export function rules(d: Device, ruleset: string): RuleView[] {
+  const rs = d.rulesets[ruleset];
+  if (!rs) throw new Error(`no ruleset ${ruleset} (have ${Object.keys(d.rulesets).join(', ')})`);
+  return rs.rules.map(view);
+}
+
+/** A port forward in the terms the tests compare. */
+export function forwardView(f: PortForward): { line: number; protocols: string; external: string; internal: string; via: string[]; enabled: boolean } {
+  const inside = f.internalAddresses?.toCidrs().join(',') ?? 'router';
+  return {
+    line: f.origin.line,
+    protocols: protocolsText(f.protocols),
+    external: `${f.externalAddresses.toCidrs().join(',')}:${formatPorts(f.externalPorts)}`,
+    internal: `${inside}:${f.internalPorts ? formatPorts(f.internalPorts) : 'same'}`,
+    via: f.inInterface?.names ?? [],
+    enabled: f.enabled,
+  };
+}
+
+/** Scans files under the repository as the CLI would from its root, without any config file. */
+export function scanFiles(paths: string[]): ScanResult {
+  return scan({ paths, cwd: repoRoot, config: false, now: new Date('2026-11-26T00:00:00Z') });
+}
+
+/** `ruleId@line` for each unsuppressed finding. */
+export function findingKeys(result: ScanResult): string[] {
+  return result.findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId}@${f.location.line}`);
+}
