@@ -3,7 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import {
   AddressSet,
+  MAX_YAML_VALUES,
   compileSchema,
+  expandedSize,
   loadSchema,
   parseAddressSet,
   type Diagnostic,
@@ -62,10 +64,17 @@ export function readYaml(file: string, shown: string, diagnostics: Diagnostic[],
     return undefined;
   }
   try {
-    return yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: shown }) ?? {};
+    const doc = yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: shown }) ?? {};
+    if (expandedSize(doc, MAX_YAML_VALUES) > MAX_YAML_VALUES) {
+      diagnostics.push({ file: shown, line: 1, severity: 'error', code, message: `not read: its aliases expand to more than ${MAX_YAML_VALUES} values (an alias bomb)` });
+      return undefined;
+    }
+    return doc;
   } catch (e) {
     const err = e as yaml.YAMLException;
-    const d: Diagnostic = { file: shown, severity: 'error', code, message: `not valid YAML: ${err.reason ?? err.message}` };
+    // js-yaml recurses: a document nested thousands deep overflows the stack, caught here.
+    const reason = e instanceof RangeError ? `nested too deep to read (${e.message})` : (err.reason ?? err.message);
+    const d: Diagnostic = { file: shown, line: 1, severity: 'error', code, message: `not valid YAML: ${reason}` };
     if (err.mark) d.line = err.mark.line + 1;
     diagnostics.push(d);
     return undefined;

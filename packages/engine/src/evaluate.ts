@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  append,
   ALL_PORTS,
   AddressSet,
   IntervalSet,
@@ -107,13 +108,13 @@ export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Find
     else groups.set(groupKey(e), [e]);
   }
   for (const rule of rules) {
-    if (rule.match) findings.push(...matchRule(rule, ctx, groups));
-    else if (rule.definition.check === 'default-accept') findings.push(...defaultAccept(rule, ctx));
-    else if (rule.definition.check === 'forward-to-decommissioned') findings.push(...forwardToDecommissioned(rule, ctx));
-    else if (rule.definition.check === 'shadowed-rule') findings.push(...shadowed(rule, ctx));
-    else if (rule.definition.check === 'unknown-forward-target') findings.push(...unknownForwardTarget(rule, ctx));
-    else if (rule.definition.check === 'forward-without-listener') findings.push(...forwardWithoutListener(rule, ctx));
-    else if (rule.definition.check === 'exposure-drift') findings.push(...exposureDrift(rule, ctx));
+    if (rule.match) append(findings, matchRule(rule, ctx, groups));
+    else if (rule.definition.check === 'default-accept') append(findings, defaultAccept(rule, ctx));
+    else if (rule.definition.check === 'forward-to-decommissioned') append(findings, forwardToDecommissioned(rule, ctx));
+    else if (rule.definition.check === 'shadowed-rule') append(findings, shadowed(rule, ctx));
+    else if (rule.definition.check === 'unknown-forward-target') append(findings, unknownForwardTarget(rule, ctx));
+    else if (rule.definition.check === 'forward-without-listener') append(findings, forwardWithoutListener(rule, ctx));
+    else if (rule.definition.check === 'exposure-drift') append(findings, exposureDrift(rule, ctx));
   }
   return mergeFindings(dropSubsumed(findings, rules));
 }

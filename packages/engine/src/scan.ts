@@ -1,18 +1,20 @@
 import { closeSync, openSync, readSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type {
-  AddressSet,
-  Device,
-  Diagnostic,
-  FormatParser,
-  InlineSuppression,
-  InputFile,
-  LineAccounting,
-  ParseResult,
-  Service,
+import {
+  append,
+  type AddressSet,
+  type Device,
+  type Diagnostic,
+  type FormatParser,
+  type InlineSuppression,
+  type InputFile,
+  type LineAccounting,
+  type ParseResult,
+  type Service,
 } from '@portcullis/model';
 import { rulesDir as builtinRulesDir } from '@portcullis/rules';
-import { DeviceAnalysis, type Exposure } from './analysis.js';
+import { AnalysisLimitError, DeviceAnalysis, type Exposure } from './analysis.js';
 import { composeExposures, type BlockedForward } from './compose.js';
 import { observedServices, type ObservedState } from './observed.js';
 import { findConfig, loadConfig, loadInventory, type LoadedConfig } from './config.js';
@@ -59,8 +61,24 @@ export interface ScanResult {
 }
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.terraform']);
-/** Files larger than this are reported, not read. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/**
+ * Files larger than this are reported (`file-too-large`), not read. The readers keep a file's text,
+ * its lines and their tokens in memory at once, 30 to 60 times the file's size for the heaviest
+ * (a 10 MB line of Junos took 620 MB), so 32 MiB keeps a scan under about 2 GB; real configurations
+ * and scan reports are far smaller (see docs/robustness.md).
+ */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
+
+/** The 1-based line of the first character decoding replaced (U+FFFD), counting lines as splitLines does. */
+function lineOfReplacement(text: string): number {
+  const at = text.indexOf('\uFFFD');
+  let line = 1;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  }
+  return line;
+}
 
 /** Finds the files under the given paths: sorted, each once, without following a link into a loop. */
 export function discoverFiles(paths: string[], cwd: string, diagnostics: Diagnostic[]): string[] {
@@ -141,7 +159,7 @@ export function scan(options: ScanOptions): ScanResult {
       } else defs.push({ rule, source: file });
     }
   }
-  diagnostics.push(...ruleDiagnostics);
+  append(diagnostics, ruleDiagnostics);
   const rules = activateRules(defs, config.config.rules ?? {}, configFile ? displayPath(configFile, cwd) : 'portcullis.yaml', diagnostics);
 
   // Inventory.
@@ -162,11 +180,12 @@ export function scan(options: ScanOptions): ScanResult {
   const named = new Set(options.paths.map((p) => resolve(cwd, p)));
   const observed: ObservedState = { observations: [], scans: [] };
   const record = (format: string, result: ParseResult, shown: string[]): void => {
-    devices.push(...result.devices);
-    observed.observations.push(...(result.observations ?? []));
-    observed.scans.push(...(result.scans ?? []));
-    diagnostics.push(...result.diagnostics);
-    inline.push(...result.suppressions);
+    // Appended one by one: a file may bring more diagnostics or sockets than a spread can pass.
+    append(devices, result.devices);
+    append(observed.observations, result.observations ?? []);
+    append(observed.scans, result.scans ?? []);
+    append(diagnostics, result.diagnostics);
+    append(inline, result.suppressions);
     if (result.files) for (const f of result.files) files.push({ path: f.path, format, lines: f.lines });
     else files.push({ path: shown[0]!, format, lines: result.lines });
   };
@@ -191,7 +210,12 @@ export function scan(options: ScanOptions): ScanResult {
         diagnostics.push({ file: shown, severity: 'error', code: 'file-too-large', message: `${size} bytes is more than the ${MAX_FILE_BYTES} bytes Portcullis reads from one file` });
         continue;
       }
-      const file: InputFile = { path: shown, text: readFileSync(abs, 'utf8') };
+      const bytes = readFileSync(abs);
+      const file: InputFile = { path: shown, text: bytes.toString('utf8') };
+      if (!isUtf8(bytes)) {
+        // Read all the same, each bad sequence as U+FFFD: say so, since a rule may have been changed by it.
+        diagnostics.push({ file: shown, line: lineOfReplacement(file.text), severity: 'warning', code: 'invalid-utf8', message: 'not valid UTF-8: bytes that are not were read as U+FFFD (this is the first line with one)' });
+      }
       if (parser.parseFolder) {
         const key = `${parser.format}|${dirname(abs)}`;
         const group = folders.get(key) ?? { parser, files: [] };
@@ -219,10 +243,11 @@ export function scan(options: ScanOptions): ScanResult {
     try {
       const analysis = new DeviceAnalysis(device);
       analyses.push(analysis);
-      exposures.push(...analysis.exposures());
-      diagnostics.push(...analysis.diagnostics);
+      append(exposures, analysis.exposures());
+      append(diagnostics, analysis.diagnostics);
     } catch (e) {
-      diagnostics.push({ file: device.file, severity: 'error', code: 'internal-error', message: `analysis of ${device.name} failed: ${(e as Error).message}` });
+      if (e instanceof AnalysisLimitError) diagnostics.push({ file: device.file, severity: 'error', code: 'analysis-limit', message: e.message });
+      else diagnostics.push({ file: device.file, severity: 'error', code: 'internal-error', message: `analysis of ${device.name} failed: ${(e as Error).message}` });
     }
   }
 
@@ -236,7 +261,7 @@ export function scan(options: ScanOptions): ScanResult {
     diagnostics.push({ file: '.', severity: 'error', code: 'internal-error', message: `joining devices by address failed: ${(e as Error).message}` });
   }
 
-  services.push(...observedServices(observed));
+  append(services, observedServices(observed));
   const findings = evaluateRules(rules, { devices, analyses, exposures, services, hosts: inventory.hosts, observed, trusted: config.trusted });
   applySuppressions(findings, inline, config.config.ignores ?? [], configFile ? displayPath(configFile, cwd) : undefined, now, diagnostics);
   sortFindings(findings);

@@ -39,3 +39,31 @@ export function append<T>(target: T[], items: Iterable<T>): T[] {
   for (const item of items) target.push(item);
   return target;
 }
+
+/**
+ * How many values a parsed document holds when every alias is counted where it is used (YAML's
+ * `*name` shares one value by reference: ten levels of ten aliases — a "billion laughs" — are a few
+ * dozen objects that a reader walking them visits 10^10 times). Counted through each shared value
+ * once, stopping past `limit`; a document nested deeper than MAX_NESTING counts as past it.
+ */
+export function expandedSize(value: unknown, limit: number): number {
+  const sizes = new Map<object, number>();
+  const visit = (v: unknown, depth: number): number => {
+    if (typeof v !== 'object' || v === null) return 1;
+    const known = sizes.get(v);
+    if (known !== undefined) return known;
+    if (depth > MAX_NESTING) return limit + 1;
+    sizes.set(v, limit + 1); // a value that contains itself never ends
+    let n = 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
+      n += visit(child, depth + 1);
+      if (n > limit) break;
+    }
+    sizes.set(v, n);
+    return n;
+  };
+  return visit(value, 0);
+}
+
+/** The most values a YAML document may expand to through its aliases. */
+export const MAX_YAML_VALUES = 1_000_000;

@@ -48,7 +48,7 @@ describe('Terraform diagnostics', () => {
 describe('other formats', () => {
   it('CloudFormation: a YAML error is an error with its line', () => {
     const r = cloudFormation.parse({ path: 's.yaml', text: 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  A: [\n' });
-    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['parse-error', 'error', 4]]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['parse-error', 'error', 3]]);
   });
 
   it('CloudFormation: an unknown property of a rule is reported, not dropped', () => {

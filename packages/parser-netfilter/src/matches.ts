@@ -1,7 +1,7 @@
 import type { AddressSet } from '@portcullis/model';
 import { isBang, isOptionToken, type Token } from './tokenizer.js';
 import type { AddressTerm, Problem, RuleAst } from './syntax.js';
-import { readTargetOptions, targetOptionArity } from './targets.js';
+import { readTargetOptions, targetOptionArity, targetTakesOption } from './targets.js';
 import {
   protocolModule,
   readAddressRange,
@@ -330,7 +330,9 @@ class RuleReader {
         this.value(token);
         return;
       default:
-        if (this.inTarget) return this.targetSpecificOption(token, negated);
+        if (this.ast.target && (this.inTarget ? this.targetOwns(name) : targetTakesOption(this.ast.target.name, name) === true)) {
+          return this.targetSpecificOption(token, negated);
+        }
         return this.moduleOption(token, negated);
     }
   }
@@ -398,6 +400,17 @@ class RuleReader {
     if (this.ast.target) this.problem('report', 'duplicate-option', 'more than one target in a rule', option.column);
     this.ast.target = { name: v.text, goto, column: v.column, options: [] };
     this.inTarget = true;
+  }
+
+  /**
+   * Whether an option after `-j TARGET` is the target's. iptables looks an option up in the target
+   * and in every loaded match alike, so order does not decide: a target whose options are known owns
+   * only those; any other target owns every option but one a loaded match captures (`--dport`).
+   */
+  private targetOwns(option: string): boolean {
+    const takes = targetTakesOption(this.ast.target!.name, option);
+    if (takes !== undefined) return takes;
+    return !this.loaded.some((m) => MODULES[m]?.captured[option] !== undefined);
   }
 
   private targetSpecificOption(option: Token, negated: boolean): void {

@@ -63,6 +63,35 @@ const SINGLE_VALUE = new Set([
   '--set-mark', '--queue-num', '--on-port',
 ]);
 
+/**
+ * The options of the targets whose options are all known. After `-j` such a target owns only these;
+ * any other option belongs to a match (iptables looks an option up in every loaded extension, so
+ * `-j ACCEPT -p tcp --dport 22` accepts port 22 only).
+ */
+const TARGET_OPTIONS: Record<string, readonly string[]> = {
+  ACCEPT: [],
+  DROP: [],
+  RETURN: [],
+  QUEUE: [],
+  NOTRACK: [],
+  REJECT: ['--reject-with'],
+  LOG: ['--log-level', '--log-prefix', '--log-tcp-sequence', '--log-tcp-options', '--log-ip-options', '--log-uid', '--log-macdecode'],
+  NFLOG: ['--nflog-group', '--nflog-prefix', '--nflog-range', '--nflog-size', '--nflog-threshold'],
+  DNAT: ['--to-destination', '--random', '--persistent'],
+  SNAT: ['--to-source', '--random', '--random-fully', '--persistent'],
+  MASQUERADE: ['--to-ports', '--random', '--random-fully'],
+  REDIRECT: ['--to-ports', '--random'],
+  MARK: ['--set-xmark', '--set-mark', '--and-mark', '--or-mark', '--xor-mark'],
+  CONNMARK: ['--set-xmark', '--set-mark', '--save-mark', '--restore-mark', '--and-mark', '--or-mark', '--xor-mark', '--mask', '--nfmask', '--ctmask'],
+  TCPMSS: ['--set-mss', '--clamp-mss-to-pmtu'],
+};
+
+/** Whether the target takes the option: true, false, or undefined when its options are not known. */
+export function targetTakesOption(target: string, option: string): boolean | undefined {
+  const known = TARGET_OPTIONS[target];
+  return known === undefined ? undefined : known.includes(option);
+}
+
 export function targetOptionArity(option: string): 1 | 'any' {
   return SINGLE_VALUE.has(option) ? 1 : 'any';
 }

@@ -74,7 +74,8 @@ class TemplateReader {
 
   private text(v: unknown): string {
     const e = this.evaluator.value(v);
-    return typeof e === 'string' ? e : isUnresolved(e) ? e.text : JSON.stringify(v);
+    // JSON.stringify(undefined) is undefined, not a string: a resource without a name has one here.
+    return typeof e === 'string' ? e : isUnresolved(e) ? e.text : (JSON.stringify(v) ?? String(v));
   }
 
   private nsg(res: Record<string, unknown>): void {

@@ -1,4 +1,5 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { MAX_NESTING, nestingDepth } from '@portcullis/model';
 import type { Span } from './report.js';
 
 /**
@@ -94,6 +95,10 @@ export function loadJson(text: string): Document {
   const positions = new Positions();
   const out: DocumentError[] = [];
   let root: JsonNode | undefined;
+  if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) {
+    // jsonc-parser and the builder below recurse: a document this deep would overflow the stack.
+    return { value: undefined, positions, errors: [{ line: 1, column: 1, message: `JSON nested more than ${MAX_NESTING} levels deep; not read` }] };
+  }
   try {
     root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   } catch (error) {

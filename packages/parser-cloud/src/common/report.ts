@@ -1,4 +1,5 @@
 import {
+  append,
   LineLedger,
   parseSuppression,
   splitLines,
@@ -38,6 +39,14 @@ export interface Reporter {
  * and the result they make. Every reader marks the lines it used, ignored on purpose, or reported;
  * `finish` accounts for the rest.
  */
+/**
+ * A position the readers give past the last line — the end of a file that ends with a line break,
+ * where an unclosed `{` or `[` is found — is on the last line, as `splitLines` counts them.
+ */
+function onALine(line: number, ledger: LineLedger): number {
+  return Math.max(1, Math.min(line, ledger.lineCount));
+}
+
 export class Inputs implements Reporter {
   private readonly ledgers = new Map<string, LineLedger>();
   private readonly lines = new Map<string, string[]>();
@@ -79,13 +88,13 @@ export class Inputs implements Reporter {
 
   report(at: At, severity: DiagnosticSeverity, code: string, message: string): void {
     const ledger = this.ledgers.get(at.file);
-    if (ledger) ledger.report(at.line, severity, code, message, at.column);
+    if (ledger) ledger.report(onALine(at.line, ledger), severity, code, message, at.column);
     else this.loose.push({ file: at.file, line: at.line, severity, code, message });
   }
 
   note(at: At, severity: DiagnosticSeverity, code: string, message: string): void {
     const ledger = this.ledgers.get(at.file);
-    if (ledger) ledger.note(at.line, severity, code, message);
+    if (ledger) ledger.note(onALine(at.line, ledger), severity, code, message);
     else this.loose.push({ file: at.file, line: at.line, severity, code, message });
   }
 
@@ -115,7 +124,7 @@ export class Inputs implements Reporter {
     for (const path of this.order) {
       const ledger = this.ledgers.get(path)!;
       const lines = ledger.account();
-      diagnostics.push(...ledger.diagnostics);
+      append(diagnostics, ledger.diagnostics);
       files.push({ path, lines });
       total.total += lines.total;
       total.recognised += lines.recognised;

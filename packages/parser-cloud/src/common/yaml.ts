@@ -1,4 +1,5 @@
 import { load, YAMLException, type Schema, type State } from 'js-yaml';
+import { MAX_YAML_VALUES, expandedSize } from '@portcullis/model';
 import { LineIndex, Positions, type Document } from './document.js';
 import type { Span } from './report.js';
 
@@ -46,12 +47,18 @@ export function loadYaml(text: string, schema: Schema): Document {
   };
   try {
     const value = load(text, { schema, listener, json: false });
+    if (expandedSize(value, MAX_YAML_VALUES) > MAX_YAML_VALUES) {
+      // Aliases shared by reference cost nothing to load; every reader after this would walk them all.
+      return { value: undefined, positions, errors: [{ line: 1, column: 1, message: `YAML: the document's aliases expand to more than ${MAX_YAML_VALUES} values (an alias bomb); not read` }] };
+    }
     return { value, positions, errors: [] };
   } catch (error) {
     if (error instanceof YAMLException) {
       return { value: undefined, positions, errors: [{ line: error.mark.line + 1, column: error.mark.column + 1, message: `YAML: ${error.reason}` }] };
     }
-    return { value: undefined, positions, errors: [{ line: 1, column: 1, message: `the YAML could not be read: ${String(error)}` }] };
+    // js-yaml recurses: a document nested thousands deep overflows the stack, caught here.
+    const why = error instanceof RangeError ? `it is nested too deep (${error.message})` : String(error);
+    return { value: undefined, positions, errors: [{ line: 1, column: 1, message: `the YAML could not be read: ${why}` }] };
   }
 }
 

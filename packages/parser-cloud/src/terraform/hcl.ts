@@ -26,11 +26,56 @@ try {
 
 export type { Node, Tree };
 
+/**
+ * How long tree-sitter may take on one file: 2 s, plus 10 ms per kilobyte (valid HCL parses at
+ * megabytes a second, so a real file never comes near it). Its error recovery can take time that
+ * grows faster than the text on some garbage (70 KB of `"Z$` repeated took 5 s); a file that needs
+ * longer is reported.
+ */
+export const HCL_PARSE_MS = 2_000;
+const HCL_MS_PER_CHAR = 0.01;
+
+/**
+ * The longest line handed to tree-sitter. Its error recovery on a multi-megabyte line of garbage
+ * takes gigabytes (a 10 MB line: 38 s and 2.2 GB); no Terraform file has such a line.
+ */
+export const MAX_HCL_LINE = 1024 * 1024;
+
+/** The 1-based number of the first line longer than `max` characters, if any. */
+function longLine(text: string, max: number): number | undefined {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 10;
+    if (c !== 10 && c !== 13) continue;
+    if (i - start > max) return line;
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    line++;
+    start = i + 1;
+  }
+  return undefined;
+}
+
 /** Parses HCL text; the caller deletes the tree when done with it. */
 export function parseHcl(text: string): Tree | string {
   if (!parser) return `the HCL grammar could not be loaded: ${unavailable ?? 'unknown error'}`;
+  const long = text.length > MAX_HCL_LINE ? longLine(text, MAX_HCL_LINE) : undefined;
+  if (long !== undefined) return `line ${long} is longer than ${MAX_HCL_LINE} characters: the file is not read as HCL`;
+  const budget = HCL_PARSE_MS + text.length * HCL_MS_PER_CHAR;
+  const deadline = performance.now() + budget;
+  let late = false;
   try {
-    return parser.parse(text) ?? 'the HCL parser returned nothing';
+    // A progress callback that returns true cancels the parse (tree-sitter's documented contract).
+    // Runs of U+2028/U+2029 (no HCL whitespace, no line break for tree-sitter) make its lexer take time
+    // that grows with the square of the run, where no progress callback can stop it (74,000 of them:
+    // minutes). They are read as spaces: one UTF-16 unit for one, so every position stays where it was.
+    const readable = /[\u2028\u2029]/.test(text) ? text.replace(/[\u2028\u2029]/g, ' ') : text;
+    const tree = parser.parse(readable, null, { progressCallback: () => (late ||= performance.now() > deadline) });
+    if (late) {
+      tree?.delete();
+      return `the HCL parser gave up after ${(budget / 1000).toFixed(1)} s: this text is too far from HCL to recover from its errors in time`;
+    }
+    return tree ?? 'the HCL parser returned nothing';
   } catch (error) {
     return `the HCL parser failed: ${String(error)}`;
   }

@@ -1,5 +1,5 @@
 import { getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import type { LineLedger } from '@portcullis/model';
+import { MAX_NESTING, nestingDepth, type LineLedger } from '@portcullis/model';
 import { lookupText, statementText, valueText } from './statements.js';
 import { readRuleText } from './text.js';
 import {
@@ -30,11 +30,17 @@ type JsonObject = Record<string, Json>;
 
 const isObject = (v: Json): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Maps offsets to 1-based lines. */
+/** Maps offsets to 1-based lines, broken where splitLines breaks them (`\n`, `\r\n`, a lone `\r`). */
 class Lines {
   private readonly starts: number[] = [0];
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (c === 10 || c === 13) this.starts.push(i + 1);
+    }
+    // A final line break starts no line: the end of the file is on the last line.
+    if (this.starts.length > 1 && this.starts[this.starts.length - 1] === text.length) this.starts.pop();
   }
   line(offset: number): number {
     let lo = 0;
@@ -50,6 +56,12 @@ class Lines {
 
 export function readNftJson(text: string, ledger: LineLedger): NftRuleset {
   const lines = new Lines(text);
+  if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) {
+    // jsonc-parser recurses: a document this deep would overflow the stack.
+    ledger.report(1, 'error', 'parse-error', `JSON nested more than ${MAX_NESTING} levels deep; not read`);
+    for (let line = 2; line <= ledger.lineCount; line++) ledger.ignore(line);
+    return { tables: [] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors.slice(0, 20)) {

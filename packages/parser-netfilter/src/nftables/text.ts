@@ -1,4 +1,4 @@
-import { parseSuppression, splitLines, type InlineSuppression, type LineLedger } from '@portcullis/model';
+import { append, parseSuppression, splitLines, type InlineSuppression, type LineLedger } from '@portcullis/model';
 import { lex, type NftToken } from './lexer.js';
 import { ruleText, StatementReader, SyntaxProblem } from './statements.js';
 import {
@@ -123,13 +123,16 @@ class TextReader {
   /** Reports a statement that could not be read, and moves past it (to the end of its line or block). */
   private fail(start: number, error: SyntaxProblem): void {
     const at = error.token ?? this.tokens[start]!;
-    this.pos = Math.max(this.pos, start);
+    // Tokens the failed reader already went through (a table body, up to the end of the file when
+    // its `}` is missing) were accounted for there: going back to read them again would report each
+    // once per enclosing block, and take time that grows with the square of the file.
+    const reached = this.pos;
     const end = this.statementEnd(start);
     const from = this.tokens[start]!.line;
     const to = this.tokens[Math.min(end, this.tokens.length) - 1]?.line ?? from;
     this.ledger.report(at.line, 'warning', 'unrecognised-line', error.message, at.column);
     for (let line = from; line <= to; line++) if (line !== at.line) this.ledger.report(line, 'warning', 'unrecognised-line', `part of the statement on line ${at.line}, which was not understood`);
-    this.pos = Math.max(end, start + 1);
+    this.pos = Math.max(end, start + 1, reached);
   }
 
   private peek(ahead = 0): NftToken | undefined {
@@ -181,13 +184,20 @@ class TextReader {
   /** The end (exclusive) of the statement starting at `start`: a newline or `;` outside brackets, or the `}` closing its block. */
   private statementEnd(start: number): number {
     let depth = 0;
+    // A statement that starts with a stray `)` runs to its line's end, over any other `)`: one
+    // diagnostic for the line rather than one per `)`. (A `}` still ends it: it may close the block.)
+    const first = this.tokens[start];
+    const stray = first?.kind === 'punct' && first.text === ')';
     for (let i = start; i < this.tokens.length; i++) {
       const t = this.tokens[i]!;
       if (t.kind === 'newline' || (t.kind === 'punct' && t.text === ';')) {
         if (depth === 0) return i;
       } else if (t.kind === 'punct' && (t.text === '{' || t.text === '(')) depth++;
       else if (t.kind === 'punct' && (t.text === '}' || t.text === ')')) {
-        if (depth === 0) return i;
+        if (depth === 0) {
+          if (i === start || (stray && t.text === ')')) continue;
+          return i;
+        }
         depth--;
       }
     }
@@ -433,7 +443,7 @@ class TextReader {
     const sub = new TextReader(this.source, body, this.ledger);
     sub.ignoring = this.ignoring;
     sub.chainBody(chain, false);
-    this.rules.push(...sub.rules);
+    append(this.rules, sub.rules);
     return chain;
   }
 

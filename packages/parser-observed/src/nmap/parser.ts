@@ -1,4 +1,4 @@
-import { LineLedger, splitLines, type InputFile, type Observation, type ParseResult, type ScanCoverage } from '@portcullis/model';
+import { LineLedger, append, splitLines, type InputFile, type Observation, type ParseResult, type ScanCoverage } from '@portcullis/model';
 import { ignoreTheRest, result } from '../common.js';
 import { convertRun } from './convert.js';
 import { readNmapXml } from './reader.js';
@@ -14,7 +14,7 @@ export function parseNmapXml(file: InputFile): ParseResult {
   const scans: ScanCoverage[] = [];
   try {
     const run = readNmapXml(file.text, ledger);
-    observations.push(...convertRun(run, file.path, ledger, scans));
+    append(observations, convertRun(run, file.path, ledger, scans));
   } catch (error) {
     ledger.report(1, 'error', 'internal-error', `the parser failed: ${String(error)}`);
   }

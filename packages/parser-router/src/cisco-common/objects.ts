@@ -1,4 +1,5 @@
 import {
+  append,
   ALL_PORTS,
   ALL_PROTOCOLS,
   AddressSet,
@@ -286,8 +287,23 @@ export class ObjectTable {
     return this.objects.get(name)?.kind;
   }
 
+  /**
+   * Resolutions already made, by family and name. A group that names the same groups many times
+   * over (or a diamond of groups) would otherwise be resolved again at every mention: time that
+   * grows with the product of the mentions. Only a resolution that no cycle cut short is kept.
+   */
+  private readonly resolved = new Map<string, ResolvedAddresses>();
+
   addresses(name: string, family: Family | undefined, seen: string[] = []): ResolvedAddresses {
-    const out: ResolvedAddresses = { set: AddressSet.empty(), exact: true, symbolic: [], missing: [] };
+    const r = this.resolveAddresses(name, family, seen);
+    return { set: r.set, exact: r.exact, symbolic: [...r.symbolic], missing: [...r.missing] };
+  }
+
+  private resolveAddresses(name: string, family: Family | undefined, seen: string[]): ResolvedAddresses & { cut: boolean } {
+    const key = `${family ?? ''}|${name}`;
+    const known = this.resolved.get(key);
+    if (known) return { ...known, cut: false };
+    const out: ResolvedAddresses & { cut: boolean } = { set: AddressSet.empty(), exact: true, symbolic: [], missing: [], cut: false };
     const object = this.objects.get(name);
     if (!object || object.kind !== 'network') {
       out.missing.push(name);
@@ -295,7 +311,8 @@ export class ObjectTable {
       out.set = AddressSet.all(family);
       return out;
     }
-    if (seen.includes(name) || seen.length > MAX_DEPTH) return out;
+    if (seen.includes(name) || seen.length > MAX_DEPTH) return { ...out, cut: true };
+    const inside = new Set<string>();
     for (const m of object.network) {
       if (m.kind === 'set') {
         out.set = out.set.union(m.set);
@@ -304,13 +321,18 @@ export class ObjectTable {
         out.symbolic.push(`fqdn:${m.name}`);
         out.exact = false;
       } else {
-        const inner = this.addresses(m.name, family, [...seen, name]);
+        // A group named twice adds nothing the first mention did not.
+        if (inside.has(m.name)) continue;
+        inside.add(m.name);
+        const inner = this.resolveAddresses(m.name, family, [...seen, name]);
         out.set = out.set.union(inner.set);
         out.exact &&= inner.exact;
-        out.symbolic.push(...inner.symbolic);
-        out.missing.push(...inner.missing);
+        out.cut ||= inner.cut;
+        append(out.symbolic, inner.symbolic);
+        append(out.missing, inner.missing);
       }
     }
+    if (!out.cut) this.resolved.set(key, { set: out.set, exact: out.exact, symbolic: out.symbolic, missing: out.missing });
     return out;
   }
 
@@ -323,12 +345,16 @@ export class ObjectTable {
     const variants: ServiceVariant[] = [];
     const missing: string[] = [];
     if (seen.includes(name) || seen.length > MAX_DEPTH) return { variants, missing };
+    const inside = new Set<string>();
     for (const m of object.services) {
       if (m.kind === 'service') variants.push({ protocols: m.protocols, sourcePorts: m.sourcePorts, destinationPorts: m.destinationPorts, exact: m.exact });
       else {
+        // A group named twice adds nothing the first mention did not (and would cost its whole tree again).
+        if (inside.has(m.name)) continue;
+        inside.add(m.name);
         const inner = this.services(m.name, [...seen, name]);
-        variants.push(...inner.variants);
-        missing.push(...inner.missing);
+        append(variants, inner.variants);
+        append(missing, inner.missing);
       }
     }
     return { variants: mergeVariants(variants), missing };

@@ -1,4 +1,4 @@
-import type { DiagnosticSeverity } from '@portcullis/model';
+import { append, type DiagnosticSeverity } from '@portcullis/model';
 
 /*
  * Junos configurations come in two syntaxes: `set` commands (`show configuration | display set`)
@@ -166,6 +166,9 @@ const SET_COMMANDS = new Set([
 ]);
 /** Prefixes `show configuration` prints before a statement. */
 const PREFIXES = new Set(['inactive:', 'protect:', 'replace:', 'delete:', 'active:']);
+/** The most words a block header is read with, and the deepest blocks whose names are read. */
+const MAX_BLOCK_WORDS = 32;
+const MAX_BLOCK_DEPTH = 64;
 /** At most this many statements from one line's `[ … ]` lists. */
 const MAX_EXPANSION = 4096;
 
@@ -211,7 +214,10 @@ export function readStatements(text: string): StatementList {
     out.problems.push(p);
   };
   const toWord = (t: Token): Word => ({ text: t.text, line: t.line, column: t.column, inactive: false });
-  const prefixWords = (): Word[] => stack.flatMap((f) => f.words);
+  // Every statement inside a block starts with the words of the blocks around it: computed once per
+  // change of the stack, not once per statement.
+  let prefix: Word[] | undefined;
+  const prefixWords = (): Word[] => (prefix ??= stack.flatMap((f) => f.words));
 
   const emit = (p: Pending): void => {
     out.syntax.hierarchical++;
@@ -365,14 +371,25 @@ export function readStatements(text: string): StatementList {
     if (t.kind === '{') {
       const p = pending;
       pending = undefined;
-      const words: Word[] = [];
+      let words: Word[] = [];
       for (const e of p?.elements ?? []) {
-        if (Array.isArray(e)) words.push(...e);
+        if (Array.isArray(e)) append(words, e);
         else words.push(e);
       }
       if (words.length === 0) problem(t.line, t.column, 'warning', 'unrecognised-line', 'a block without a name', true);
+      // Each statement inside repeats the words of every block around it: a block header of thousands
+      // of words, or blocks nested thousands deep, would make that cost grow with the file squared.
+      if (words.length > MAX_BLOCK_WORDS) {
+        problem(p?.line ?? t.line, p?.column, 'warning', 'unrecognised-line', `a block named by ${words.length} words; only the first ${MAX_BLOCK_WORDS} are read`, true);
+        words = words.slice(0, MAX_BLOCK_WORDS);
+      }
+      if (stack.length >= MAX_BLOCK_DEPTH) {
+        if (stack.length === MAX_BLOCK_DEPTH) problem(t.line, t.column, 'warning', 'unrecognised-line', `blocks nested more than ${MAX_BLOCK_DEPTH} deep; the names of deeper blocks are not read`, true);
+        words = [];
+      }
       if (p?.inactive && words[0]) words[0] = { ...words[0], inactive: true };
       stack.push({ words, line: p?.line ?? t.line, braceLine: t.line, first: out.statements.length });
+      prefix = undefined;
       out.syntax.hierarchical++;
       continue;
     }
@@ -382,6 +399,7 @@ export function readStatements(text: string): StatementList {
       }
       closePending();
       const frame = stack.pop();
+      prefix = undefined;
       if (!frame) {
         problem(t.line, t.column, 'warning', 'unbalanced-brace', "'}' closes no block", true);
         continue;

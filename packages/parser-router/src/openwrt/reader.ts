@@ -1,4 +1,4 @@
-import { AddressSet, type Family, type LineLedger, type PortSet } from '@portcullis/model';
+import { AddressSet, append, type Family, type LineLedger, type PortSet } from '@portcullis/model';
 import type {
   AddressTerm,
   Defaults,
@@ -73,7 +73,7 @@ class FirewallReader {
   constructor(private readonly ledger: LineLedger) {}
 
   read(uci: UciFile): FirewallConfig {
-    this.config.suppressions.push(...uci.suppressions);
+    append(this.config.suppressions, uci.suppressions);
     // Zones first: rules and redirects name them, before or after their own section.
     for (const s of uci.sections) if (s.type === 'zone') this.zone(s);
     for (const s of uci.sections) {
