@@ -27,6 +27,9 @@ import { changedSince, isWithin, scannableChanges } from './changed.js';
 import { explainRule, listRules } from './explain.js';
 import { STARTER_CONFIG } from './init.js';
 
+/** Where `portcullis report` writes, relative to the working folder. */
+export const REPORT_FILE = 'portcullis-report.html';
+
 /** What a run ends with: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the run cannot be trusted. */
 export const EXIT = { ok: 0, findings: 1, untrusted: 2 } as const;
 
@@ -119,6 +122,24 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .action((paths: string[], flags: ScanFlags) => {
       const result = runScan(paths, { ...flags, failOn: 'none' }, io);
       write(io, flags.output, flags.format === 'json' ? exposureJson(result) : exposureText(result, { color: io.isTTY && !flags.output }));
+      reportErrors(result, io);
+      code = isUntrusted(result, false) ? EXIT.untrusted : EXIT.ok;
+    });
+
+  program
+    .command('report')
+    .description('scan and write the HTML audit report (portcullis-report.html); prints its path and opens nothing')
+    .argument('[paths...]', 'files and folders to scan', ['.'])
+    .option('--output <file>', 'where to write the report', REPORT_FILE)
+    .option('--config <file>', 'config file (default: portcullis.yaml here or above)')
+    .option('--inventory <file>', 'services inventory (services.yaml)')
+    .option('--as <format>', 'force the input format of the given paths')
+    .action((paths: string[], flags: ScanFlags & { output: string }) => {
+      const result = runScan(paths, { ...flags, failOn: 'none' }, io);
+      const file = resolve(io.cwd, flags.output);
+      const options = { color: false, docsUrl: io.env?.['PORTCULLIS_DOCS_URL'] || undefined, cwd: io.cwd };
+      writeFileSync(file, formatReport(result, 'html', options));
+      io.stdout(`${file}\n`);
       reportErrors(result, io);
       code = isUntrusted(result, false) ? EXIT.untrusted : EXIT.ok;
     });
@@ -249,7 +270,7 @@ function scanCommand(paths: string[], flags: ScanFlags, io: Io): number {
     baseline ??= compareWithBaseline(result.findings, written, shown);
   }
 
-  const options = { color: io.isTTY && !flags.output, docsUrl: io.env?.['PORTCULLIS_DOCS_URL'] || undefined, baseline };
+  const options = { color: io.isTTY && !flags.output, docsUrl: io.env?.['PORTCULLIS_DOCS_URL'] || undefined, baseline, cwd: io.cwd };
   write(io, flags.output, formatReport(result, flags.format as ReportFormat, options));
   if (flags.writeBaseline) return isUntrusted(result, Boolean(flags.strict)) ? EXIT.untrusted : EXIT.ok;
   return exitCodeFor(result, flags.failOn, Boolean(flags.strict), baseline);

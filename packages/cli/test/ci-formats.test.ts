@@ -96,7 +96,7 @@ describe('--format', () => {
 
   it('--help lists every format', () => {
     const help = portcullis(dir, 'scan', '--help').stdout.replace(/\s+/g, ' ');
-    expect(help).toContain('--format <format> report format (choices: "text", "json", "sarif", "junit", "markdown", "github", default: "text")');
+    expect(help).toContain('--format <format> report format (choices: "text", "json", "sarif", "junit", "markdown", "github", "html", default: "text")');
   });
 
   it('PORTCULLIS_DOCS_URL sets the rules\' helpUri in SARIF and the links in Markdown', () => {

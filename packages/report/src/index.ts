@@ -1,4 +1,5 @@
 export * from './github.js';
+export * from './html.js';
 export * from './json.js';
 export * from './junit.js';
 export * from './markdown.js';
@@ -8,6 +9,7 @@ export * from './text.js';
 
 import type { ScanResult } from '@portcullis/engine';
 import { githubReport } from './github.js';
+import { htmlReport } from './html.js';
 import { jsonReport } from './json.js';
 import { junitReport } from './junit.js';
 import { markdownReport } from './markdown.js';
@@ -15,7 +17,7 @@ import { sarifReport } from './sarif.js';
 import type { ReportOptions } from './shared.js';
 import { textReport } from './text.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 const FORMATTERS: Record<ReportFormat, (result: ScanResult, options: ReportOptions) => string> = {
@@ -25,9 +27,11 @@ const FORMATTERS: Record<ReportFormat, (result: ScanResult, options: ReportOptio
   junit: junitReport,
   markdown: markdownReport,
   github: githubReport,
+  html: htmlReport,
 };
 
-export function formatReport(result: ScanResult, format: ReportFormat, options: ReportOptions): string {
+/** `cwd` is where the scan ran: the HTML report reads the findings' source lines relative to it. */
+export function formatReport(result: ScanResult, format: ReportFormat, options: ReportOptions & { cwd?: string }): string {
   return FORMATTERS[format](result, options);
 }
 export * from './rule-doc.js';
