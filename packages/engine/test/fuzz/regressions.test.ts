@@ -156,3 +156,20 @@ describe('regressions found by fuzzing', () => {
     }
   });
 });
+
+describe('junos: a name used thousands of times is resolved once', () => {
+  it('an address-set referenced by 4,000 policies parses in under 2 s', () => {
+    const lines = ['set security zones security-zone trust interfaces ge-0/0/1', 'set security zones security-zone untrust interfaces ge-0/0/0'];
+    for (let i = 0; i < 200; i++) lines.push(`set security address-book global address a${i} 10.${i >> 8}.${i & 255}.0/24`);
+    for (let i = 0; i < 200; i++) lines.push(`set security address-book global address-set all address a${i}`);
+    for (let i = 0; i < 4000; i++) {
+      lines.push(`set security policies from-zone untrust to-zone trust policy p${i} match source-address any destination-address all application junos-ssh`);
+      lines.push(`set security policies from-zone untrust to-zone trust policy p${i} then permit`);
+    }
+    const junos = parserFor('junos')!;
+    const started = performance.now();
+    const r = junos.parse({ path: 'big.set.conf', text: `${lines.join('\n')}\n` });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});

@@ -606,7 +606,28 @@ class Converter {
     return { set: set.intersect(this.all()), exact };
   }
 
+  /** Names resolved already, per search order of books: a name used a thousand times is read once. */
+  private readonly resolvedNames = new Map<string, Resolved & { symbolic: string[] }>();
+
   private resolveName(ref: Ref, books: AddressBook[], symbolic: string[], stack: string[]): Resolved {
+    const key = `${books.map((b) => b.name).join('\u0000')}\u0001${ref.name}`;
+    const known = stack.length === 0 ? this.resolvedNames.get(key) : undefined;
+    if (known) {
+      for (const s of known.symbolic) symbolic.push(s);
+      // Every reference to a name that is nowhere is reported at its own line, as the first one was.
+      if (known.symbolic.includes(`address:${ref.name}`)) {
+        this.note(ref.line, 'unresolved-reference', `address '${ref.name}' is not in the address book${books.length > 1 ? 's' : ''} it can come from (${books.map((b) => b.name).join(', ') || 'none defined'})`);
+      }
+      return { set: known.set, exact: known.exact };
+    }
+    const own: string[] = [];
+    const result = this.resolveNameUncached(ref, books, own, stack);
+    for (const s of own) symbolic.push(s);
+    if (stack.length === 0) this.resolvedNames.set(key, { ...result, symbolic: own });
+    return result;
+  }
+
+  private resolveNameUncached(ref: Ref, books: AddressBook[], symbolic: string[], stack: string[]): Resolved {
     if (stack.includes(ref.name)) {
       this.note(ref.line, 'unresolved-reference', `address-set '${ref.name}' contains itself (${[...stack, ref.name].join(' -> ')})`);
       return { set: AddressSet.empty(), exact: false };
