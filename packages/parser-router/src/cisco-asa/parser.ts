@@ -1,14 +1,12 @@
 import {
-  append,
-  LineLedger,
   parseSuppression,
-  splitLines,
-  type Diagnostic,
   type InputFile,
+  type LineLedger,
   type ParseResult,
 } from '@portcullis/model';
 import { readExtendedEntry, readStandardEntry, type AclDialect } from '../cisco-common/acl.js';
-import { readSections, restAfter, type ConfigLine, type Section } from '../cisco-common/lines.js';
+import { parseCisco } from '../cisco-common/pipeline.js';
+import { restAfter, type ConfigLine, type Section } from '../cisco-common/lines.js';
 import { maskLength } from '../cisco-common/model.js';
 import { applyProblems, readObjectSection } from '../cisco-common/objects.js';
 import type { CiscoObject } from '../cisco-common/syntax.js';
@@ -41,30 +39,7 @@ const IGNORED_SECTIONS = new Set([
 ]);
 
 export function parseAsa(file: InputFile): ParseResult {
-  const lines = splitLines(file.text);
-  const ledger = new LineLedger(file.path, lines.length);
-  const reader = new AsaReader(file.path, ledger);
-  let config: AsaConfig | undefined;
-  try {
-    const { sections, suppressions } = readSections(file.path, lines, ledger, { delimitedBanners: false, commentMarkers: '!:' });
-    append(reader.config.suppressions, suppressions);
-    reader.read(sections);
-    config = reader.config;
-  } catch (error) {
-    ledger.report(1, 'error', 'internal-error', `the parser failed: ${String(error)}`);
-  }
-  const devices = [];
-  if (config) {
-    try {
-      devices.push(convertAsa(config, file.path, ledger));
-    } catch (error) {
-      ledger.report(1, 'error', 'internal-error', `the converter failed: ${String(error)}`);
-    }
-  }
-  const accounting = ledger.account();
-  const diagnostics: Diagnostic[] = ledger.diagnostics.slice().sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const suppressions = (config?.suppressions ?? []).sort((a, b) => a.line - b.line);
-  return { devices, diagnostics, lines: accounting, suppressions };
+  return parseCisco(file, { delimitedBanners: false, commentMarkers: '!:' }, (ledger) => new AsaReader(file.path, ledger), convertAsa);
 }
 
 class AsaReader {

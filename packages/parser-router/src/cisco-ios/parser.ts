@@ -1,15 +1,13 @@
 import {
-  append,
-  LineLedger,
   parseSuppression,
-  splitLines,
-  type Diagnostic,
   type Family,
   type InputFile,
+  type LineLedger,
   type ParseResult,
 } from '@portcullis/model';
 import { readExtendedEntry, readStandardEntry, type AclDialect } from '../cisco-common/acl.js';
-import { readSections, type ConfigLine, type Section } from '../cisco-common/lines.js';
+import { parseCisco } from '../cisco-common/pipeline.js';
+import { type ConfigLine, type Section } from '../cisco-common/lines.js';
 import { maskLength } from '../cisco-common/model.js';
 import { applyProblems, readObjectSection } from '../cisco-common/objects.js';
 import type { AclEntry } from '../cisco-common/syntax.js';
@@ -55,30 +53,7 @@ function numberedKind(n: number): 'standard' | 'extended' | 'other' {
 }
 
 export function parseIos(file: InputFile): ParseResult {
-  const lines = splitLines(file.text);
-  const ledger = new LineLedger(file.path, lines.length);
-  const reader = new IosReader(file.path, ledger);
-  let config: IosConfig | undefined;
-  try {
-    const { sections, suppressions } = readSections(file.path, lines, ledger, { delimitedBanners: true, commentMarkers: '!' });
-    append(reader.config.suppressions, suppressions);
-    reader.read(sections);
-    config = reader.config;
-  } catch (error) {
-    ledger.report(1, 'error', 'internal-error', `the parser failed: ${String(error)}`);
-  }
-  const devices = [];
-  if (config) {
-    try {
-      devices.push(convertIos(config, file.path, ledger));
-    } catch (error) {
-      ledger.report(1, 'error', 'internal-error', `the converter failed: ${String(error)}`);
-    }
-  }
-  const accounting = ledger.account();
-  const diagnostics: Diagnostic[] = ledger.diagnostics.slice().sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const suppressions = (config?.suppressions ?? []).sort((a, b) => a.line - b.line);
-  return { devices, diagnostics, lines: accounting, suppressions };
+  return parseCisco(file, { delimitedBanners: true, commentMarkers: '!' }, (ledger) => new IosReader(file.path, ledger), convertIos);
 }
 
 class IosReader {
