@@ -61,6 +61,7 @@ interface ScanFlags {
   baseline?: string;
   writeBaseline?: string;
   changedSince?: string;
+  layout?: 'pr' | 'audit';
 }
 
 function isUntrusted(result: ScanResult, strict: boolean): boolean {
@@ -97,6 +98,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .description('scan files and folders and report findings')
     .argument('[paths...]', 'files and folders to scan', ['.'])
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('text'))
+    .addOption(new Option('--layout <layout>', 'markdown layout: pr (a pull request comment) or audit (a wiki page)').choices(['pr', 'audit']).default('pr'))
     .option('--output <file>', 'write the report to a file instead of standard output')
     .option('--config <file>', 'config file (default: portcullis.yaml here or above)')
     .option('--inventory <file>', 'services inventory (services.yaml)')
@@ -270,7 +272,7 @@ function scanCommand(paths: string[], flags: ScanFlags, io: Io): number {
     baseline ??= compareWithBaseline(result.findings, written, shown);
   }
 
-  const options = { color: io.isTTY && !flags.output, docsUrl: io.env?.['PORTCULLIS_DOCS_URL'] || undefined, baseline, cwd: io.cwd };
+  const options = { color: io.isTTY && !flags.output, docsUrl: io.env?.['PORTCULLIS_DOCS_URL'] || undefined, baseline, cwd: io.cwd, ...(flags.layout ? { layout: flags.layout } : {}) };
   write(io, flags.output, formatReport(result, flags.format as ReportFormat, options));
   if (flags.writeBaseline) return isUntrusted(result, Boolean(flags.strict)) ? EXIT.untrusted : EXIT.ok;
   return exitCodeFor(result, flags.failOn, Boolean(flags.strict), baseline);

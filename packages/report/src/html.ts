@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { exposureRows, type ActiveRule, type ExposureRow, type Finding, type ScanResult, type Severity } from '@portcullis/engine';
 import { TOOL } from './json.js';
-import { SEVERITY_ORDER, plural, reportedFindings, ruleById, ruleDocUrl, type ReportOptions } from './shared.js';
+import { exposureMatrix } from './matrix.js';
+import { RISK_WEIGHTS, SEVERITY_ORDER, plural, reportedFindings, ruleById, ruleDocUrl, type ReportOptions } from './shared.js';
+
+export { RISK_WEIGHTS };
 
 export interface HtmlReportOptions extends ReportOptions {
   /** The folder the scan ran in: findings' file paths are relative to it. Default: the process's. */
@@ -15,11 +18,6 @@ export const HTML_CONTEXT_LINES = 3;
 /** More matrix columns than this are left out (and counted): a wider table reads as noise. */
 export const HTML_MATRIX_COLUMNS = 60;
 
-/**
- * The weight of one finding of each severity in the risk score: the score is the weighted sum of the
- * reported findings, so a critical counts as two highs and a half.
- */
-export const RISK_WEIGHTS: Record<Severity, number> = { critical: 10, high: 4, medium: 2, low: 1, info: 0 };
 
 /** Text safe in HTML content and in double- or single-quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -199,82 +197,24 @@ function barChart(bars: { label: string; value: number; colour: string }[]): str
   return `<svg role="img" aria-label="Findings by severity and by rule" xmlns="http://www.w3.org/2000/svg" width="${labelWidth + barWidth + 60}" height="${height}" font-size="12" font-family="sans-serif">${items.join('')}</svg>`;
 }
 
-/** `22`, `8000-8100`, or `all`: the ports a finding's exposure names, as ranges. */
-function parsePorts(text: string): [number, number][] {
-  if (text.trim() === 'all') return [[0, 65535]];
-  return [...text.matchAll(/(\d+)(?:\s*[-:]\s*(\d+))?/g)].map((m) => [Number(m[1]), Number(m[2] ?? m[1])]);
-}
-
-function portLabel([lo, hi]: [number, number]): string {
-  if (lo <= 1 && hi === 65535) return 'all';
-  return lo === hi ? String(lo) : `${lo}-${hi}`;
-}
-
-function rowTargetLabels(row: ExposureRow): string[] {
-  return row.target.address ? [`${row.target.address} (via ${row.target.host})`, row.target.host] : [row.target.host];
-}
-
 function matrixSection(result: ScanResult, findings: Anchored[]): string {
-  const rows = exposureRows(result.exposures).filter((r) => r.anywhere);
   const intro = '<p>Targets (rows) and ports (columns) reachable from anywhere on the internet. A cell is coloured by the worst finding about it and links to it; grey cells are reachable without a finding.</p>';
-  if (!rows.length) return `<section id="matrix"><h2>Exposure matrix</h2>${intro}<p>Nothing is reachable from the internet.</p></section>`;
-
-  interface Column { key: string; protocol: string; range?: [number, number] }
-  const columns = new Map<string, Column>();
-  const cells = new Map<string, Set<string>>();
-  const targets = new Map<string, ExposureRow[]>();
-  for (const row of rows) {
-    const target = rowTargetLabels(row)[0]!;
-    targets.set(target, [...(targets.get(target) ?? []), row]);
-    const ranges: ([number, number] | undefined)[] = row.ports.length ? row.ports : [undefined];
-    for (const range of ranges) {
-      const key = range ? `${row.protocol}/${portLabel(range)}` : row.protocol;
-      const column: Column = { key, protocol: row.protocol };
-      if (range) column.range = range;
-      columns.set(key, column);
-      const set = cells.get(target) ?? new Set<string>();
-      set.add(key);
-      cells.set(target, set);
-    }
-  }
-  const allColumns = [...columns.values()].sort((a, b) => cmp(a.protocol, b.protocol) || (a.range?.[0] ?? -1) - (b.range?.[0] ?? -1) || cmp(a.key, b.key));
-  const shownColumns = allColumns.slice(0, HTML_MATRIX_COLUMNS);
-  const targetNames = [...targets.keys()].sort(cmp);
-
-  // Findings by the target they name, so a cell looks only at its own target's findings.
-  const byTarget = new Map<string, Anchored[]>();
-  for (const a of findings) {
-    if (!a.finding.exposure) continue;
-    const list = byTarget.get(a.finding.exposure.target);
-    if (list) list.push(a);
-    else byTarget.set(a.finding.exposure.target, [a]);
-  }
-  const worst = (target: string, column: Column): Anchored | undefined => {
-    const labels = [...new Set(targets.get(target)!.flatMap(rowTargetLabels))];
-    const candidates = sortAnchored(labels.flatMap((l) => byTarget.get(l) ?? []));
-    const about = candidates.filter(({ finding: f }) => {
-      if (!f.exposure) return false;
-      if (f.exposure.protocol !== column.protocol && f.exposure.protocol !== 'any') return false;
-      if (!column.range) return true;
-      const [lo, hi] = column.range;
-      return parsePorts(f.exposure.ports).some(([a, b]) => a <= hi && b >= lo);
-    });
-    return about[0]; // findings are sorted worst first
-  };
-
+  const ids = new Map(findings.map((a) => [a.finding, a.id]));
+  const matrix = exposureMatrix(result, sortAnchored(findings).map((a) => a.finding));
+  if (!matrix.targets.length) return `<section id="matrix"><h2>Exposure matrix</h2>${intro}<p>Nothing is reachable from the internet.</p></section>`;
+  const shownColumns = matrix.columns.slice(0, HTML_MATRIX_COLUMNS);
   const head = `<tr><th scope="col">Target</th>${shownColumns.map((c) => `<th scope="col">${escapeHtml(c.key)}</th>`).join('')}</tr>`;
-  const body = targetNames.map((target) => {
-    const open = cells.get(target)!;
+  const body = matrix.targets.map((target) => {
     const tds = shownColumns.map((c) => {
-      if (!open.has(c.key)) return '<td></td>';
-      const hit = worst(target, c);
-      if (!hit) return `<td class="open" title="reachable, no finding">·</td>`;
-      const s = hit.finding.severity;
-      return `<td class="sev-${s}" title="${escapeHtml(`${s}: ${hit.finding.message}`)}"><a href="#${hit.id}">${s[0]!.toUpperCase()}</a></td>`;
+      const hit = matrix.cell(target, c);
+      if (hit === undefined) return '<td></td>';
+      if (hit === 'open') return `<td class="open" title="reachable, no finding">·</td>`;
+      const s = hit.severity;
+      return `<td class="sev-${s}" title="${escapeHtml(`${s}: ${hit.message}`)}"><a href="#${ids.get(hit) ?? ''}">${s[0]!.toUpperCase()}</a></td>`;
     });
     return `<tr><th scope="row">${escapeHtml(target)}</th>${tds.join('')}</tr>`;
   });
-  const more = allColumns.length > shownColumns.length ? `<p class="muted">${allColumns.length - shownColumns.length} more port columns are left out; the exposures table of <code>portcullis exposures</code> has them all.</p>` : '';
+  const more = matrix.columns.length > shownColumns.length ? `<p class="muted">${matrix.columns.length - shownColumns.length} more port columns are left out; the exposures table of <code>portcullis exposures</code> has them all.</p>` : '';
   return `<section id="matrix"><h2>Exposure matrix</h2>${intro}<table class="matrix"><thead>${head}</thead><tbody>${body.join('\n')}</tbody></table>${more}</section>`;
 }
 

@@ -12,7 +12,7 @@ import { githubReport } from './github.js';
 import { htmlReport } from './html.js';
 import { jsonReport } from './json.js';
 import { junitReport } from './junit.js';
-import { markdownReport } from './markdown.js';
+import { markdownAuditReport, markdownReport } from './markdown.js';
 import { sarifReport } from './sarif.js';
 import type { ReportOptions } from './shared.js';
 import { textReport } from './text.js';
@@ -25,7 +25,7 @@ const FORMATTERS: Record<ReportFormat, (result: ScanResult, options: ReportOptio
   json: jsonReport,
   sarif: sarifReport,
   junit: junitReport,
-  markdown: markdownReport,
+  markdown: (result, options) => (options.layout === 'audit' ? markdownAuditReport(result, options) : markdownReport(result, options)),
   github: githubReport,
   html: htmlReport,
 };
@@ -35,3 +35,4 @@ export function formatReport(result: ScanResult, format: ReportFormat, options: 
   return FORMATTERS[format](result, options);
 }
 export * from './rule-doc.js';
+export * from './matrix.js';

@@ -12,6 +12,8 @@ export interface ReportOptions {
   docsUrl?: string;
   /** Set when the run was compared with a baseline (`--baseline FILE`). */
   baseline?: BaselineComparison;
+  /** Markdown only: `pr` (default) for a pull request comment or step summary, `audit` for a wiki page or ticket. */
+  layout?: 'pr' | 'audit';
 }
 
 export const DEFAULT_DOCS_URL = 'docs/rules';
@@ -55,3 +57,9 @@ export function ruleById(result: ScanResult): Map<string, ActiveRule> {
 }
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The weight of one finding of each severity in the risk score: the score is the weighted sum of the
+ * reported findings, so a critical counts as two highs and a half.
+ */
+export const RISK_WEIGHTS: Record<Severity, number> = { critical: 10, high: 4, medium: 2, low: 1, info: 0 };
