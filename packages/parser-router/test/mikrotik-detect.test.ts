@@ -1,9 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '@portcullis/engine';
 import { detectMikrotik } from '../src/mikrotik/index.js';
-import { CORPUS, repoRoot } from './mikrotik-helpers.js';
+import { detectsItsOwnFilesOnly } from './mikrotik-helpers.js';
 
 /*
  * Detection is by content: the `# … by RouterOS` header and menu paths, or firewall menus with
@@ -47,31 +45,4 @@ describe('detect mikrotik', () => {
   }
 });
 
-/** Every file under a folder. */
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
-}
-
-describe('detect mikrotik across the repository fixtures and the shared corpus', () => {
-  const corpusRoot = CORPUS.replace(/router\/mikrotik\/$/, '');
-  const files = [...walk(`${repoRoot}fixtures`), ...(existsSync(corpusRoot) ? walk(corpusRoot) : [])];
-  const isMikrotik = (p: string): boolean => /\/(router\/mikrotik|demo-candidate-mikrotik)\//.test(p);
-
-  it('claims the RouterOS exports and only them', () => {
-    const claimed = files.filter((f) => detect(f, readFileSync(f, 'utf8')) >= 0.5);
-    expect(claimed.filter((f) => !isMikrotik(f))).toEqual([]);
-    const mine = files.filter(isMikrotik);
-    expect(mine.length).toBeGreaterThan(10);
-    expect(mine.filter((f) => !claimed.includes(f))).toEqual([]);
-  });
-
-  it('the registry picks RouterOS for each of them', () => {
-    for (const f of files.filter(isMikrotik)) expect(detectFormat({ path: f, text: readFileSync(f, 'utf8') })?.format, f).toBe('mikrotik');
-  });
-});
+detectsItsOwnFilesOnly('mikrotik', 'RouterOS exports', detect, (p) => /\/(router\/mikrotik|demo-candidate-mikrotik)\//.test(p));

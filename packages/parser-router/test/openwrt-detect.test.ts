@@ -1,9 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '@portcullis/engine';
 import { detectOpenwrt } from '../src/openwrt/index.js';
-import { CORPUS, repoRoot } from './openwrt-helpers.js';
+import { detectsItsOwnFilesOnly } from './openwrt-helpers.js';
 
 /*
  * Detection is by content: uci firewall sections with their options, whatever the file is called.
@@ -49,31 +47,4 @@ describe('detect openwrt', () => {
   }
 });
 
-/** Every file under a folder. */
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
-}
-
-describe('detect openwrt across the repository fixtures and the shared corpus', () => {
-  const corpusRoot = CORPUS.replace(/router\/openwrt\/$/, '');
-  const files = [...walk(`${repoRoot}fixtures`), ...(existsSync(corpusRoot) ? walk(corpusRoot) : [])];
-  const isOpenwrt = (p: string): boolean => /\/(router\/openwrt|demo-candidate-openwrt)\//.test(p);
-
-  it('claims the OpenWrt files and only them', () => {
-    const claimed = files.filter((f) => detect(f, readFileSync(f, 'utf8')) >= 0.5);
-    expect(claimed.filter((f) => !isOpenwrt(f))).toEqual([]);
-    const mine = files.filter(isOpenwrt);
-    expect(mine.length).toBeGreaterThan(10);
-    expect(mine.filter((f) => !claimed.includes(f))).toEqual([]);
-  });
-
-  it('the registry picks OpenWrt for each of them', () => {
-    for (const f of files.filter(isOpenwrt)) expect(detectFormat({ path: f, text: readFileSync(f, 'utf8') })?.format, f).toBe('openwrt');
-  });
-});
+detectsItsOwnFilesOnly('openwrt', 'OpenWrt files', detect, (p) => /\/(router\/openwrt|demo-candidate-openwrt)\//.test(p));

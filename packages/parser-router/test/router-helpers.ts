@@ -1,5 +1,7 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   formatPorts,
   protocolName,
@@ -12,7 +14,7 @@ import {
   type PortForward,
   type ProtocolSet,
 } from '@portcullis/model';
-import { scan, type ScanResult } from '@portcullis/engine';
+import { detectFormat, scan, type ScanResult } from '@portcullis/engine';
 import { readFileSync } from 'node:fs';
 
 /*
@@ -140,4 +142,38 @@ export function scanFiles(paths: string[]): ScanResult {
 /** `ruleId@line` for each unsuppressed finding. */
 export function findingKeys(result: ScanResult): string[] {
   return result.findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId}@${f.location.line}`);
+}
+
+/** Every file under a folder. */
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/**
+ * A format's detector over every fixture in the repository and every shared corpus file: it claims
+ * its own files (those whose path `isOwn` says are its) and nothing else, and the registry agrees.
+ */
+export function detectsItsOwnFilesOnly(format: string, label: string, detect: (path: string, text: string) => number, isOwn: (path: string) => boolean): void {
+  describe(`detect ${format} across the repository fixtures and the shared corpus`, () => {
+    const corpusRoot = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
+    const files = [...walk(`${repoRoot}fixtures`), ...(existsSync(corpusRoot) ? walk(corpusRoot) : [])];
+
+    it(`claims the ${label} and only them`, () => {
+      const claimed = files.filter((f) => detect(f, readFileSync(f, 'utf8')) >= 0.5);
+      expect(claimed.filter((f) => !isOwn(f))).toEqual([]);
+      const mine = files.filter(isOwn);
+      expect(mine.length).toBeGreaterThan(10);
+      expect(mine.filter((f) => !claimed.includes(f))).toEqual([]);
+    });
+
+    it(`the registry picks ${format} for each of them`, () => {
+      for (const f of files.filter(isOwn)) expect(detectFormat({ path: f, text: readFileSync(f, 'utf8') })?.format, f).toBe(format);
+    });
+  });
 }
