@@ -13,3 +13,4 @@ export * from './model-json.js';
 export * from './shadowing.js';
 export * from './compose.js';
 export * from './observed.js';
+export * from './assess.js';

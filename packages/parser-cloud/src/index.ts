@@ -9,3 +9,4 @@ import { terraform } from './terraform/index.js';
 export const cloudParsers: readonly FormatParser[] = [terraform, terraformPlan, cloudFormation, armTemplate, awsCli, azureCli, gcloudCli];
 
 export { armTemplate, awsCli, azureCli, cloudFormation, gcloudCli, terraform, terraformPlan };
+export { PULUMI_FORMAT, PULUMI_TYPES, PULUMI_UNKNOWN, PULUMI_UNKNOWN_REASON, parsePulumiResources, type PulumiResource } from './pulumi/index.js';
