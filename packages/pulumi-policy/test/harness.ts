@@ -16,6 +16,8 @@ export interface Declared {
   type: string;
   name: string;
   props: Record<string, unknown>;
+  /** The URN, when the test has a real one (a mocked program's). */
+  urn?: string;
   /** Property → names of the declared resources its value comes from. */
   dependsOn?: Record<string, string[]>;
 }
@@ -28,7 +30,7 @@ export interface Outcome {
   notApplicable: string[];
 }
 
-export const urnOf = (d: Pick<Declared, 'type' | 'name'>): string => `urn:pulumi:dev::shop::${d.type}::${d.name}`;
+export const urnOf = (d: Pick<Declared, 'type' | 'name' | 'urn'>): string => d.urn ?? `urn:pulumi:dev::shop::${d.type}::${d.name}`;
 
 const OPTIONS: PolicyResourceOptions = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
 
