@@ -14,6 +14,7 @@ import {
   loadConfig,
   loadRuleFolder,
   modelJson,
+  phaseTimer,
   readBaseline,
   scan,
   sortDiagnostics,
@@ -273,7 +274,9 @@ function scanCommand(paths: string[], flags: ScanFlags, io: Io): number {
   }
 
   const options = { color: io.isTTY && !flags.output, docsUrl: io.env?.['PORTCULLIS_DOCS_URL'] || undefined, baseline, cwd: io.cwd, ...(flags.layout ? { layout: flags.layout } : {}) };
+  const timer = phaseTimer();
   write(io, flags.output, formatReport(result, flags.format as ReportFormat, options));
+  timer('report');
   if (flags.writeBaseline) return isUntrusted(result, Boolean(flags.strict)) ? EXIT.untrusted : EXIT.ok;
   return exitCodeFor(result, flags.failOn, Boolean(flags.strict), baseline);
 }

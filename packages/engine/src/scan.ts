@@ -140,6 +140,7 @@ function readHead(abs: string, bytes: number): Buffer {
 
 /** Scans files and folders: parse, analyse, evaluate the rules, apply suppressions. Never throws on input. */
 export function scan(options: ScanOptions): ScanResult {
+  const timer = phaseTimer();
   const cwd = resolve(options.cwd ?? process.cwd());
   const diagnostics: Diagnostic[] = [];
   const now = options.now ?? new Date();
@@ -236,6 +237,8 @@ export function scan(options: ScanOptions): ScanResult {
     }
   }
 
+  timer('read and parse');
+
   // Analysis.
   const exposures: Exposure[] = [];
   const analyses: DeviceAnalysis[] = [];
@@ -251,6 +254,8 @@ export function scan(options: ScanOptions): ScanResult {
     }
   }
 
+  timer('analysis');
+
   // Forwards into devices we also have the configuration of continue there.
   let blocked: BlockedForward[] = [];
   try {
@@ -261,11 +266,15 @@ export function scan(options: ScanOptions): ScanResult {
     diagnostics.push({ file: '.', severity: 'error', code: 'internal-error', message: `joining devices by address failed: ${(e as Error).message}` });
   }
 
+  timer('joining devices');
+
   append(services, observedServices(observed));
   const findings = evaluateRules(rules, { devices, analyses, exposures, services, hosts: inventory.hosts, observed, trusted: config.trusted });
+  timer('rules');
   applySuppressions(findings, inline, config.config.ignores ?? [], configFile ? displayPath(configFile, cwd) : undefined, now, diagnostics);
   sortFindings(findings);
   sortDiagnostics(diagnostics);
+  timer('suppressions and sorting');
 
   let ruleCount = 0;
   for (const d of devices) for (const rs of Object.values(d.rulesets)) ruleCount += rs.rules.length;
@@ -286,6 +295,20 @@ export function scan(options: ScanOptions): ScanResult {
       forwards: devices.reduce((n, d) => n + d.forwards.length, 0),
       exposures: exposures.length,
     },
+  };
+}
+
+/**
+ * With PORTCULLIS_TIMING set, each phase of a scan writes its wall time to standard error
+ * (`pnpm bench` and docs/performance.md use it to say where time goes).
+ */
+export function phaseTimer(): (phase: string) => void {
+  if (!process.env['PORTCULLIS_TIMING']) return () => {};
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    process.stderr.write(`timing: ${phase.padEnd(26)} ${(now - last).toFixed(0).padStart(6)} ms\n`);
+    last = now;
   };
 }
 
