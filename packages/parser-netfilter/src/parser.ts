@@ -344,26 +344,29 @@ function readWrapped(text: string, line: number, column: number): ReadCommand | 
  * (and the fingerprints built on it) does not depend on alignment or a terminal's padding.
  */
 function normaliseBlanks(text: string): string {
-  let out = '';
+  // Most rules have single spaces only: keep the text as it is.
+  if (!/\t| {2}| $/.test(text)) return text;
+  const parts: string[] = [];
   let quoted = false;
-  let blank = false;
+  let from = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (!quoted && (c === ' ' || c === '\t')) {
-      blank = true;
-      continue;
-    }
-    if (blank) out += ' ';
-    blank = false;
-    if (c === '\\' && quoted && i + 1 < text.length) {
-      out += c + text[i + 1];
+    if (c === '\\' && quoted) {
       i++;
       continue;
     }
     if (c === '"') quoted = !quoted;
-    out += c;
+    if (quoted || (c !== ' ' && c !== '\t')) continue;
+    // A run of blanks outside quotes becomes one space.
+    let end = i;
+    while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+    parts.push(text.slice(from, i));
+    from = end;
+    i = end - 1;
   }
-  return out;
+  // Blanks at the end go; elsewhere a run is one space.
+  if (from < text.length) parts.push(text.slice(from));
+  return parts.join(' ');
 }
 
 /** [start, end) of each run of at least WRAP_GAP blanks strictly inside the text. */

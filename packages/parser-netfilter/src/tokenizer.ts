@@ -45,20 +45,22 @@ export function tokenize(text: string, columnOffset = 1): Tokenized {
       const quoteAt = i;
       i++;
       let closed = false;
+      // Copy the quoted text a run at a time (between escapes), not a character at a time: a string
+      // built from single characters stays a chain of pieces that costs tens of bytes per character.
+      let from = i;
       while (i < n) {
-        const c = text[i];
-        if (c === '\\' && i + 1 < n && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-          word += text[i + 1];
+        const c = text.charCodeAt(i);
+        if (c === 0x5c && i + 1 < n && (text.charCodeAt(i + 1) === 0x22 || text.charCodeAt(i + 1) === 0x5c)) {
+          word += text.slice(from, i);
+          from = i + 1;
           i += 2;
-        } else if (c === '"') {
+        } else if (c === 0x22) {
           closed = true;
-          i++;
           break;
-        } else {
-          word += c;
-          i++;
-        }
+        } else i++;
       }
+      word += text.slice(from, i);
+      if (closed) i++;
       if (!closed) unterminatedQuote ??= quoteAt + columnOffset;
     }
     tokens.push({ text: word, column: start + columnOffset, quoted });
