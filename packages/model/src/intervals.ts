@@ -127,21 +127,9 @@ export class IntervalSet<T extends Scalar> {
   intersect(other: IntervalSet<T>): IntervalSet<T> {
     if (this.isEmpty || other.isFull) return this;
     if (other.isEmpty || this.isFull) return other;
-    const a = this.bounds;
-    const b = other.bounds;
-    const out: T[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length && j < b.length) {
-      const lo = (a[i] as T) > (b[j] as T) ? (a[i] as T) : (b[j] as T);
-      const aEnd = a[i + 1] as T;
-      const bEnd = b[j + 1] as T;
-      const hi = aEnd < bEnd ? aEnd : bEnd;
-      if (lo <= hi) out.push(lo, hi);
-      if (aEnd < bEnd) i += 2;
-      else j += 2;
-    }
-    return new IntervalSet(this.domain, out);
+    // A few ranges against many (one address against a long list): look up only where they fall.
+    if (other.bounds.length < this.bounds.length) return intersectInto(this, other);
+    return intersectInto(other, this);
   }
 
   complement(): IntervalSet<T> {
@@ -158,25 +146,83 @@ export class IntervalSet<T extends Scalar> {
     return new IntervalSet(d, out);
   }
 
+  /**
+   * This set without `other`'s members. Only the ranges between `other`'s first and last member
+   * are looked at; those before and after are copied as they are, so taking one address out of a
+   * list of thousands costs a copy, not a walk.
+   */
   subtract(other: IntervalSet<T>): IntervalSet<T> {
     if (this.isEmpty || other.isEmpty) return this;
-    return this.intersect(other.complement());
+    const a = this.bounds;
+    const b = other.bounds;
+    const d = this.domain;
+    const first = this.rangeEndingAtOrAfter(b[0] as T);
+    const end = this.rangeStartingAfter(b[b.length - 1] as T);
+    if (first >= end) return this;
+    const out: T[] = a.slice(0, first);
+    let j = 0;
+    let changed = false;
+    for (let i = first; i < end; i += 2) {
+      const hi = a[i + 1] as T;
+      let cur: T | undefined = a[i] as T;
+      while (j < b.length && (b[j + 1] as T) < cur) j += 2;
+      for (let k = j; k < b.length && (b[k] as T) <= hi; k += 2) {
+        changed = true;
+        if ((b[k] as T) > cur) out.push(cur, d.pred(b[k] as T));
+        if ((b[k + 1] as T) >= hi) {
+          cur = undefined;
+          break;
+        }
+        cur = d.succ(b[k + 1] as T);
+      }
+      if (cur !== undefined) out.push(cur, hi);
+    }
+    if (!changed) return this;
+    for (let i = end; i < a.length; i++) out.push(a[i] as T);
+    return new IntervalSet(d, out);
   }
 
   intersects(other: IntervalSet<T>): boolean {
-    const a = this.bounds;
-    const b = other.bounds;
-    let i = 0;
-    let j = 0;
-    while (i < a.length && j < b.length) {
-      const aEnd = a[i + 1] as T;
-      const bEnd = b[j + 1] as T;
-      const lo = (a[i] as T) > (b[j] as T) ? (a[i] as T) : (b[j] as T);
-      if (lo <= (aEnd < bEnd ? aEnd : bEnd)) return true;
-      if (aEnd < bEnd) i += 2;
-      else j += 2;
+    if (this.isEmpty || other.isEmpty) return false;
+    const [big, small] = other.bounds.length > this.bounds.length ? [other, this] : [this, other];
+    const a = big.bounds;
+    const b = small.bounds;
+    for (let j = 0; j < b.length; j += 2) {
+      const i = big.rangeEndingAtOrAfter(b[j] as T);
+      if (i < a.length && (a[i] as T) <= (b[j + 1] as T)) return true;
     }
     return false;
+  }
+
+  /** The bound index of the first range whose end is at or after `value` (length when none). */
+  private rangeEndingAtOrAfter(value: T): number {
+    const b = this.bounds;
+    let lo = 0;
+    let hi = b.length / 2;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((b[mid * 2 + 1] as T) < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo * 2;
+  }
+
+  /** The bound index of the first range that starts after `value` (length when none). */
+  private rangeStartingAfter(value: T): number {
+    const b = this.bounds;
+    let lo = 0;
+    let hi = b.length / 2;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((b[mid * 2] as T) <= value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo * 2;
+  }
+
+  /** See rangeEndingAtOrAfter; for the module's own helpers. */
+  static firstEndingAtOrAfter<T extends Scalar>(set: IntervalSet<T>, value: T): number {
+    return set.rangeEndingAtOrAfter(value);
   }
 
   /** True when every member of `other` is in this set. */
@@ -204,4 +250,27 @@ export class IntervalSet<T extends Scalar> {
   key(): string {
     return this.bounds.join(',');
   }
+}
+
+/**
+ * `big ∩ small`: for each range of the smaller set, the ranges of the larger one it meets, found by
+ * binary search. Linear in the smaller set's ranges and the output, logarithmic in the larger set.
+ */
+function intersectInto<T extends Scalar>(big: IntervalSet<T>, small: IntervalSet<T>): IntervalSet<T> {
+  const a = big.bounds;
+  const b = small.bounds;
+  const out: T[] = [];
+  for (let j = 0; j < b.length; j += 2) {
+    const lo = b[j] as T;
+    const hi = b[j + 1] as T;
+    for (let i = IntervalSet.firstEndingAtOrAfter(big, lo); i < a.length && (a[i] as T) <= hi; i += 2) {
+      const s = (a[i] as T) > lo ? (a[i] as T) : lo;
+      const e = (a[i + 1] as T) < hi ? (a[i + 1] as T) : hi;
+      out.push(s, e);
+    }
+  }
+  // The same set back keeps identity checks (and memory) cheap.
+  if (out.length === a.length && out.every((v, k) => v === a[k])) return big;
+  if (out.length === b.length && out.every((v, k) => v === b[k])) return small;
+  return new IntervalSet(big.domain, out);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatPorts, parsePortList, portSet, ALL_PORTS } from '@portcullis/model';
+import fc from 'fast-check';
+import { IntervalSet, bigintDomain, formatPorts, numberDomain, parsePortList, portSet, ALL_PORTS } from '@portcullis/model';
 
 describe('port sets', () => {
   it.each([
@@ -28,5 +29,46 @@ describe('port sets', () => {
     expect(b.has(70)).toBe(false);
     expect(a.covers(portSet([[10, 20]]))).toBe(true);
     expect(a.covers(b)).toBe(false);
+  });
+});
+
+describe('interval set operations agree with plain sets of members', () => {
+  // Small domains, so every member can be listed; sizes from empty to many ranges, so both the
+  // merging and the binary-searching paths of each operation are taken.
+  const SIZE = 200;
+  const domainN = numberDomain(0, SIZE - 1);
+  const domainB = bigintDomain(1000n, 1000n + BigInt(SIZE - 1));
+  const members = fc.uniqueArray(fc.integer({ min: 0, max: SIZE - 1 }), { maxLength: SIZE });
+  const toN = (xs: number[]): IntervalSet<number> => IntervalSet.of(domainN, xs.map((x) => [x, x] as const));
+  const toB = (xs: number[]): IntervalSet<bigint> => IntervalSet.of(domainB, xs.map((x) => [1000n + BigInt(x), 1000n + BigInt(x)] as const));
+  const listN = (s: IntervalSet<number>): number[] => [...s.ranges()].flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
+  const listB = (s: IntervalSet<bigint>): number[] => listN(IntervalSet.of(domainN, [...s.ranges()].map(([lo, hi]) => [Number(lo - 1000n), Number(hi - 1000n)] as const)));
+  const sorted = (xs: Iterable<number>): number[] => [...xs].sort((a, b) => a - b);
+  const wellFormed = <T extends number | bigint>(s: IntervalSet<T>): boolean =>
+    s.bounds.every((v, i) => (i % 2 === 1 ? v >= s.bounds[i - 1]! : i === 0 || v > s.bounds[i - 1]!));
+
+  it('intersect, subtract, union, intersects, covers (numbers and bigints)', () => {
+    fc.assert(
+      fc.property(members, members, (xs, ys) => {
+        const X = new Set(xs);
+        const Y = new Set(ys);
+        const inter = sorted(xs.filter((x) => Y.has(x)));
+        const diff = sorted(xs.filter((x) => !Y.has(x)));
+        const union = sorted(new Set([...xs, ...ys]));
+        for (const [to, list] of [[toN, listN], [toB, listB]] as const) {
+          const a = (to as (v: number[]) => IntervalSet<number | bigint>)(xs);
+          const b = (to as (v: number[]) => IntervalSet<number | bigint>)(ys);
+          const l = list as (s: IntervalSet<number | bigint>) => number[];
+          for (const s of [a.intersect(b), a.subtract(b), a.union(b)]) expect(wellFormed(s)).toBe(true);
+          expect(l(a.intersect(b))).toEqual(inter);
+          expect(l(b.intersect(a))).toEqual(inter);
+          expect(l(a.subtract(b))).toEqual(diff);
+          expect(l(a.union(b))).toEqual(union);
+          expect(a.intersects(b)).toBe(inter.length > 0);
+          expect(a.covers(b)).toBe([...Y].every((y) => X.has(y)));
+        }
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
   });
 });
