@@ -101,14 +101,14 @@ function location(o: Origin): FindingLocation {
 /** Runs every active rule over the analysed estate. Findings come out in no particular order. */
 export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Finding[] {
   const findings: Finding[] = [];
-  const groups = new Map<string, Exposure[]>();
+  const memo: Memo = { groups: new Map(), facts: new Map(), combined: new Map() };
   for (const e of ctx.exposures) {
-    const list = groups.get(groupKey(e));
+    const list = memo.groups.get(groupKey(e));
     if (list) list.push(e);
-    else groups.set(groupKey(e), [e]);
+    else memo.groups.set(groupKey(e), [e]);
   }
   for (const rule of rules) {
-    if (rule.match) append(findings, matchRule(rule, ctx, groups));
+    if (rule.match) append(findings, matchRule(rule, ctx, memo));
     else if (rule.definition.check === 'default-accept') append(findings, defaultAccept(rule, ctx));
     else if (rule.definition.check === 'forward-to-decommissioned') append(findings, forwardToDecommissioned(rule, ctx));
     else if (rule.definition.check === 'shadowed-rule') append(findings, shadowed(rule, ctx));
@@ -178,7 +178,28 @@ interface Hit {
   cls: SourceClass;
 }
 
-function matchRule(rule: ActiveRule, ctx: EvaluationContext, groups: Map<string, Exposure[]>): Finding[] {
+/**
+ * What every declarative rule asks of an exposure, worked out once per scan rather than once per
+ * rule: the exposures grouped by target, each one's ports and source class, and the combined
+ * sources of a group for a set of ports.
+ */
+interface Memo {
+  groups: Map<string, Exposure[]>;
+  facts: Map<Exposure, { ports: PortSet; size: bigint; cls: SourceClass }>;
+  combined: Map<string, AddressSet>;
+}
+
+function factsOf(e: Exposure, ctx: EvaluationContext, memo: Memo): { ports: PortSet; size: bigint; cls: SourceClass } {
+  let f = memo.facts.get(e);
+  if (!f) {
+    const ports = reachablePorts(e);
+    f = { ports, size: ports.size(), cls: classifySources(e.from, ctx.trusted) };
+    memo.facts.set(e, f);
+  }
+  return f;
+}
+
+function matchRule(rule: ActiveRule, ctx: EvaluationContext, memo: Memo): Finding[] {
   const m = rule.match!;
   // Exposures that meet the rule at one place, for one target and protocol, are one finding.
   const hits = new Map<string, Hit>();
@@ -186,18 +207,22 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, groups: Map<string,
     // Traffic routed on to destinations the configuration never names is transit, not a service.
     if (e.transit) continue;
     if (m.protocols && e.protocol !== 'any' && !m.protocols.includes(e.protocol)) continue;
-    const ports = reachablePorts(e);
+    const facts = factsOf(e, ctx, memo);
+    const ports = facts.ports;
     const hit = m.portSet ? ports.intersect(m.portSet) : ports;
     if (m.portSet && hit.isEmpty) continue;
     const everyPort = e.protocol === 'any' || ports.isFull;
     if (m.allPorts !== undefined && m.allPorts !== everyPort) continue;
-    if (m.portCountAbove !== undefined && !(ports.size() > BigInt(m.portCountAbove))) continue;
-    let cls = classifySources(e.from, ctx.trusted);
+    if (m.portCountAbove !== undefined && !(facts.size > BigInt(m.portCountAbove))) continue;
+    let cls = facts.cls;
     let from = e.from;
     if (cls !== 'anywhere' && !hit.isEmpty) {
-      const group = groups.get(groupKey(e)) ?? [e];
+      const key = groupKey(e);
+      const group = memo.groups.get(key) ?? [e];
       if (group.length > 1) {
-        const combined = combinedSources(group, hit);
+        const combinedKey = `${key}|${hit.key()}`;
+        let combined = memo.combined.get(combinedKey);
+        if (!combined) memo.combined.set(combinedKey, (combined = combinedSources(group, hit)));
         const combinedClass = classifySources(combined, ctx.trusted);
         if (CLASS_RANK[combinedClass] < CLASS_RANK[cls]) {
           cls = combinedClass;
