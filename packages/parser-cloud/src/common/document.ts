@@ -1,12 +1,23 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { MAX_NESTING, nestingDepth } from '@portcullis/model';
 import type { Span } from './report.js';
+import { StrictJsonPositions, scanJsonStructure } from './strict-json.js';
+
+/** Where the values of a document came from: readers ask, the loaders answer. */
+export interface PositionLookup {
+  /** The span of an object or array. */
+  of(value: unknown): Span | undefined;
+  /** The span of a key and its value. */
+  key(owner: unknown, key: string): Span | undefined;
+  /** The span of the i-th item of an array. */
+  item(owner: unknown, index: number): Span | undefined;
+}
 
 /**
  * A JSON or YAML document as plain values, with the place of every object, array, key and list item
  * kept beside them (never inside the user's data): readers look up where a value came from.
  */
-export class Positions {
+export class Positions implements PositionLookup {
   private readonly nodes = new WeakMap<object, Span>();
   private readonly keys = new WeakMap<object, Map<string, Span>>();
   private readonly items = new WeakMap<object, Span[]>();
@@ -49,7 +60,7 @@ export interface DocumentError {
 
 export interface Document {
   value: unknown;
-  positions: Positions;
+  positions: PositionLookup;
   errors: DocumentError[];
 }
 
@@ -88,8 +99,70 @@ export class LineIndex {
   }
 }
 
-/** Reads JSON (comments and trailing commas tolerated, and reported) into positioned values. */
+/**
+ * JSON longer than this (in UTF-16 units) is read only when it is strict JSON. The tolerant reader
+ * (jsonc-parser's tree, then a span object for every key and item) needs 30 to 40 times the text
+ * in memory; the strict one stays near JSON.parse's own.
+ */
+export const MAX_TOLERANT_JSON_CHARS = 32 * 1024 * 1024;
+
+function tooDeep(): Document {
+  return { value: undefined, positions: new Positions(), errors: [{ line: 1, column: 1, message: `JSON nested more than ${MAX_NESTING} levels deep; not read` }] };
+}
+
+/**
+ * Reads JSON into positioned values. Strict JSON goes through JSON.parse and a scan of the text for
+ * positions; anything else (comments and trailing commas, tolerated and reported; errors) through
+ * the tolerant reader, which gives the same values and spans for strict JSON, only slower.
+ */
 export function loadJson(text: string): Document {
+  const structure = scanJsonStructure(text, MAX_NESTING);
+  if (structure === 'too-deep') return tooDeep();
+  let parseError: unknown;
+  if (structure !== 'not-strict') {
+    try {
+      const value: unknown = JSON.parse(text);
+      const positions = new StrictJsonPositions(text, structure.containers, structure.members);
+      if (positions.attach(value)) return { value, positions, errors: [] };
+    } catch (error) {
+      parseError = error;
+    }
+  }
+  if (text.length <= MAX_TOLERANT_JSON_CHARS) return loadTolerantJson(text);
+  if (parseError === undefined) {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      parseError = error;
+    }
+  }
+  const message = parseError instanceof Error ? parseError.message : 'it is not strict JSON';
+  const at = /at position (\d+)/.exec(message);
+  const where = at ? lineAndColumn(text, Number(at[1])) : { line: 1, column: 1 };
+  return {
+    value: undefined,
+    positions: new Positions(),
+    errors: [{ ...where, message: `JSON over ${MAX_TOLERANT_JSON_CHARS / 1024 / 1024} MiB is read only when it is strict JSON (no comments, no trailing commas): ${message}` }],
+  };
+}
+
+/** The 1-based line and column of an offset, lines counted as LineIndex counts them. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    if (c === 10 || c === 13) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** Reads JSON with jsonc-parser: comments and trailing commas are tolerated, and reported, as are errors. */
+export function loadTolerantJson(text: string): Document {
   const errors: ParseError[] = [];
   const index = new LineIndex(text);
   const positions = new Positions();
@@ -97,7 +170,7 @@ export function loadJson(text: string): Document {
   let root: JsonNode | undefined;
   if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) {
     // jsonc-parser and the builder below recurse: a document this deep would overflow the stack.
-    return { value: undefined, positions, errors: [{ line: 1, column: 1, message: `JSON nested more than ${MAX_NESTING} levels deep; not read` }] };
+    return tooDeep();
   }
   try {
     root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });

@@ -1,0 +1,331 @@
+import type { Span } from './report.js';
+
+/*
+ * Strict JSON at JSON.parse's speed, with positions. JSON.parse builds the values; one linear scan
+ * of the text records where every object, array, key and array item is, in typed arrays, in
+ * document order; a walk of the parsed value in that same order ties each object and array to its
+ * record. Spans are made only when a reader asks for one. Text that is not strict JSON (comments,
+ * trailing commas, errors) is left to the tolerant reader in document.ts.
+ */
+
+/** Containers (objects and arrays): line, column, end line, first member, member count, flags. */
+const C_LINE = 0;
+const C_COLUMN = 1;
+const C_END_LINE = 2;
+const C_FIRST = 3;
+const C_COUNT = 4;
+const C_FLAGS = 5;
+const C_STRIDE = 6;
+
+/** Members (an object's keys, an array's items): line, column, end line of the value, the value's container (-1: a scalar), next member (-1: none), the key's offset. */
+const M_LINE = 0;
+const M_COLUMN = 1;
+const M_END_LINE = 2;
+const M_VALUE = 3;
+const M_NEXT = 4;
+const M_OFFSET = 5;
+const M_STRIDE = 6;
+
+const ARRAY = 1;
+/** An object whose keys must be read from the text: one has an escape, starts with a digit (JSON.parse orders those first) or repeats. */
+const NAMED = 2;
+
+/** A copy of `data` twice its size. */
+function grown(data: Int32Array): Int32Array {
+  const copy = new Int32Array(data.length * 2);
+  copy.set(data);
+  return copy;
+}
+
+/** The index of the quote that closes the string opened at `start`, or -1. */
+function stringEnd(text: string, start: number): number {
+  let from = start + 1;
+  for (;;) {
+    const q = text.indexOf('"', from);
+    if (q < 0) return -1;
+    let b = q - 1;
+    while (text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+    from = q + 1;
+  }
+}
+
+export interface JsonStructure {
+  containers: Int32Array;
+  members: Int32Array;
+}
+
+/** What scanning a text found: its structure, that it nests deeper than allowed, or that it is not strict JSON. */
+export type ScanOutcome = JsonStructure | 'too-deep' | 'not-strict';
+
+/**
+ * Records the structure of a strict JSON text without building any value. It trusts JSON.parse to
+ * reject what is not JSON, so it checks no more than it needs to stay in step; where the text cannot
+ * be strict JSON (a comment, an unclosed string, brackets that do not match) it says so at once.
+ * Opening a container deeper than `maxDepth` stops it: nothing recursive may see such a text.
+ * One function with no closures, as it runs once per character of files of hundreds of megabytes.
+ */
+export function scanJsonStructure(text: string, maxDepth: number): ScanOutcome {
+  const sizeGuess = Math.max(64, text.length >> 6);
+  let cs: Int32Array = new Int32Array(sizeGuess * C_STRIDE);
+  let ms: Int32Array = new Int32Array(sizeGuess * M_STRIDE);
+  let cCount = 0;
+  let mCount = 0;
+  const open = new Int32Array(maxDepth + 1);
+  const last = new Int32Array(maxDepth + 1);
+  let depth = 0;
+  let expectKey = false;
+  let line = 1;
+  let lineStart = 0;
+
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 32 || ch === 9) continue;
+    if (ch === 10 || ch === 13) {
+      if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+      line++;
+      lineStart = i + 1;
+      continue;
+    }
+    if (ch === 125 /* } */ || ch === 93 /* ] */) {
+      if (depth === 0) return 'not-strict';
+      const ord = open[--depth]!;
+      if (((cs[ord * C_STRIDE + C_FLAGS]! & ARRAY) !== 0) !== (ch === 93)) return 'not-strict';
+      cs[ord * C_STRIDE + C_END_LINE] = line;
+      // The member whose value this container was ends here.
+      if (depth > 0 && last[depth - 1]! >= 0) ms[last[depth - 1]! * M_STRIDE + M_END_LINE] = line;
+      expectKey = false;
+      continue;
+    }
+    if (ch === 44 /* , */) {
+      expectKey = depth > 0 && (cs[open[depth - 1]! * C_STRIDE + C_FLAGS]! & ARRAY) === 0;
+      continue;
+    }
+    if (ch === 58 /* : */) continue;
+    if (ch === 47 /* / */) return 'not-strict';
+
+    let end = i;
+    if (ch === 34 /* " */) {
+      end = stringEnd(text, i);
+      if (end < 0) return 'not-strict';
+      if (expectKey) {
+        const parent = open[depth - 1]!;
+        if ((mCount + 1) * M_STRIDE > ms.length) ms = grown(ms);
+        const m = mCount++;
+        const at = m * M_STRIDE;
+        ms[at + M_LINE] = line;
+        ms[at + M_COLUMN] = i - lineStart + 1;
+        ms[at + M_VALUE] = -1;
+        ms[at + M_NEXT] = -1;
+        ms[at + M_OFFSET] = i;
+        const previous = last[depth - 1]!;
+        if (previous < 0) cs[parent * C_STRIDE + C_FIRST] = m;
+        else ms[previous * M_STRIDE + M_NEXT] = m;
+        last[depth - 1] = m;
+        cs[parent * C_STRIDE + C_COUNT]!++;
+        const first = text.charCodeAt(i + 1);
+        if ((first >= 48 && first <= 57) || hasBackslash(text, i + 1, end)) cs[parent * C_STRIDE + C_FLAGS]! |= NAMED;
+        expectKey = false;
+        i = end;
+        continue;
+      }
+    } else if (ch !== 123 /* { */ && ch !== 91 /* [ */) {
+      // A number, true, false or null: it runs to the next separator and stays on its line.
+      while (end + 1 < n) {
+        const next = text.charCodeAt(end + 1);
+        if (next === 44 || next === 93 || next === 125 || next === 32 || next === 10 || next === 13 || next === 9 || next === 58 || next === 34 || next === 47) break;
+        end++;
+      }
+    }
+
+    // A value starts here: a new item in an array; in an object, the value of the last key.
+    let ord = -1;
+    if (ch === 123 || ch === 91) {
+      if (depth === maxDepth) return 'too-deep';
+      if ((cCount + 1) * C_STRIDE > cs.length) cs = grown(cs);
+      ord = cCount++;
+      const at = ord * C_STRIDE;
+      cs[at + C_LINE] = line;
+      cs[at + C_COLUMN] = i - lineStart + 1;
+      cs[at + C_FIRST] = -1;
+      cs[at + C_COUNT] = 0;
+      cs[at + C_FLAGS] = ch === 91 ? ARRAY : 0;
+    }
+    if (depth > 0) {
+      const parent = open[depth - 1]!;
+      let m = last[depth - 1]!;
+      if ((cs[parent * C_STRIDE + C_FLAGS]! & ARRAY) !== 0) {
+        if ((mCount + 1) * M_STRIDE > ms.length) ms = grown(ms);
+        const item = mCount++;
+        const at = item * M_STRIDE;
+        ms[at + M_LINE] = line;
+        ms[at + M_COLUMN] = i - lineStart + 1;
+        ms[at + M_NEXT] = -1;
+        ms[at + M_OFFSET] = -1;
+        if (m < 0) cs[parent * C_STRIDE + C_FIRST] = item;
+        else ms[m * M_STRIDE + M_NEXT] = item;
+        last[depth - 1] = item;
+        cs[parent * C_STRIDE + C_COUNT]!++;
+        m = item;
+      }
+      if (m >= 0) {
+        ms[m * M_STRIDE + M_VALUE] = ord;
+        // Strings, numbers and literals end on the line they start on.
+        if (ord < 0) ms[m * M_STRIDE + M_END_LINE] = line;
+      }
+    }
+    if (ord >= 0) {
+      open[depth] = ord;
+      last[depth] = -1;
+      depth++;
+      expectKey = ch === 123;
+    }
+    i = end;
+  }
+  if (depth !== 0) return 'not-strict';
+  return { containers: cs.slice(0, cCount * C_STRIDE), members: ms.slice(0, mCount * M_STRIDE) };
+}
+
+function hasBackslash(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 92) return true;
+  return false;
+}
+
+/** The name of the key whose opening quote is at `offset`. */
+function keyAt(text: string, offset: number): string {
+  let end = offset + 1;
+  for (;;) {
+    const q = text.indexOf('"', end);
+    let b = q - 1;
+    while (text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) {
+      end = q;
+      break;
+    }
+    end = q + 1;
+  }
+  const raw = text.slice(offset + 1, end);
+  return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+}
+
+/** Where the values of one strictly parsed JSON document came from; spans are made on request. */
+export class StrictJsonPositions {
+  private readonly ordinals = new Map<object, number>();
+  /** Objects whose keys are looked up by name (many keys, or NAMED): key → member. */
+  private readonly keyMaps = new Map<number, Map<string, number>>();
+  /** Arrays whose items have been looked up: index → member. */
+  private readonly itemLists = new Map<number, Int32Array>();
+
+  constructor(
+    private readonly text: string,
+    private readonly containers: Int32Array,
+    private readonly members: Int32Array,
+  ) {}
+
+  /**
+   * Ties `value` (JSON.parse's result for the text) and everything in it to the scanned records,
+   * giving each object a null prototype as the tolerant reader does. False when the two disagree,
+   * which only a bug could cause: the caller then reads the text the tolerant way.
+   */
+  attach(value: unknown): boolean {
+    if (this.containers.length === 0) return typeof value !== 'object' || value === null;
+    return this.attachTo(value, 0);
+  }
+
+  private attachTo(value: unknown, ord: number): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const c = this.containers;
+    const m = this.members;
+    const at = ord * C_STRIDE;
+    const isArray = (c[at + C_FLAGS]! & ARRAY) !== 0;
+    if (isArray !== Array.isArray(value)) return false;
+    this.ordinals.set(value, ord);
+    if (Array.isArray(value)) {
+      if (value.length !== c[at + C_COUNT]) return false;
+      let index = 0;
+      for (let k = c[at + C_FIRST]!; k >= 0; k = m[k * M_STRIDE + M_NEXT]!, index++) {
+        const child = m[k * M_STRIDE + M_VALUE]!;
+        if (child >= 0 && !this.attachTo(value[index], child)) return false;
+      }
+      return true;
+    }
+    const record = value as Record<string, unknown>;
+    Object.setPrototypeOf(record, null);
+    const keys = Object.keys(record);
+    if (keys.length !== c[at + C_COUNT]) c[at + C_FLAGS]! |= NAMED;
+    if ((c[at + C_FLAGS]! & NAMED) === 0) {
+      let index = 0;
+      for (let k = c[at + C_FIRST]!; k >= 0; k = m[k * M_STRIDE + M_NEXT]!, index++) {
+        const child = m[k * M_STRIDE + M_VALUE]!;
+        if (child >= 0 && !this.attachTo(record[keys[index]!], child)) return false;
+      }
+      return true;
+    }
+    // A repeated key keeps its last value (as JSON.parse does): only that one is tied.
+    const byName = this.keyMap(ord);
+    for (const [name, k] of byName) {
+      const child = m[k * M_STRIDE + M_VALUE]!;
+      if (child >= 0 && !this.attachTo(record[name], child)) return false;
+    }
+    return byName.size === keys.length;
+  }
+
+  private keyMap(ord: number): Map<string, number> {
+    let map = this.keyMaps.get(ord);
+    if (map) return map;
+    map = new Map<string, number>();
+    for (let k = this.containers[ord * C_STRIDE + C_FIRST]!; k >= 0; k = this.members[k * M_STRIDE + M_NEXT]!) {
+      const name = keyAt(this.text, this.members[k * M_STRIDE + M_OFFSET]!);
+      map.delete(name);
+      map.set(name, k);
+    }
+    this.keyMaps.set(ord, map);
+    return map;
+  }
+
+  private memberSpan(k: number): Span {
+    const at = k * M_STRIDE;
+    return { line: this.members[at + M_LINE]!, column: this.members[at + M_COLUMN]!, endLine: this.members[at + M_END_LINE]! };
+  }
+
+  of(value: unknown): Span | undefined {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const ord = this.ordinals.get(value);
+    if (ord === undefined) return undefined;
+    const at = ord * C_STRIDE;
+    return { line: this.containers[at + C_LINE]!, column: this.containers[at + C_COLUMN]!, endLine: this.containers[at + C_END_LINE]! };
+  }
+
+  key(owner: unknown, key: string): Span | undefined {
+    if (typeof owner !== 'object' || owner === null || Array.isArray(owner)) return undefined;
+    const ord = this.ordinals.get(owner);
+    if (ord === undefined) return undefined;
+    const at = ord * C_STRIDE;
+    if ((this.containers[at + C_FLAGS]! & NAMED) !== 0 || this.containers[at + C_COUNT]! > 16) {
+      const k = this.keyMap(ord).get(key);
+      return k === undefined ? undefined : this.memberSpan(k);
+    }
+    // A few plain keys: compare them in place in the text.
+    for (let k = this.containers[at + C_FIRST]!; k >= 0; k = this.members[k * M_STRIDE + M_NEXT]!) {
+      const offset = this.members[k * M_STRIDE + M_OFFSET]! + 1;
+      if (this.text.startsWith(key, offset) && this.text.charCodeAt(offset + key.length) === 34) return this.memberSpan(k);
+    }
+    return undefined;
+  }
+
+  item(owner: unknown, index: number): Span | undefined {
+    if (!Array.isArray(owner)) return undefined;
+    const ord = this.ordinals.get(owner);
+    if (ord === undefined) return undefined;
+    let list = this.itemLists.get(ord);
+    if (!list) {
+      list = new Int32Array(this.containers[ord * C_STRIDE + C_COUNT]!);
+      let i = 0;
+      for (let k = this.containers[ord * C_STRIDE + C_FIRST]!; k >= 0; k = this.members[k * M_STRIDE + M_NEXT]!) list[i++] = k;
+      this.itemLists.set(ord, list);
+    }
+    const k = list[index];
+    return k === undefined ? undefined : this.memberSpan(k);
+  }
+}
