@@ -97,36 +97,26 @@ export function permissionRules(p: AwsPermission, direction: 'ingress' | 'egress
   const match = awsMatch(p.protocol, p.fromPort, p.toPort, p.origin, reporter);
   const symbolic = symbolicTexts(p, p.origin, reporter);
   const word = direction === 'ingress' ? 'from' : 'to';
-  const base = {
-    id: '',
-    action: 'allow' as const,
-    destinations: AddressSet.all(),
-    sourcePorts: ALL_PORTS,
-    matchesNew: true,
-    enabled: true,
-    origin: p.origin,
-    ...(p.description ? { description: p.description } : {}),
+  // Object literals rather than spreads of a shared base: a large account has hundreds of thousands of rules.
+  const rule = (sources: AddressSet, destinations: AddressSet, protocols: ProtocolSet, destinationPorts: PortSet, exact: boolean, symbols: string[], text: string): FilterRule => {
+    const r: FilterRule = { id: '', action: 'allow', protocols, sources, destinations, sourcePorts: ALL_PORTS, destinationPorts, matchesNew: true, exact, symbolic: symbols, enabled: true, text, origin: p.origin };
+    if (p.description) r.description = p.description;
+    return r;
   };
   if (!match) {
     const texts = [p.protocol, p.fromPort, p.toPort].filter(isUnresolved).map((u) => u.text);
-    return [symbolicRule({ ...base, protocols: ALL_PROTOCOLS, destinationPorts: ALL_PORTS, text: `${direction} allow (unresolved) ${word} ${[...p.cidrs, ...symbolic].join(', ')}` }, [...texts, ...symbolic])];
+    return [rule(AddressSet.empty(), AddressSet.all(), ALL_PROTOCOLS, ALL_PORTS, false, [...texts, ...symbolic], `${direction} allow (unresolved) ${word} ${[...p.cidrs, ...symbolic].join(', ')}`)];
   }
   const rules: FilterRule[] = [];
-  const addresses = cidrSet(p.cidrs, p.origin, reporter);
-  const cidrSide = direction === 'ingress' ? { sources: addresses, destinations: AddressSet.all() } : { sources: AddressSet.all(), destinations: addresses };
   if (p.cidrs.length > 0) {
-    rules.push({
-      ...base,
-      ...cidrSide,
-      protocols: match.protocols,
-      destinationPorts: match.ports,
-      exact: match.exact,
-      symbolic: [],
-      text: `${direction} allow ${match.text} ${word} ${p.cidrs.join(', ')}`,
-    });
+    const addresses = cidrSet(p.cidrs, p.origin, reporter);
+    const text = `${direction} allow ${match.text} ${word} ${p.cidrs.join(', ')}`;
+    if (direction === 'ingress') rules.push(rule(addresses, AddressSet.all(), match.protocols, match.ports, match.exact, [], text));
+    else rules.push(rule(AddressSet.all(), addresses, match.protocols, match.ports, match.exact, [], text));
   }
   if (symbolic.length > 0 || p.cidrs.length === 0) {
-    rules.push(symbolicRule({ ...base, protocols: match.protocols, destinationPorts: match.ports, text: `${direction} allow ${match.text} ${word} ${symbolic.join(', ') || 'nothing'}` }, symbolic));
+    // Symbolic sources match no address (as symbolicRule makes them).
+    rules.push(rule(AddressSet.empty(), AddressSet.all(), match.protocols, match.ports, false, symbolic, `${direction} allow ${match.text} ${word} ${symbolic.join(', ') || 'nothing'}`));
     if (symbolic.length === 0) reporter.note(p.origin, 'info', 'empty-rule', 'the rule names no source: it allows nothing');
   }
   return rules;

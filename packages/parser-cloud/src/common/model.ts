@@ -50,11 +50,27 @@ export function ruleset(name: string, semantics: RulesetSemantics, defaultAction
 export function cidrSet(texts: readonly string[], origin: Origin, reporter: Reporter): AddressSet {
   let set = AddressSet.empty();
   for (const text of texts) {
-    const parsed = parseAddressSet(text);
+    const parsed = parsedAddresses(text);
     if (parsed) set = set.union(parsed);
     else reporter.report(origin, 'warning', 'invalid-address', `'${text}' is not an IPv4 or IPv6 address or CIDR block; left out of the rule's sources`);
   }
   return set;
+}
+
+/**
+ * Address sets are immutable, and a large account names the same few CIDRs (`0.0.0.0/0`, its VPC's
+ * blocks) in thousands of rules: each text is parsed once. The memo is bounded: when full it starts
+ * over, so a file of millions of distinct addresses costs no more memory than parsing them did.
+ */
+const parsedTexts = new Map<string, AddressSet | undefined>();
+const MAX_PARSED_TEXTS = 4096;
+
+function parsedAddresses(text: string): AddressSet | undefined {
+  if (parsedTexts.has(text)) return parsedTexts.get(text);
+  if (parsedTexts.size >= MAX_PARSED_TEXTS) parsedTexts.clear();
+  const parsed = parseAddressSet(text);
+  parsedTexts.set(text, parsed);
+  return parsed;
 }
 
 /** An inclusive port range with both ends known and in order. */

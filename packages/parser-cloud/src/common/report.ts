@@ -49,17 +49,18 @@ function onALine(line: number, ledger: LineLedger): number {
 
 export class Inputs implements Reporter {
   private readonly ledgers = new Map<string, LineLedger>();
+  /** Each file's text, split into lines only when a reader asks for them (most need only the count). */
+  private readonly texts = new Map<string, string>();
   private readonly lines = new Map<string, string[]>();
   private readonly order: string[] = [];
   private readonly suppressions: InlineSuppression[] = [];
   private readonly loose: Diagnostic[] = [];
 
-  add(file: InputFile): string[] {
-    const lines = splitLines(file.text);
+  add(file: InputFile): void {
     if (!this.ledgers.has(file.path)) this.order.push(file.path);
-    this.ledgers.set(file.path, new LineLedger(file.path, lines.length));
-    this.lines.set(file.path, lines);
-    return lines;
+    this.ledgers.set(file.path, new LineLedger(file.path, lineCount(file.text)));
+    this.texts.set(file.path, file.text);
+    this.lines.delete(file.path);
   }
 
   ledger(file: string): LineLedger | undefined {
@@ -67,7 +68,13 @@ export class Inputs implements Reporter {
   }
 
   textLines(file: string): string[] {
-    return this.lines.get(file) ?? [];
+    let lines = this.lines.get(file);
+    if (!lines) {
+      const text = this.texts.get(file);
+      if (text === undefined) return [];
+      this.lines.set(file, (lines = splitLines(text)));
+    }
+    return lines;
   }
 
   recognise(file: string, span: Span): void {
@@ -109,8 +116,8 @@ export class Inputs implements Reporter {
    * at the start of a line or after a blank, as long as no quote was opened before it on the line.
    */
   hashComments(file: string): void {
-    const lines = this.lines.get(file) ?? [];
-    lines.forEach((text, i) => {
+    if (!this.texts.get(file)?.includes('portcullis-ignore')) return;
+    this.textLines(file).forEach((text, i) => {
       if (!text.includes('portcullis-ignore')) return;
       const hash = commentStart(text);
       if (hash >= 0) this.comment(file, i + 1, text.slice(hash + 1));
@@ -141,6 +148,21 @@ export class Inputs implements Reporter {
     if (this.order.length > 1) result.files = files;
     return result;
   }
+}
+
+/** The number of lines `splitLines` would give, without making them. */
+export function lineCount(text: string): number {
+  let count = 1;
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (c === 10 || c === 13) count++;
+    }
+  }
+  return count > 1 && (text.endsWith('\n') || text.endsWith('\r')) ? count - 1 : count;
 }
 
 /** The index of the `#` that starts a comment on a line, or -1. */
