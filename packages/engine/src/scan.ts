@@ -65,7 +65,8 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.terraform
  * Files larger than this are reported (`file-too-large`), not read. The readers keep a file's text,
  * its lines and their tokens in memory at once, 30 to 60 times the file's size for the heaviest
  * (a 10 MB line of Junos took 620 MB), so 32 MiB keeps a scan under about 2 GB; real configurations
- * and scan reports are far smaller (see docs/robustness.md).
+ * and scan reports are far smaller (see docs/robustness.md). A format whose reader needs only a few
+ * times the file's size raises it for itself (`FormatParser.maxBytes`).
  */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
@@ -207,8 +208,9 @@ export function scan(options: ScanOptions): ScanResult {
         }
         continue;
       }
-      if (size > MAX_FILE_BYTES) {
-        diagnostics.push({ file: shown, severity: 'error', code: 'file-too-large', message: `${size} bytes is more than the ${MAX_FILE_BYTES} bytes Portcullis reads from one file` });
+      const limit = parser.maxBytes ?? MAX_FILE_BYTES;
+      if (size > limit) {
+        diagnostics.push({ file: shown, severity: 'error', code: 'file-too-large', message: `${size} bytes is more than the ${limit} bytes Portcullis reads from one ${parser.format} file` });
         continue;
       }
       const bytes = readFileSync(abs);

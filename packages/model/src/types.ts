@@ -256,6 +256,11 @@ export interface FormatParser {
    * resources spread over a folder's files) read all the detected files of one folder at once.
    */
   parseFolder?(files: InputFile[]): ParseResult;
+  /**
+   * The largest file this format reads, in bytes, when its reader stays within a few times the
+   * file's size in memory; without it, the scan's limit for every format (32 MiB).
+   */
+  maxBytes?: number;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
