@@ -155,6 +155,38 @@ describe('size', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a 100 MB describe-security-groups file (CLI JSON may be up to 256 MiB): read, one group, under 30 s and 1 GB', () => {
+    const dir = folder('big-json', {});
+    const fd = openSync(join(dir, 'sgs.json'), 'w');
+    writeSync(fd, '{\n    "SecurityGroups": [\n        {\n            "GroupId": "sg-0123456789abcdef0",\n            "IpPermissions": [\n                {\n                    "IpProtocol": "tcp",\n                    "FromPort": 22,\n                    "ToPort": 22,\n                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}]\n                }\n            ],\n            "Tags": [\n');
+    const tag = (i: number): string => `                {\n                    "Key": "owner-${i}",\n                    "Value": "team-${i % 97}"\n                },\n`;
+    const chunk = Buffer.from(Array.from({ length: 1000 }, (_, i) => tag(i)).join(''));
+    for (let written = 0; written < 100 * 1024 * 1024; written += chunk.length) writeSync(fd, chunk);
+    writeSync(fd, '                {"Key": "last", "Value": "x"}\n            ]\n        }\n    ]\n}\n');
+    closeSync(fd);
+    const r = isolated({ paths: ['.'], cwd: dir });
+    expect(codes(r)).not.toContain('file-too-large');
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.devices).toBe(1);
+    expect(r.ms).toBeLessThan(30_000);
+    expect(r.peakMB).toBeLessThan(1024);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a 40 MB describe-security-groups file that is not strict JSON (a comment): parse-error at its line, under 10 s and 600 MB', () => {
+    const group = (i: number): string => `        {\n            "GroupId": "sg-${String(i).padStart(17, '0')}",\n            "IpPermissions": []\n        },\n`;
+    const groups = Array.from({ length: 1000 }, (_, i) => group(i)).join('');
+    const body = groups.repeat(Math.ceil((40 * 1024 * 1024) / groups.length));
+    const dir = folder('big-jsonc', { 'sgs.json': `{\n    "SecurityGroups": [\n        // exported by hand\n${body}        {"GroupId": "sg-last", "IpPermissions": []}\n    ]\n}\n` });
+    const r = isolated({ paths: ['.'], cwd: dir });
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.line])).toEqual([['parse-error', 3]]);
+    expect(errors[0]!.message).toMatch(/strict JSON/);
+    expect(r.ms).toBeLessThan(10_000);
+    expect(r.peakMB).toBeLessThan(600);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a 10 MB single line, given to every parser: a diagnostic each, under 45 s and 1 GB each', () => {
     const line = '-A INPUT -s 10.0.0.1 -p tcp --dport 22 -j ACCEPT '.repeat(220_000).slice(0, 10 * 1024 * 1024);
     const dir = folder('long-line', { 'line.txt': `${line}\n` });

@@ -119,7 +119,7 @@ export function loadJson(text: string): Document {
   const structure = scanJsonStructure(text, MAX_NESTING);
   if (structure === 'too-deep') return tooDeep();
   let parseError: unknown;
-  if (structure !== 'not-strict') {
+  if (!('notStrictAt' in structure)) {
     try {
       const value: unknown = JSON.parse(text);
       const positions = new StrictJsonPositions(text, structure.containers, structure.members);
@@ -136,9 +136,10 @@ export function loadJson(text: string): Document {
       parseError = error;
     }
   }
-  const message = parseError instanceof Error ? parseError.message : 'it is not strict JSON';
-  const at = /at position (\d+)/.exec(message);
-  const where = at ? lineAndColumn(text, Number(at[1])) : { line: 1, column: 1 };
+  const message = parseError instanceof Error ? parseError.message : 'its structure could not be followed';
+  // Where the scan stopped (a comment, an unclosed string), or else where JSON.parse says.
+  const at = 'notStrictAt' in structure ? structure.notStrictAt : Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
+  const where = lineAndColumn(text, at);
   return {
     value: undefined,
     positions: new Positions(),

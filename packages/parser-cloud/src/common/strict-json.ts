@@ -55,8 +55,8 @@ export interface JsonStructure {
   members: Int32Array;
 }
 
-/** What scanning a text found: its structure, that it nests deeper than allowed, or that it is not strict JSON. */
-export type ScanOutcome = JsonStructure | 'too-deep' | 'not-strict';
+/** What scanning a text found: its structure, that it nests deeper than allowed, or where it stops being strict JSON. */
+export type ScanOutcome = JsonStructure | 'too-deep' | { notStrictAt: number };
 
 /**
  * Records the structure of a strict JSON text without building any value. It trusts JSON.parse to
@@ -89,9 +89,9 @@ export function scanJsonStructure(text: string, maxDepth: number): ScanOutcome {
       continue;
     }
     if (ch === 125 /* } */ || ch === 93 /* ] */) {
-      if (depth === 0) return 'not-strict';
+      if (depth === 0) return { notStrictAt: i };
       const ord = open[--depth]!;
-      if (((cs[ord * C_STRIDE + C_FLAGS]! & ARRAY) !== 0) !== (ch === 93)) return 'not-strict';
+      if (((cs[ord * C_STRIDE + C_FLAGS]! & ARRAY) !== 0) !== (ch === 93)) return { notStrictAt: i };
       cs[ord * C_STRIDE + C_END_LINE] = line;
       // The member whose value this container was ends here.
       if (depth > 0 && last[depth - 1]! >= 0) ms[last[depth - 1]! * M_STRIDE + M_END_LINE] = line;
@@ -103,12 +103,12 @@ export function scanJsonStructure(text: string, maxDepth: number): ScanOutcome {
       continue;
     }
     if (ch === 58 /* : */) continue;
-    if (ch === 47 /* / */) return 'not-strict';
+    if (ch === 47 /* / */) return { notStrictAt: i };
 
     let end = i;
     if (ch === 34 /* " */) {
       end = stringEnd(text, i);
-      if (end < 0) return 'not-strict';
+      if (end < 0) return { notStrictAt: i };
       if (expectKey) {
         const parent = open[depth - 1]!;
         if ((mCount + 1) * M_STRIDE > ms.length) ms = grown(ms);
@@ -183,7 +183,7 @@ export function scanJsonStructure(text: string, maxDepth: number): ScanOutcome {
     }
     i = end;
   }
-  if (depth !== 0) return 'not-strict';
+  if (depth !== 0) return { notStrictAt: n };
   return { containers: cs.slice(0, cCount * C_STRIDE), members: ms.slice(0, mCount * M_STRIDE) };
 }
 
