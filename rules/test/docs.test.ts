@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadBuiltinRules, scan } from '@portcullis/engine';
+import { loadBuiltinRules, loadRuleFolder, scan } from '@portcullis/engine';
 import type { Diagnostic } from '@portcullis/model';
 import { ruleIndexMarkdown, ruleMarkdown } from '@portcullis/report';
 
@@ -28,6 +28,13 @@ describe('rule docs', () => {
   it('every rule file loads', () => {
     expect(loadDiagnostics).toEqual([]);
     expect(rules.map((r) => `${r.id}.yaml`)).toEqual(ruleFiles);
+  });
+
+  it('every rule file passes the rule schema (a scan trusts the built-in rules and does not check them again)', () => {
+    const diagnostics: Diagnostic[] = [];
+    const validated = loadRuleFolder(rulesFolder, diagnostics, 'rules');
+    expect(diagnostics).toEqual([]);
+    expect(validated.map((r) => r.rule)).toEqual(rules);
   });
 
   for (const rule of rules) {

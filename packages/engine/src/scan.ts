@@ -152,7 +152,7 @@ export function scan(options: ScanOptions): ScanResult {
 
   // Rules: the built-in ones, then the user's own.
   const ruleDiagnostics: Diagnostic[] = [];
-  const defs = loadRuleFolder(builtinRulesDir, ruleDiagnostics, 'rules').map(({ rule }) => ({ rule, source: 'builtin' }));
+  const defs = loadRuleFolder(builtinRulesDir, ruleDiagnostics, 'rules', { validate: false }).map(({ rule }) => ({ rule, source: 'builtin' }));
   if (config.config.rulesDir) {
     const dir = resolve(configDir, config.config.rulesDir);
     for (const { rule, file } of loadRuleFolder(dir, ruleDiagnostics, displayPath(dir, cwd))) {
