@@ -2,8 +2,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_TOLERANT_JSON_CHARS, loadJson, loadTolerantJson, type Document } from '../src/common/document.js';
-import { StrictJsonPositions } from '../src/common/strict-json.js';
+import { MAX_LARGE_JSON_VALUES, MAX_TOLERANT_JSON_CHARS, loadJson, loadTolerantJson, type Document } from '../src/common/document.js';
+import { StrictJsonPositions, scanJsonStructure } from '../src/common/strict-json.js';
 import { repoRoot } from './helpers.js';
 
 /*
@@ -162,5 +162,17 @@ describe('what strict JSON reading leaves to the tolerant reader', () => {
     expect(doc.errors).toHaveLength(1);
     expect(doc.errors[0]).toMatchObject({ line: 3, column: 1 });
     expect(doc.errors[0]!.message).toMatch(/only when it is strict JSON/);
+  });
+
+  it(`JSON over ${MAX_TOLERANT_JSON_CHARS / 1024 / 1024} MiB packing more than ${MAX_LARGE_JSON_VALUES} values: not read`, () => {
+    const doc = loadJson(`[${'[],'.repeat(MAX_TOLERANT_JSON_CHARS / 3 + 1)}[]]`);
+    expect(doc.value).toBeUndefined();
+    expect(doc.errors.map((e) => e.message)).toEqual([expect.stringMatching(/more than 16,000,000 values/)]);
+  });
+
+  it('the value limit stops the scan as its tables grow, before twice the limit', () => {
+    const text = `[${'1,'.repeat(5000)}1]`;
+    expect(scanJsonStructure(text, 500, 1000)).toBe('too-many');
+    expect(scanJsonStructure(text, 500, 20_000)).toHaveProperty('members');
   });
 });

@@ -106,6 +106,13 @@ export class LineIndex {
  */
 export const MAX_TOLERANT_JSON_CHARS = 32 * 1024 * 1024;
 
+/**
+ * Past MAX_TOLERANT_JSON_CHARS, the most values (objects, arrays, keys, items) a text may hold: a
+ * 50,000-group describe-security-groups output (127 MB) has 4.5 million; a text packing more into
+ * fewer bytes (`[[],[],…]`) would cost gigabytes for JSON.parse alone.
+ */
+export const MAX_LARGE_JSON_VALUES = 16_000_000;
+
 function tooDeep(): Document {
   return { value: undefined, positions: new Positions(), errors: [{ line: 1, column: 1, message: `JSON nested more than ${MAX_NESTING} levels deep; not read` }] };
 }
@@ -116,8 +123,13 @@ function tooDeep(): Document {
  * the tolerant reader, which gives the same values and spans for strict JSON, only slower.
  */
 export function loadJson(text: string): Document {
-  const structure = scanJsonStructure(text, MAX_NESTING);
+  const large = text.length > MAX_TOLERANT_JSON_CHARS;
+  const structure = scanJsonStructure(text, MAX_NESTING, large ? MAX_LARGE_JSON_VALUES : Infinity);
   if (structure === 'too-deep') return tooDeep();
+  if (structure === 'too-many') {
+    const message = `JSON over ${MAX_TOLERANT_JSON_CHARS / 1024 / 1024} MiB with more than ${MAX_LARGE_JSON_VALUES.toLocaleString('en')} values (objects, arrays, keys and items) is not read`;
+    return { value: undefined, positions: new Positions(), errors: [{ line: 1, column: 1, message }] };
+  }
   let parseError: unknown;
   if (!('notStrictAt' in structure)) {
     try {
@@ -128,7 +140,7 @@ export function loadJson(text: string): Document {
       parseError = error;
     }
   }
-  if (text.length <= MAX_TOLERANT_JSON_CHARS) return loadTolerantJson(text);
+  if (!large) return loadTolerantJson(text);
   if (parseError === undefined) {
     try {
       JSON.parse(text);

@@ -56,16 +56,19 @@ export interface JsonStructure {
 }
 
 /** What scanning a text found: its structure, that it nests deeper than allowed, or where it stops being strict JSON. */
-export type ScanOutcome = JsonStructure | 'too-deep' | { notStrictAt: number };
+export type ScanOutcome = JsonStructure | 'too-deep' | 'too-many' | { notStrictAt: number };
 
 /**
  * Records the structure of a strict JSON text without building any value. It trusts JSON.parse to
  * reject what is not JSON, so it checks no more than it needs to stay in step; where the text cannot
  * be strict JSON (a comment, an unclosed string, brackets that do not match) it says so at once.
- * Opening a container deeper than `maxDepth` stops it: nothing recursive may see such a text.
+ * Opening a container deeper than `maxDepth` stops it: nothing recursive may see such a text; so
+ * does a value past `maxValues` (objects, arrays, keys and array items), which bounds the memory of
+ * the records and of JSON.parse's values however densely a text packs them (`[[],[],…]`). It is
+ * checked as the tables grow, so a text stops between `maxValues` and twice as many.
  * One function with no closures, as it runs once per character of files of hundreds of megabytes.
  */
-export function scanJsonStructure(text: string, maxDepth: number): ScanOutcome {
+export function scanJsonStructure(text: string, maxDepth: number, maxValues = Infinity): ScanOutcome {
   const sizeGuess = Math.max(64, text.length >> 6);
   let cs: Int32Array = new Int32Array(sizeGuess * C_STRIDE);
   let ms: Int32Array = new Int32Array(sizeGuess * M_STRIDE);
@@ -111,7 +114,10 @@ export function scanJsonStructure(text: string, maxDepth: number): ScanOutcome {
       if (end < 0) return { notStrictAt: i };
       if (expectKey) {
         const parent = open[depth - 1]!;
-        if ((mCount + 1) * M_STRIDE > ms.length) ms = grown(ms);
+        if ((mCount + 1) * M_STRIDE > ms.length) {
+          if (mCount + cCount >= maxValues) return 'too-many';
+          ms = grown(ms);
+        }
         const m = mCount++;
         const at = m * M_STRIDE;
         ms[at + M_LINE] = line;
@@ -143,7 +149,10 @@ export function scanJsonStructure(text: string, maxDepth: number): ScanOutcome {
     let ord = -1;
     if (ch === 123 || ch === 91) {
       if (depth === maxDepth) return 'too-deep';
-      if ((cCount + 1) * C_STRIDE > cs.length) cs = grown(cs);
+      if ((cCount + 1) * C_STRIDE > cs.length) {
+        if (mCount + cCount >= maxValues) return 'too-many';
+        cs = grown(cs);
+      }
       ord = cCount++;
       const at = ord * C_STRIDE;
       cs[at + C_LINE] = line;
@@ -156,7 +165,10 @@ export function scanJsonStructure(text: string, maxDepth: number): ScanOutcome {
       const parent = open[depth - 1]!;
       let m = last[depth - 1]!;
       if ((cs[parent * C_STRIDE + C_FLAGS]! & ARRAY) !== 0) {
-        if ((mCount + 1) * M_STRIDE > ms.length) ms = grown(ms);
+        if ((mCount + 1) * M_STRIDE > ms.length) {
+          if (mCount + cCount >= maxValues) return 'too-many';
+          ms = grown(ms);
+        }
         const item = mCount++;
         const at = item * M_STRIDE;
         ms[at + M_LINE] = line;
@@ -212,6 +224,12 @@ function keyAt(text: string, offset: number): string {
 /** Where the values of one strictly parsed JSON document came from; spans are made on request. */
 export class StrictJsonPositions {
   private readonly ordinals = new Map<object, number>();
+  /**
+   * Arrays wait here until a reader first asks where one is: most readers ask only about objects and
+   * their keys, and a large document has more arrays than objects (each a map entry otherwise).
+   */
+  private pendingArrays: unknown[][] = [];
+  private pendingOrdinals: number[] = [];
   /** Objects whose keys are looked up by name (many keys, or NAMED): key → member. */
   private readonly keyMaps = new Map<number, Map<string, number>>();
   /** Arrays whose items have been looked up: index → member. */
@@ -240,8 +258,9 @@ export class StrictJsonPositions {
     const at = ord * C_STRIDE;
     const isArray = (c[at + C_FLAGS]! & ARRAY) !== 0;
     if (isArray !== Array.isArray(value)) return false;
-    this.ordinals.set(value, ord);
     if (Array.isArray(value)) {
+      this.pendingArrays.push(value);
+      this.pendingOrdinals.push(ord);
       if (value.length !== c[at + C_COUNT]) return false;
       let index = 0;
       for (let k = c[at + C_FIRST]!; k >= 0; k = m[k * M_STRIDE + M_NEXT]!, index++) {
@@ -251,6 +270,7 @@ export class StrictJsonPositions {
       return true;
     }
     const record = value as Record<string, unknown>;
+    this.ordinals.set(record, ord);
     Object.setPrototypeOf(record, null);
     const keys = Object.keys(record);
     if (keys.length !== c[at + C_COUNT]) c[at + C_FLAGS]! |= NAMED;
@@ -289,9 +309,18 @@ export class StrictJsonPositions {
     return { line: this.members[at + M_LINE]!, column: this.members[at + M_COLUMN]!, endLine: this.members[at + M_END_LINE]! };
   }
 
+  private ordinalOf(value: object): number | undefined {
+    const ord = this.ordinals.get(value);
+    if (ord !== undefined || !Array.isArray(value) || this.pendingArrays.length === 0) return ord;
+    for (let i = 0; i < this.pendingArrays.length; i++) this.ordinals.set(this.pendingArrays[i]!, this.pendingOrdinals[i]!);
+    this.pendingArrays = [];
+    this.pendingOrdinals = [];
+    return this.ordinals.get(value);
+  }
+
   of(value: unknown): Span | undefined {
     if (typeof value !== 'object' || value === null) return undefined;
-    const ord = this.ordinals.get(value);
+    const ord = this.ordinalOf(value);
     if (ord === undefined) return undefined;
     const at = ord * C_STRIDE;
     return { line: this.containers[at + C_LINE]!, column: this.containers[at + C_COLUMN]!, endLine: this.containers[at + C_END_LINE]! };
@@ -316,7 +345,7 @@ export class StrictJsonPositions {
 
   item(owner: unknown, index: number): Span | undefined {
     if (!Array.isArray(owner)) return undefined;
-    const ord = this.ordinals.get(owner);
+    const ord = this.ordinalOf(owner);
     if (ord === undefined) return undefined;
     let list = this.itemLists.get(ord);
     if (!list) {
