@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { detectFormat, displayPath, parserFor } from '@portcullis/engine';
-import type { FormatParser } from '@portcullis/model';
+import { detectFormat, displayPath, formatInfo } from '@portcullis/engine/core';
+import type { FormatInfo } from '@portcullis/model';
 
 /** The files `--changed-since` hands to the scan, or why it could not tell. */
 export type ChangedFiles = { ok: true; files: string[]; top: string } | { ok: false; error: string };
@@ -98,19 +98,19 @@ function head(abs: string): string | undefined {
  */
 export function scannableChanges(changed: string[], paths: string[], cwd: string, as: string | undefined): string[] {
   const roots = (paths.length ? paths : ['.']).map((p) => resolve(cwd, p));
-  const forced = as ? parserFor(as) : undefined;
+  const forced = as ? formatInfo(as) : undefined;
   const out = new Set<string>();
-  const detect = (abs: string): FormatParser | undefined => {
+  const detect = (abs: string): FormatInfo | undefined => {
     if (forced) return forced;
     const text = head(abs);
     return text === undefined ? undefined : detectFormat({ path: displayPath(abs, cwd), text });
   };
   for (const abs of changed) {
     if (!roots.some((r) => isWithin(abs, r))) continue;
-    const parser = detect(abs);
-    if (!parser) continue;
+    const format = detect(abs);
+    if (!format) continue;
     out.add(abs);
-    if (!parser.parseFolder) continue;
+    if (!format.folder) continue;
     const dir = dirname(abs);
     let names: string[] = [];
     try {
@@ -120,7 +120,7 @@ export function scannableChanges(changed: string[], paths: string[], cwd: string
     }
     for (const n of names) {
       const sibling = join(dir, n);
-      if (!out.has(sibling) && isFile(sibling) && detect(sibling)?.format === parser.format) out.add(sibling);
+      if (!out.has(sibling) && isFile(sibling) && detect(sibling)?.format === format.format) out.add(sibling);
     }
   }
   return [...out].sort();

@@ -1,4 +1,4 @@
-import type { ActiveRule, RuleDefinition } from '@portcullis/engine';
+import type { ActiveRule, RuleDefinition } from '@portcullis/engine/core';
 
 /** `portcullis rules`: one line per rule. */
 export function listRules(rules: ActiveRule[]): string {

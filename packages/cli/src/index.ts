@@ -16,12 +16,12 @@ import {
   modelJson,
   phaseTimer,
   readBaseline,
-  scan,
+  scanAsync,
   sortDiagnostics,
   type BaselineComparison,
   type ScanResult,
   type Severity,
-} from '@portcullis/engine';
+} from '@portcullis/engine/core';
 import { rulesDir } from '@portcullis/rules';
 import { TOOL, exposureJson, exposureText, formatReport, REPORT_FORMATS, type ReportFormat } from '@portcullis/report';
 import { changedSince, isWithin, scannableChanges } from './changed.js';
@@ -109,8 +109,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--baseline <file>', 'report only findings that are not in this baseline; count the ones fixed since')
     .option('--write-baseline <file>', 'write the current findings to this baseline file (the run then passes unless it cannot be trusted)')
     .option('--changed-since <git-ref>', 'scan only files changed relative to this git ref (committed, uncommitted and new files)')
-    .action((paths: string[], flags: ScanFlags) => {
-      code = scanCommand(paths, flags, io);
+    .action(async (paths: string[], flags: ScanFlags) => {
+      code = await scanCommand(paths, flags, io);
     });
 
   program
@@ -122,8 +122,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--config <file>', 'config file')
     .option('--inventory <file>', 'services inventory (services.yaml): joins forwards to the hosts they reach')
     .option('--as <format>', 'force the input format of the given paths')
-    .action((paths: string[], flags: ScanFlags) => {
-      const result = runScan(paths, { ...flags, failOn: 'none' }, io);
+    .action(async (paths: string[], flags: ScanFlags) => {
+      const result = await runScan(paths, { ...flags, failOn: 'none' }, io);
       write(io, flags.output, flags.format === 'json' ? exposureJson(result) : exposureText(result, { color: io.isTTY && !flags.output }));
       reportErrors(result, io);
       code = isUntrusted(result, false) ? EXIT.untrusted : EXIT.ok;
@@ -137,8 +137,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--config <file>', 'config file (default: portcullis.yaml here or above)')
     .option('--inventory <file>', 'services inventory (services.yaml)')
     .option('--as <format>', 'force the input format of the given paths')
-    .action((paths: string[], flags: ScanFlags & { output: string }) => {
-      const result = runScan(paths, { ...flags, failOn: 'none' }, io);
+    .action(async (paths: string[], flags: ScanFlags & { output: string }) => {
+      const result = await runScan(paths, { ...flags, failOn: 'none' }, io);
       const file = resolve(io.cwd, flags.output);
       const options = { color: false, docsUrl: io.env?.['PORTCULLIS_DOCS_URL'] || undefined, cwd: io.cwd };
       writeFileSync(file, formatReport(result, 'html', options));
@@ -153,8 +153,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .argument('[paths...]', 'files and folders to scan', ['.'])
     .option('--output <file>', 'write the model to a file instead of standard output')
     .option('--as <format>', 'force the input format of the given paths')
-    .action((paths: string[], flags: ScanFlags) => {
-      const result = runScan(paths, { ...flags, failOn: 'none' }, io);
+    .action(async (paths: string[], flags: ScanFlags) => {
+      const result = await runScan(paths, { ...flags, failOn: 'none' }, io);
       write(io, flags.output, `${JSON.stringify(modelJson(result.devices, result.diagnostics), null, 2)}\n`);
       code = isUntrusted(result, false) ? EXIT.untrusted : EXIT.ok;
     });
@@ -163,8 +163,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .command('rules')
     .description('list the rules')
     .option('--config <file>', 'config file (its rulesDir and settings are shown too)')
-    .action((flags: { config?: string }) => {
-      const result = runScan([], { format: 'text', failOn: 'none', ...(flags.config ? { config: flags.config } : {}) }, io, true);
+    .action(async (flags: { config?: string }) => {
+      const result = await runScan([], { format: 'text', failOn: 'none', ...(flags.config ? { config: flags.config } : {}) }, io, true);
       io.stdout(listRules(result.rules));
       reportErrors(result, io);
       code = isUntrusted(result, false) ? EXIT.untrusted : EXIT.ok;
@@ -215,7 +215,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 }
 
 /** `portcullis scan`: scan, compare with a baseline, write the report (and the baseline); returns the exit code. */
-function scanCommand(paths: string[], flags: ScanFlags, io: Io): number {
+async function scanCommand(paths: string[], flags: ScanFlags, io: Io): Promise<number> {
   let scanPaths = paths;
   let noInputs = false;
   let partial = false;
@@ -238,7 +238,7 @@ function scanCommand(paths: string[], flags: ScanFlags, io: Io): number {
       partial = true;
     }
   }
-  const result = runScan(scanPaths, flags, io, noInputs);
+  const result = await runScan(scanPaths, flags, io, noInputs);
   if (partial) {
     // Config ignores for files this scan did not read are not unused.
     const config = result.config.file ? displayPath(result.config.file, io.cwd) : undefined;
@@ -296,8 +296,8 @@ function settingsChanged(changed: string[], flags: ScanFlags, cwd: string): bool
   return changed.some((f) => settings.has(f) || dirs.some((d) => isWithin(f, d)));
 }
 
-function runScan(paths: string[], flags: ScanFlags, io: Io, noInputs = false): ScanResult {
-  return scan({
+function runScan(paths: string[], flags: ScanFlags, io: Io, noInputs = false): Promise<ScanResult> {
+  return scanAsync({
     paths: noInputs ? [] : paths,
     noInputs,
     cwd: io.cwd,

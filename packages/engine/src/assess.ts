@@ -1,10 +1,9 @@
 import { AddressSet, append, type Device, type Diagnostic, type Service } from '@portcullis/model';
 import { AnalysisLimitError, DeviceAnalysis, type Exposure } from './analysis.js';
-import { composeExposures } from './compose.js';
-import { evaluateRules, type Finding } from './evaluate.js';
+import { composeExposures, type BlockedForward } from './compose.js';
+import { SEVERITY_RANK, evaluateRules, type Finding } from './evaluate.js';
 import { observedServices, type ObservedState } from './observed.js';
 import type { ActiveRule } from './rules.js';
-import { sortDiagnostics, sortFindings } from './scan.js';
 
 export interface AssessOptions {
   rules: ActiveRule[];
@@ -14,12 +13,18 @@ export interface AssessOptions {
   observed?: ObservedState;
   /** Sources that count as private (the config's `trustedSources`). */
   trusted?: AddressSet;
+  /** Told when each step ends (see phaseTimer). */
+  timer?: (phase: string) => void;
 }
 
 export interface Assessment {
   findings: Finding[];
   exposures: Exposure[];
   diagnostics: Diagnostic[];
+  /** The services the rules saw: the given ones and those the observed state shows. */
+  services: Service[];
+  /** Forwards that the receiving device's own firewall drops. */
+  blocked: BlockedForward[];
 }
 
 /**
@@ -28,6 +33,7 @@ export interface Assessment {
  * rules. Findings and diagnostics come out sorted as a scan sorts them; nothing is suppressed.
  */
 export function assessDevices(devices: Device[], options: AssessOptions): Assessment {
+  const timer = options.timer ?? ((): void => {});
   const diagnostics: Diagnostic[] = [];
   const hosts = options.hosts ?? new Map<string, AddressSet>();
   const observed = options.observed ?? { observations: [], scans: [] };
@@ -44,14 +50,55 @@ export function assessDevices(devices: Device[], options: AssessOptions): Assess
       else diagnostics.push({ file: device.file, severity: 'error', code: 'internal-error', message: `analysis of ${device.name} failed: ${(e as Error).message}` });
     }
   }
+  timer('analysis');
+  let blocked: BlockedForward[] = [];
   try {
-    exposures = composeExposures(analyses, exposures, hosts).exposures;
+    const composed = composeExposures(analyses, exposures, hosts);
+    exposures = composed.exposures;
+    blocked = composed.blocked;
   } catch (e) {
     diagnostics.push({ file: '.', severity: 'error', code: 'internal-error', message: `joining devices by address failed: ${(e as Error).message}` });
   }
-  const services = [...(options.services ?? []), ...observedServices(observed)];
+  timer('joining devices');
+  const services = [...(options.services ?? [])];
+  append(services, observedServices(observed));
   const findings = evaluateRules(options.rules, { devices, analyses, exposures, services, hosts, observed, trusted: options.trusted ?? AddressSet.empty() });
+  timer('rules');
   sortFindings(findings);
   sortDiagnostics(diagnostics);
-  return { findings, exposures, diagnostics };
+  return { findings, exposures, diagnostics, services, blocked };
 }
+
+/**
+ * With PORTCULLIS_TIMING set, each phase of a scan writes its wall time to standard error
+ * (`pnpm bench` and docs/performance.md use it to say where time goes).
+ */
+export function phaseTimer(): (phase: string) => void {
+  if (!process.env['PORTCULLIS_TIMING']) return () => {};
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    process.stderr.write(`timing: ${phase.padEnd(26)} ${(now - last).toFixed(0).padStart(6)} ms\n`);
+    last = now;
+  };
+}
+
+const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function sortFindings(findings: Finding[]): void {
+  findings.sort(
+    (a, b) =>
+      cmp(a.location.file, b.location.file) ||
+      cmp(a.location.line, b.location.line) ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(SEVERITY_RANK[a.severity], SEVERITY_RANK[b.severity]) ||
+      cmp(a.exposure?.target ?? '', b.exposure?.target ?? '') ||
+      cmp(a.exposure?.protocol ?? '', b.exposure?.protocol ?? '') ||
+      cmp(a.fingerprint, b.fingerprint),
+  );
+}
+
+export function sortDiagnostics(diagnostics: Diagnostic[]): void {
+  diagnostics.sort((a, b) => cmp(a.file, b.file) || cmp(a.line ?? 0, b.line ?? 0) || cmp(a.code, b.code) || cmp(a.message, b.message));
+}
+

@@ -6,6 +6,7 @@ import {
   type AddressSet,
   type Device,
   type Diagnostic,
+  type FormatInfo,
   type FormatParser,
   type InlineSuppression,
   type InputFile,
@@ -14,12 +15,13 @@ import {
   type Service,
 } from '@portcullis/model';
 import { rulesDir as builtinRulesDir } from '@portcullis/rules';
-import { AnalysisLimitError, DeviceAnalysis, type Exposure } from './analysis.js';
-import { composeExposures, type BlockedForward } from './compose.js';
-import { observedServices, type ObservedState } from './observed.js';
+import type { Exposure } from './analysis.js';
+import { assessDevices, phaseTimer, sortDiagnostics, sortFindings } from './assess.js';
+import type { BlockedForward } from './compose.js';
+import type { ObservedState } from './observed.js';
 import { findConfig, loadConfig, loadInventory, type LoadedConfig } from './config.js';
-import { SEVERITY_RANK, evaluateRules, type Finding } from './evaluate.js';
-import { detectFormat, formatNames, parserFor } from './registry.js';
+import type { Finding } from './evaluate.js';
+import { detectFormat, formatInfo, formatNames, loadParsers, parserFor } from './registry.js';
 import { activateRules, loadRuleFolder, type ActiveRule } from './rules.js';
 import { applySuppressions } from './suppress.js';
 
@@ -139,6 +141,35 @@ function readHead(abs: string, bytes: number): Buffer {
   }
 }
 
+/** A file's format: the forced one, or what its name and first 64 KiB look like (never a binary file's). */
+function formatOf(abs: string, shown: string, forced: FormatInfo | undefined): { format: FormatInfo | undefined; binary: boolean } {
+  const head = readHead(abs, 64 * 1024);
+  const binary = head.includes(0);
+  return { format: forced ?? (binary ? undefined : detectFormat({ path: shown, text: head.toString('utf8') })), binary };
+}
+
+/**
+ * `scan`, after loading the readers of the formats it will meet (and only those): what the command
+ * line runs, so that a scan of one iptables file starts without the readers of twenty other formats.
+ */
+export async function scanAsync(options: ScanOptions): Promise<ScanResult> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const formats = new Set<string>();
+  if (options.as) formats.add(options.as);
+  else if (!options.noInputs) {
+    for (const abs of discoverFiles(options.paths.length ? options.paths : ['.'], cwd, [])) {
+      try {
+        const { format } = formatOf(abs, displayPath(abs, cwd), undefined);
+        if (format) formats.add(format.format);
+      } catch {
+        // The scan itself reports what cannot be read.
+      }
+    }
+  }
+  await loadParsers(formats);
+  return scan(options);
+}
+
 /** Scans files and folders: parse, analyse, evaluate the rules, apply suppressions. Never throws on input. */
 export function scan(options: ScanOptions): ScanResult {
   const timer = phaseTimer();
@@ -171,7 +202,7 @@ export function scan(options: ScanOptions): ScanResult {
   const skip = new Set([configFile, inventoryPath].filter((p): p is string => !!p));
 
   // Inputs.
-  const forced = options.as ? parserFor(options.as) : undefined;
+  const forced = options.as ? formatInfo(options.as) : undefined;
   if (options.as && !forced) {
     diagnostics.push({ file: '.', severity: 'error', code: 'unknown-format', message: `--as ${options.as}: no such input format` });
   }
@@ -198,14 +229,17 @@ export function scan(options: ScanOptions): ScanResult {
     const shown = displayPath(abs, cwd);
     try {
       const size = statSync(abs).size;
-      const head = readHead(abs, 64 * 1024);
-      const binary = head.includes(0);
-      const parser = forced ?? (binary ? undefined : detectFormat({ path: shown, text: head.toString('utf8') }));
-      if (!parser) {
+      const { format, binary } = formatOf(abs, shown, forced);
+      if (!format) {
         // Files found in a folder that are no configuration are normal; a file named on its own is not.
         if (named.has(abs)) {
           diagnostics.push({ file: shown, severity: 'warning', code: 'unknown-format', message: `not a format Portcullis reads${binary ? ' (binary content)' : ''}; \`--as FORMAT\` forces one (formats: ${formatNames().join(', ')})` });
         }
+        continue;
+      }
+      const parser = parserFor(format.format);
+      if (!parser) {
+        diagnostics.push({ file: shown, severity: 'error', code: 'internal-error', message: `the ${format.format} reader is not loaded (call loadParsers() before scan(), or use scanAsync())` });
         continue;
       }
       const limit = parser.maxBytes ?? MAX_FILE_BYTES;
@@ -241,38 +275,16 @@ export function scan(options: ScanOptions): ScanResult {
 
   timer('read and parse');
 
-  // Analysis.
-  const exposures: Exposure[] = [];
-  const analyses: DeviceAnalysis[] = [];
-  for (const device of devices) {
-    try {
-      const analysis = new DeviceAnalysis(device);
-      analyses.push(analysis);
-      append(exposures, analysis.exposures());
-      append(diagnostics, analysis.diagnostics);
-    } catch (e) {
-      if (e instanceof AnalysisLimitError) diagnostics.push({ file: device.file, severity: 'error', code: 'analysis-limit', message: e.message });
-      else diagnostics.push({ file: device.file, severity: 'error', code: 'internal-error', message: `analysis of ${device.name} failed: ${(e as Error).message}` });
-    }
-  }
-
-  timer('analysis');
-
-  // Forwards into devices we also have the configuration of continue there.
-  let blocked: BlockedForward[] = [];
-  try {
-    const composed = composeExposures(analyses, exposures, inventory.hosts);
-    exposures.splice(0, exposures.length, ...composed.exposures);
-    blocked = composed.blocked;
-  } catch (e) {
-    diagnostics.push({ file: '.', severity: 'error', code: 'internal-error', message: `joining devices by address failed: ${(e as Error).message}` });
-  }
-
-  timer('joining devices');
-
-  append(services, observedServices(observed));
-  const findings = evaluateRules(rules, { devices, analyses, exposures, services, hosts: inventory.hosts, observed, trusted: config.trusted });
-  timer('rules');
+  const assessment = assessDevices(devices, {
+    rules,
+    services,
+    hosts: inventory.hosts,
+    observed,
+    trusted: config.trusted,
+    timer,
+  });
+  const { findings, exposures, blocked } = assessment;
+  append(diagnostics, assessment.diagnostics);
   applySuppressions(findings, inline, config.config.ignores ?? [], configFile ? displayPath(configFile, cwd) : undefined, now, diagnostics);
   sortFindings(findings);
   sortDiagnostics(diagnostics);
@@ -285,7 +297,7 @@ export function scan(options: ScanOptions): ScanResult {
     diagnostics,
     devices,
     exposures,
-    services,
+    services: assessment.services,
     blocked,
     observed,
     files,
@@ -298,37 +310,4 @@ export function scan(options: ScanOptions): ScanResult {
       exposures: exposures.length,
     },
   };
-}
-
-/**
- * With PORTCULLIS_TIMING set, each phase of a scan writes its wall time to standard error
- * (`pnpm bench` and docs/performance.md use it to say where time goes).
- */
-export function phaseTimer(): (phase: string) => void {
-  if (!process.env['PORTCULLIS_TIMING']) return () => {};
-  let last = performance.now();
-  return (phase) => {
-    const now = performance.now();
-    process.stderr.write(`timing: ${phase.padEnd(26)} ${(now - last).toFixed(0).padStart(6)} ms\n`);
-    last = now;
-  };
-}
-
-const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
-
-export function sortFindings(findings: Finding[]): void {
-  findings.sort(
-    (a, b) =>
-      cmp(a.location.file, b.location.file) ||
-      cmp(a.location.line, b.location.line) ||
-      cmp(a.ruleId, b.ruleId) ||
-      cmp(SEVERITY_RANK[a.severity], SEVERITY_RANK[b.severity]) ||
-      cmp(a.exposure?.target ?? '', b.exposure?.target ?? '') ||
-      cmp(a.exposure?.protocol ?? '', b.exposure?.protocol ?? '') ||
-      cmp(a.fingerprint, b.fingerprint),
-  );
-}
-
-export function sortDiagnostics(diagnostics: Diagnostic[]): void {
-  diagnostics.sort((a, b) => cmp(a.file, b.file) || cmp(a.line ?? 0, b.line ?? 0) || cmp(a.code, b.code) || cmp(a.message, b.message));
 }

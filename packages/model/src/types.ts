@@ -245,6 +245,12 @@ export interface InputFile {
 }
 
 /** A format a parser reads: its name, how to recognise it, how to read it. */
+/** What the engine needs to pick a format for a file, without loading its reader. */
+export interface FormatInfo extends Pick<FormatParser, 'format' | 'description' | 'detect'> {
+  /** The format's files of one folder are read together (its reader has `parseFolder`). */
+  folder?: boolean;
+}
+
 export interface FormatParser {
   format: string;
   description: string;

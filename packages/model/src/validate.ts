@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type * as AjvModule from 'ajv';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 
 let ajv: Ajv | undefined;
@@ -8,7 +9,7 @@ function instance(): Ajv {
   if (!ajv) {
     // Loaded on first use: a scan without a config file or user rules never needs it, and it is a
     // good part of the time a small scan takes to start.
-    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof AjvModule;
     ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true });
   }
   return ajv;

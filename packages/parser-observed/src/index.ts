@@ -1,4 +1,5 @@
 import type { FormatParser } from '@portcullis/model';
+import { netstatFormat, nmapXmlFormat, ssFormat } from './formats.js';
 import { detectNetstat } from './netstat/detect.js';
 import { parseNetstat } from './netstat/parser.js';
 import { detectNmapXml } from './nmap/detect.js';
@@ -8,25 +9,19 @@ import { parseSs } from './ss/parser.js';
 
 /** nmap's XML report (`nmap -oX`): scanned ports of one or more hosts, with `-sV` versions. */
 export const nmapXml: FormatParser = {
-  format: 'nmap-xml',
-  description: 'nmap XML report (nmap -oX), with -sV service versions',
-  detect: detectNmapXml,
+  ...nmapXmlFormat,
   parse: parseNmapXml,
 };
 
 /** iproute2's `ss` socket table (`ss -tlnp`, `-ulnp`, `-tulpn`, `-a`, `-e`). */
 export const ssListing: FormatParser = {
-  format: 'ss',
-  description: 'ss socket table (ss -tlnp, -ulnp, -tulpn)',
-  detect: detectSs,
+  ...ssFormat,
   parse: parseSs,
 };
 
 /** netstat's connection table: Windows `netstat -ano` / `-an` / `-anob`, Linux `netstat -tulpn`. */
 export const netstatListing: FormatParser = {
-  format: 'netstat',
-  description: 'netstat connection table (Windows netstat -ano, Linux netstat -tulpn)',
-  detect: detectNetstat,
+  ...netstatFormat,
   parse: parseNetstat,
 };
 

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@portcullis/model';
-import type { ScanResult, Severity } from '@portcullis/engine';
+import type { ScanResult, Severity } from '@portcullis/engine/core';
 import { TOOL } from './json.js';
 import { baselinedFindings, plural, reportedFindings, ruleById, type ReportOptions } from './shared.js';
 

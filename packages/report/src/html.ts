@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { exposureRows, type ActiveRule, type ExposureRow, type Finding, type ScanResult, type Severity } from '@portcullis/engine';
+import { exposureRows, type ActiveRule, type ExposureRow, type Finding, type ScanResult, type Severity } from '@portcullis/engine/core';
 import { TOOL } from './json.js';
 import { exposureMatrix } from './matrix.js';
 import { RISK_WEIGHTS, SEVERITY_ORDER, plural, reportedFindings, ruleById, ruleDocUrl, type ReportOptions } from './shared.js';

@@ -7,7 +7,7 @@ export * from './sarif.js';
 export * from './shared.js';
 export * from './text.js';
 
-import type { ScanResult } from '@portcullis/engine';
+import type { ScanResult } from '@portcullis/engine/core';
 import { githubReport } from './github.js';
 import { htmlReport } from './html.js';
 import { jsonReport } from './json.js';

@@ -1,5 +1,5 @@
-import type { ScanResult } from '@portcullis/engine';
-import { blockedRows, exposureRows } from '@portcullis/engine';
+import type { ScanResult } from '@portcullis/engine/core';
+import { blockedRows, exposureRows } from '@portcullis/engine/core';
 import type { ReportOptions } from './shared.js';
 
 export const TOOL = { name: 'portcullis', version: '0.1.0' } as const;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import type { Finding, ScanResult } from '@portcullis/engine';
+import type * as XmlBuilder from 'xmlbuilder2';
+import type { Finding, ScanResult } from '@portcullis/engine/core';
 import { TOOL } from './json.js';
 import { SEVERITY_ORDER, plural, type ReportOptions } from './shared.js';
 
@@ -26,7 +27,7 @@ export function junitReport(result: ScanResult, options: Partial<ReportOptions> 
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
 
   // Loaded when a JUnit report is asked for, not by every scan.
-  const { create } = createRequire(import.meta.url)('xmlbuilder2') as typeof import('xmlbuilder2');
+  const { create } = createRequire(import.meta.url)('xmlbuilder2') as typeof XmlBuilder;
   const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
   const root = doc.ele('testsuites', { name: TOOL.name });
   for (const id of ruleIds) {
@@ -77,7 +78,7 @@ export function junitReport(result: ScanResult, options: Partial<ReportOptions> 
   return doc.end({ prettyPrint: true }) + '\n';
 }
 
-type XmlNode = ReturnType<typeof import('xmlbuilder2').create>;
+type XmlNode = ReturnType<typeof XmlBuilder.create>;
 
 function setCounts(node: XmlNode, counts: { tests: number; failures: number; errors: number; skipped: number }): void {
   node.att({ tests: String(counts.tests), failures: String(counts.failures), errors: String(counts.errors), skipped: String(counts.skipped), time: '0' });

@@ -1,4 +1,4 @@
-import type { ActiveRule, Finding, ScanResult } from '@portcullis/engine';
+import type { ActiveRule, Finding, ScanResult } from '@portcullis/engine/core';
 import { exposureMatrix } from './matrix.js';
 import { RISK_WEIGHTS, SEVERITY_ORDER, baselinedFindings, plural, reportedFindings, ruleById, ruleDocUrl, type ReportOptions } from './shared.js';
 

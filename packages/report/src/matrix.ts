@@ -1,4 +1,4 @@
-import { exposureRows, type ExposureRow, type Finding, type ScanResult } from '@portcullis/engine';
+import { exposureRows, type ExposureRow, type Finding, type ScanResult } from '@portcullis/engine/core';
 
 /**
  * The exposure matrix shared by the HTML and Markdown audit reports: targets (rows) × protocol and

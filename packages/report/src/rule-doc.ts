@@ -1,4 +1,4 @@
-import type { RuleDefinition, RuleMatch } from '@portcullis/engine';
+import type { RuleDefinition, RuleMatch } from '@portcullis/engine/core';
 
 /**
  * The docs page of a rule, generated from its YAML file (`pnpm run docs` writes docs/rules/<id>.md; a

@@ -2,7 +2,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Diagnostic } from '@portcullis/model';
-import type { ActiveRule, Finding, ScanResult, Severity } from '@portcullis/engine';
+import type { ActiveRule, Finding, ScanResult, Severity } from '@portcullis/engine/core';
 import { TOOL } from './json.js';
 import { ruleMarkdown } from './rule-doc.js';
 import { SECURITY_SEVERITY, SEVERITY_ORDER, isAbsoluteUri, ruleById, ruleDocUrl, type ReportOptions } from './shared.js';

@@ -1,4 +1,4 @@
-import { isReported, type ActiveRule, type BaselineComparison, type Finding, type ScanResult, type Severity } from '@portcullis/engine';
+import { isReported, type ActiveRule, type BaselineComparison, type Finding, type ScanResult, type Severity } from '@portcullis/engine/core';
 
 /** What every formatter may be told besides the scan result. */
 export interface ReportOptions {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@portcullis/model';
-import { blockedRows, exposureRows, isReported, type BaselineComparison, type Finding, type ScanResult, type Severity } from '@portcullis/engine';
+import { blockedRows, exposureRows, isReported, type BaselineComparison, type Finding, type ScanResult, type Severity } from '@portcullis/engine/core';
 
 export interface TextOptions {
   /** ANSI colours; the CLI turns them on for a terminal only. */

@@ -1,7 +1,6 @@
 import type { InputFile, ParseResult } from '@portcullis/model';
 import { convertNsg } from '../azure/convert.js';
 import type { AzureNsg, AzureSecurityRule } from '../azure/representation.js';
-import { hasKey, hasKeyValue, jsonStart } from '../common/detect.js';
 import { isRecord, loadJson } from '../common/document.js';
 import { FieldReader, asNumber, asString } from '../common/fields.js';
 import { Inputs, type Span } from '../common/report.js';
@@ -25,14 +24,6 @@ const RULE_FIELDS = [
   'destinationAddressPrefix', 'destinationAddressPrefixes', 'destinationPortRange', 'destinationPortRanges',
   'sourceApplicationSecurityGroups', 'destinationApplicationSecurityGroups',
 ];
-
-export function detectArm(file: InputFile): number {
-  const head = jsonStart(file);
-  if (!head) return 0;
-  if (hasKeyValue(head, '$schema', 'https://schema.management.azure.com/schemas/') && head.includes('deploymentTemplate')) return 0.95;
-  if (hasKey(head, 'resources') && hasKey(head, 'contentVersion')) return 0.8;
-  return 0;
-}
 
 export function parseArm(file: InputFile): ParseResult {
   const inputs = new Inputs();

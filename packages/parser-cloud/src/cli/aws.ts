@@ -1,7 +1,6 @@
 import type { InputFile, ParseResult } from '@portcullis/model';
 import { convertNetworkAcl, convertSecurityGroup } from '../aws/convert.js';
 import type { AwsAclEntry, AwsNetworkAcl, AwsPermission, AwsSecurityGroup, AwsSymbolicSource } from '../aws/representation.js';
-import { hasKey, jsonStart } from '../common/detect.js';
 import { isRecord, loadJson } from '../common/document.js';
 import { FieldReader, arrayField, numberField, records, stringField } from '../common/fields.js';
 import { Inputs } from '../common/report.js';
@@ -21,16 +20,6 @@ const RULE_IGNORED = ['SecurityGroupRuleId', 'GroupOwnerId', 'Tags', 'SecurityGr
 const ACL_USED = ['NetworkAclId', 'Entries'];
 const ACL_IGNORED = ['Associations', 'IsDefault', 'VpcId', 'OwnerId', 'Tags'];
 const ENTRY_USED = ['RuleNumber', 'Protocol', 'RuleAction', 'Egress', 'CidrBlock', 'Ipv6CidrBlock', 'PortRange', 'IcmpTypeCode'];
-
-export function detectAwsCli(file: InputFile): number {
-  const head = jsonStart(file);
-  if (!head) return 0;
-  if (hasKey(head, 'SecurityGroups') && (hasKey(head, 'IpPermissions') || hasKey(head, 'GroupId'))) return 0.95;
-  if (hasKey(head, 'SecurityGroupRules') && hasKey(head, 'IpProtocol')) return 0.9;
-  if (hasKey(head, 'NetworkAcls') && hasKey(head, 'Entries')) return 0.9;
-  if (head.startsWith('[') && hasKey(head, 'GroupId') && hasKey(head, 'IpPermissions')) return 0.85;
-  return 0;
-}
 
 export function parseAwsCli(file: InputFile): ParseResult {
   const inputs = new Inputs();

@@ -1,7 +1,6 @@
 import type { InputFile, ParseResult } from '@portcullis/model';
 import { convertNsg } from '../azure/convert.js';
 import type { AzureNsg, AzureSecurityRule } from '../azure/representation.js';
-import { hasKey, hasKeyValue, jsonStart } from '../common/detect.js';
 import { isRecord, loadJson } from '../common/document.js';
 import { FieldReader, arrayField, numberField, records, stringField } from '../common/fields.js';
 import { Inputs } from '../common/report.js';
@@ -21,15 +20,6 @@ const RULE_USED = [
   'sourceApplicationSecurityGroups', 'destinationApplicationSecurityGroups', 'description', 'properties',
 ];
 const RULE_IGNORED = ['id', 'etag', 'type', 'resourceGroup', 'provisioningState'];
-
-export function detectAzureCli(file: InputFile): number {
-  const head = jsonStart(file);
-  if (!head || hasKey(head, '$schema')) return 0;
-  const nsgType = hasKeyValue(head, 'type', 'Microsoft.Network/networkSecurityGroups');
-  if (nsgType && (hasKey(head, 'securityRules') || hasKey(head, 'defaultSecurityRules'))) return 0.95;
-  if (hasKey(head, 'defaultSecurityRules') && hasKey(head, 'securityRules')) return 0.9;
-  return 0;
-}
 
 export function parseAzureCli(file: InputFile): ParseResult {
   const inputs = new Inputs();

@@ -1,5 +1,4 @@
 import type { InputFile, ParseResult } from '@portcullis/model';
-import { hasKey, hasKeyValue, jsonStart } from '../common/detect.js';
 import { isRecord, loadJson } from '../common/document.js';
 import { FieldReader, arrayField, numberField, records, stringField } from '../common/fields.js';
 import { Inputs } from '../common/report.js';
@@ -15,14 +14,6 @@ const RULE_USED = [
   'destinationRanges', 'targetTags', 'targetServiceAccounts', 'disabled', 'description',
 ];
 const RULE_IGNORED = ['id', 'kind', 'selfLink', 'creationTimestamp', 'logConfig', 'params'];
-
-export function detectGcloud(file: InputFile): number {
-  const head = jsonStart(file);
-  if (!head) return 0;
-  if (hasKeyValue(head, 'kind', 'compute#firewall')) return 0.95;
-  if (hasKey(head, 'sourceRanges') && (hasKey(head, 'allowed') || hasKey(head, 'denied')) && hasKey(head, 'network')) return 0.85;
-  return 0;
-}
 
 /** `https://…/global/networks/default` → `default`. */
 export function networkName(text: string): string {

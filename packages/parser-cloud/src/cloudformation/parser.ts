@@ -1,7 +1,7 @@
 import type { InputFile, ParseResult } from '@portcullis/model';
 import { convertNetworkAcl, convertSecurityGroup } from '../aws/convert.js';
 import type { AwsAclEntry, AwsNetworkAcl, AwsPermission, AwsSecurityGroup, AwsSymbolicSource } from '../aws/representation.js';
-import { extension, hasKey, hasKeyValue, jsonStart } from '../common/detect.js';
+import { jsonStart } from '../common/detect.js';
 import { isRecord, loadJson, type Document } from '../common/document.js';
 import { FieldReader, asNumber, asString } from '../common/fields.js';
 import { Inputs } from '../common/report.js';
@@ -28,30 +28,6 @@ const PERMISSION_FIELDS = [
 ];
 const PERMISSION_IGNORED = ['Description', 'SourceSecurityGroupOwnerId'];
 const ACL_ENTRY_USED = ['NetworkAclId', 'RuleNumber', 'Protocol', 'RuleAction', 'Egress', 'CidrBlock', 'Ipv6CidrBlock', 'PortRange', 'Icmp'];
-
-export function detectCloudFormation(file: InputFile): number {
-  const ext = extension(file.path);
-  const json = jsonStart(file);
-  if (json) {
-    if (hasKey(json, '$schema')) return 0;
-    if (hasKey(json, 'AWSTemplateFormatVersion')) return 0.95;
-    if (hasKey(json, 'Resources') && hasKeyValue(json, 'Type', 'AWS::')) return 0.9;
-    return 0;
-  }
-  if (ext !== '' && !ext.endsWith('.yaml') && !ext.endsWith('.yml') && !ext.endsWith('.template') && !ext.endsWith('.cfn')) return 0;
-  const head = file.text.slice(0, 64 * 1024);
-  let version = false;
-  let resources = false;
-  let awsType = false;
-  for (const raw of head.split(/\r\n|\r|\n/)) {
-    if (raw.startsWith('AWSTemplateFormatVersion:') || raw.startsWith('"AWSTemplateFormatVersion":')) version = true;
-    else if (/^Resources:\s*$/.test(raw)) resources = true;
-    else if (/^\s+Type:\s*["']?AWS::/.test(raw)) awsType = true;
-  }
-  if (version) return 0.95;
-  if (resources && awsType) return 0.9;
-  return 0;
-}
 
 export function parseCloudFormation(file: InputFile): ParseResult {
   const inputs = new Inputs();

@@ -1,5 +1,4 @@
 import type { InputFile, ParseResult } from '@portcullis/model';
-import { hasKey, jsonStart } from '../common/detect.js';
 import { isRecord, loadJson } from '../common/document.js';
 import { FieldReader } from '../common/fields.js';
 import { Inputs, type Span } from '../common/report.js';
@@ -17,13 +16,6 @@ import type { TfAttribute, TfBlock, TfResource } from '../terraform/view.js';
  */
 
 export const FORMAT = 'terraform-plan';
-
-export function detectTerraformPlan(file: InputFile): number {
-  const head = jsonStart(file);
-  if (!head || !hasKey(head, 'format_version')) return 0;
-  if (hasKey(head, 'terraform_version') && (hasKey(head, 'planned_values') || hasKey(head, 'resource_changes') || hasKey(head, 'values') || hasKey(head, 'variables'))) return 0.95;
-  return 0;
-}
 
 interface Context {
   reader: FieldReader;

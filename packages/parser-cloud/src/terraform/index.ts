@@ -1,10 +1,9 @@
 import type { FormatParser } from '@portcullis/model';
-import { FORMAT, detectTerraform, parseTerraform, parseTerraformFolder } from './parser.js';
+import { terraformFormat } from '../formats.js';
+import { parseTerraform, parseTerraformFolder } from './parser.js';
 
 export const terraform: FormatParser = {
-  format: FORMAT,
-  description: 'Terraform HCL (.tf and .tfvars, a folder read as one module): AWS security groups and network ACLs, Azure NSGs, GCP firewall rules',
-  detect: detectTerraform,
+  ...terraformFormat,
   parse: parseTerraform,
   parseFolder: parseTerraformFolder,
 };

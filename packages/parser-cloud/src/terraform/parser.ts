@@ -1,7 +1,6 @@
 import type { Device, InputFile, ParseResult } from '@portcullis/model';
 import { convertNetworkAcl, convertSecurityGroup } from '../aws/convert.js';
 import { convertNsg } from '../azure/convert.js';
-import { extension } from '../common/detect.js';
 import { Inputs, type Reporter } from '../common/report.js';
 import { convertFirewallRules } from '../gcp/convert.js';
 import { TerraformModule } from './module.js';
@@ -14,16 +13,6 @@ import { readResources, type CloudEstate } from './schema.js';
  */
 
 export const FORMAT = 'terraform';
-
-export function detectTerraform(file: InputFile): number {
-  const ext = extension(file.path);
-  if (ext.endsWith('.tf.json') || ext.endsWith('.tfvars.json')) return 0;
-  if (ext.endsWith('.tf') || ext.endsWith('.tfvars')) return 0.95;
-  if (ext !== '' && !ext.endsWith('.hcl')) return 0;
-  // No telling extension: HCL that declares Terraform resources.
-  const head = file.text.slice(0, 64 * 1024);
-  return /^resource[ \t]+"[a-z0-9_]+"[ \t]+"[^"\n]*"[ \t]*\{/m.test(head) ? 0.7 : 0;
-}
 
 export function parseTerraformFolder(files: InputFile[]): ParseResult {
   const inputs = new Inputs();

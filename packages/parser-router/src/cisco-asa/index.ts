@@ -1,12 +1,11 @@
 import type { FormatParser } from '@portcullis/model';
+import { ciscoAsaFormat } from '../formats.js';
 import { detectAsa } from './detect.js';
 import { parseAsa } from './parser.js';
 
 /** Cisco ASA (8.3 and later) running-config. */
 export const ciscoAsa: FormatParser = {
-  format: 'cisco-asa',
-  description: 'Cisco ASA running-config (access lists, security levels, object and twice NAT)',
-  detect: detectAsa,
+  ...ciscoAsaFormat,
   parse: parseAsa,
 };
 
