@@ -25,6 +25,7 @@ import type { DeviceAnalysis, Exposure } from './analysis.js';
 import { serviceAddresses } from './config.js';
 import { deviceAddresses } from './compose.js';
 import { listenerEvidence, observedHostAddresses, type ObservedState } from './observed.js';
+import { bucketsOf } from './flowset.js';
 import { shadowedRules } from './shadowing.js';
 import type { ActiveRule, Severity, SourceClassMatch } from './rules.js';
 
@@ -77,8 +78,7 @@ export function exposureTarget(e: Exposure): string {
   return e.target.address ? `${e.target.address} (via ${e.target.host})` : e.target.host;
 }
 
-function describeSources(from: AddressSet, cls: SourceClass): string {
-  const shown = describeAddresses(from);
+function describeSources(shown: string, cls: SourceClass): string {
   return cls === 'anywhere' ? `anywhere (${shown})` : shown;
 }
 
@@ -101,7 +101,7 @@ function location(o: Origin): FindingLocation {
 /** Runs every active rule over the analysed estate. Findings come out in no particular order. */
 export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Finding[] {
   const findings: Finding[] = [];
-  const memo: Memo = { groups: new Map(), facts: new Map(), combined: new Map() };
+  const memo: Memo = { index: new ExposureIndex(ctx.exposures), cidrs: new Map(), groups: new Map(), facts: new Map(), combined: new Map() };
   for (const e of ctx.exposures) {
     const list = memo.groups.get(groupKey(e));
     if (list) list.push(e);
@@ -184,6 +184,9 @@ interface Hit {
  * sources of a group for a set of ports.
  */
 interface Memo {
+  index: ExposureIndex;
+  /** Source sets as CIDR blocks and as words: many findings share one set. */
+  cidrs: Map<AddressSet, { blocks: string[]; words: string }>;
   groups: Map<string, Exposure[]>;
   facts: Map<Exposure, { ports: PortSet; size: bigint; cls: SourceClass }>;
   combined: Map<string, AddressSet>;
@@ -199,11 +202,49 @@ function factsOf(e: Exposure, ctx: EvaluationContext, memo: Memo): { ports: Port
   return f;
 }
 
+/**
+ * Exposures by the ports they reach, so that a rule about a few ports meets only the exposures near
+ * them instead of every exposure of the estate. Candidates keep the exposures' order.
+ */
+class ExposureIndex {
+  private readonly buckets = new Map<number, number[]>();
+  private readonly wide: number[] = [];
+
+  constructor(private readonly exposures: Exposure[]) {
+    exposures.forEach((e, i) => {
+      const buckets = bucketsOf(reachablePorts(e));
+      if (!buckets) this.wide.push(i);
+      else {
+        for (const b of buckets) {
+          const list = this.buckets.get(b);
+          if (list) list.push(i);
+          else this.buckets.set(b, [i]);
+        }
+      }
+    });
+  }
+
+  /** The exposures that may reach one of `ports` (a superset of those that do). */
+  candidates(ports: PortSet): Exposure[] {
+    const buckets = bucketsOf(ports);
+    if (!buckets) return this.exposures;
+    const picked = new Set(this.wide);
+    for (const b of buckets) for (const i of this.buckets.get(b) ?? []) picked.add(i);
+    return [...picked].sort((a, b) => a - b).map((i) => this.exposures[i]!);
+  }
+}
+
+function shownSources(from: AddressSet, memo: Memo): { blocks: string[]; words: string } {
+  let shown = memo.cidrs.get(from);
+  if (!shown) memo.cidrs.set(from, (shown = { blocks: from.toCidrs(), words: describeAddresses(from) }));
+  return shown;
+}
+
 function matchRule(rule: ActiveRule, ctx: EvaluationContext, memo: Memo): Finding[] {
   const m = rule.match!;
   // Exposures that meet the rule at one place, for one target and protocol, are one finding.
   const hits = new Map<string, Hit>();
-  for (const e of ctx.exposures) {
+  for (const e of m.portSet ? memo.index.candidates(m.portSet) : ctx.exposures) {
     // Traffic routed on to destinations the configuration never names is transit, not a service.
     if (e.transit) continue;
     if (m.protocols && e.protocol !== 'any' && !m.protocols.includes(e.protocol)) continue;
@@ -252,7 +293,7 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, memo: Memo): Findin
       ports: shownPorts,
       protocol: e.protocol,
       target: exposureTarget(e),
-      from: describeSources(from, cls),
+      from: describeSources(shownSources(from, memo).words, cls),
       via,
       count: String(ports.size()),
       scope: e.protocol === 'any' ? 'ports of every protocol' : `${e.protocol} ports`,
@@ -262,7 +303,7 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, memo: Memo): Findin
       severity: severityFor(rule, cls),
       message: fill(rule.definition.message, values),
       location: location(e.location),
-      exposure: { target: exposureTarget(e), protocol: e.protocol, ports: shownPorts, from: from.toCidrs() },
+      exposure: { target: exposureTarget(e), protocol: e.protocol, ports: shownPorts, from: shownSources(from, memo).blocks },
       fingerprint: fingerprint(rule.definition.id, e.location.file, e.location.resource ?? '', e.anchor, exposureTarget(e), e.protocol, shownPorts),
       suppressed: false,
     };
@@ -293,7 +334,7 @@ function defaultAccept(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
     const values = {
       ruleset: first.policy!.ruleset,
       target: first.target.host,
-      from: describeSources(from, cls),
+      from: describeSources(describeAddresses(from), cls),
       protocols: protocols.join(', '),
     };
     out.push({

@@ -5,7 +5,8 @@ import type { Box } from './headerspace.js';
 const BUCKET_BITS = 6;
 const MAX_BUCKETS = 16;
 
-function bucketsOf(ports: IntervalSet<number>): number[] | undefined {
+/** The port buckets a set touches, in order; undefined when it spans too many (a wide set). */
+export function bucketsOf(ports: IntervalSet<number>): number[] | undefined {
   const out: number[] = [];
   for (const [lo, hi] of ports.ranges()) {
     for (let b = lo >> BUCKET_BITS; b <= hi >> BUCKET_BITS; b++) {
