@@ -149,6 +149,22 @@ describe('statements: set and hierarchical syntax as one list of paths', () => {
     expect(text('estate-edge-srx.set.conf')).toEqual(hierarchical);
   });
 
+  it('lists multiply, the first list changing slowest; past 4,096 statements only the first are read, and said so', () => {
+    expect(paths(readStatements('set a [ b c ] x [ d e ]\nf [ g h ] [ i ];\n'))).toEqual(['1: a b x d', '1: a b x e', '1: a c x d', '1: a c x e', '2: f g i', '2: f h i']);
+    const many = readStatements(`set p ${'[ a b ] '.repeat(20)}\n`);
+    expect(many.statements.length).toBe(4096);
+    expect(many.statements[0]!.words.map((w) => w.text).join('')).toBe(`p${'a'.repeat(20)}`);
+    expect(many.statements[4095]!.words.map((w) => w.text).join('')).toBe(`p${'a'.repeat(8)}${'b'.repeat(12)}`);
+    expect(many.problems.map((p) => [p.line, p.report, p.message])).toEqual([[1, true, 'lists expand to 1048576 statements; only the first 4096 are read']]);
+  });
+
+  it('a line of a thousand lists makes no more than 262,144 words of statements (was 4,096 statements of 2,000 words)', () => {
+    const list = readStatements(`x ${'[ a b ] y '.repeat(1_000)};\n`);
+    expect(list.statements.length).toBe(131); // 262,144 words / 2,001 words a statement
+    expect(list.statements.every((st) => st.words.length === 2_001)).toBe(true);
+    expect(list.problems.map((p) => p.message)).toEqual(['lists expand to more than 2^53 statements; only the first 131 are read']);
+  });
+
   it('never throws, whatever the input', () => {
     const hostile = [
       '{'.repeat(5000) + '}'.repeat(4999),

@@ -98,6 +98,17 @@ describe('regressions found by fuzzing', () => {
     expect(r.diagnostics.some((d) => d.line === 1 && /only the first 32/.test(d.message))).toBe(true);
   });
 
+  it('junos: a line of a thousand `[ … ]` lists expands to a bounded set of statements (under 2 s, was 12 s and gigabytes a line)', () => {
+    // The shape of campaign input junos:21340 (seed 271828): 21 lines like this one, 300 KB, over 5 minutes.
+    const line = `a\\Z${'] /=[\u200b## Last commit: 2026-03-02 14:07:51 UTC by netopsa\\Z'.repeat(1_000)}`;
+    // The last list of each line is left open: both lines are one statement.
+    const text = `${line}\n${line}\n`;
+    const r = parseClean('junos', 'lists.conf', text, 2_000);
+    const cut = r.diagnostics.filter((d) => /^lists expand to more than 2\^53 statements; only the first \d+ are read$/.test(d.message));
+    expect(cut.map((d) => d.line)).toEqual([1]);
+    expect(r.lines).toMatchObject({ total: 2, reported: 2 });
+  });
+
   it('nftables: unclosed tables behind stray parentheses are read once (240 KB: under 2 s, was 15 s and quadratic)', () => {
     const text = `${`${')'.repeat(30_000)}table ip6 t {`.repeat(8)}\n`;
     const r = parseClean('nftables', 'r.nft', text, 2_000);

@@ -171,6 +171,12 @@ const MAX_BLOCK_WORDS = 32;
 const MAX_BLOCK_DEPTH = 64;
 /** At most this many statements from one line's `[ … ]` lists. */
 const MAX_EXPANSION = 4096;
+/**
+ * At most this many words in all the statements of one line's lists: a line of a thousand lists of
+ * a thousand words each would otherwise make 4,096 statements of a thousand words (a fuzzed 14 KB
+ * line took 12 s and gigabytes).
+ */
+const MAX_EXPANDED_WORDS = MAX_EXPANSION * 64;
 
 type Element = Word | Word[];
 
@@ -226,17 +232,14 @@ export function readStatements(text: string): StatementList {
       problem(p.brokenAt, undefined, 'warning', 'missing-semicolon', 'statement continues on the next line without a `;`; read up to the line end', false);
     }
     if (p.deleted) return;
-    const words = expand(p.elements);
+    const { paths: words, total } = expand(p.elements);
     if (words.length === 0) {
       // `foo [ ];` — nothing to state, but the line was read.
       const plain = p.elements.filter((e): e is Word => !Array.isArray(e));
       if (plain.length > 0) out.statements.push({ words: [...prefixWords(), ...plain], line: p.line, endLine: p.endLine, column: p.column });
       return;
     }
-    if (words.length > MAX_EXPANSION) {
-      problem(p.line, p.column, 'warning', 'unrecognised-line', `lists expand to ${words.length} statements; only the first ${MAX_EXPANSION} are read`, true);
-      words.length = MAX_EXPANSION;
-    }
+    if (words.length < total) problem(p.line, p.column, 'warning', 'unrecognised-line', tooMany(total, words.length), true);
     const prefix = prefixWords();
     for (const w of words) {
       if (p.inactive && w[0]) w[0] = { ...w[0], inactive: true };
@@ -254,7 +257,9 @@ export function readStatements(text: string): StatementList {
         problem(verb.line, verb.column, 'warning', 'unrecognised-line', '`set` without a statement', true);
         return;
       }
-      for (const words of expand(elements).slice(0, MAX_EXPANSION)) out.statements.push({ words, line: verb.line, endLine, column: verb.column });
+      const { paths, total } = expand(elements);
+      if (paths.length < total) problem(verb.line, verb.column, 'warning', 'unrecognised-line', tooMany(total, paths.length), true);
+      for (const words of paths) out.statements.push({ words, line: verb.line, endLine, column: verb.column });
       return;
     }
     const words = elements.filter((e): e is Word => !Array.isArray(e));
@@ -425,26 +430,40 @@ export function readStatements(text: string): StatementList {
   return out;
 }
 
-/** `a [ b c ] d` → `a b d`, `a c d`. */
-function expand(elements: Element[]): Word[][] {
-  let paths: Word[][] = [[]];
-  for (const e of elements) {
-    if (!Array.isArray(e)) {
-      for (const p of paths) p.push(e);
-      continue;
-    }
-    if (e.length === 0) continue;
-    const next: Word[][] = [];
-    for (const p of paths) {
-      for (const w of e) {
-        next.push([...p, w]);
-        if (next.length > MAX_EXPANSION) break;
+/**
+ * `a [ b c ] d` → `a b d`, `a c d`: every choice of one word from each list, the first list's word
+ * changing slowest. Only the first MAX_EXPANSION of them, and no more than MAX_EXPANDED_WORDS words in
+ * all, are made; `total` is how many there are (Infinity past the largest exact number).
+ */
+function expand(elements: Element[]): { paths: Word[][]; total: number } {
+  const lists = elements.filter((e) => !Array.isArray(e) || e.length > 0);
+  if (lists.length === 0) return { paths: [], total: 0 };
+  let total = 1;
+  for (const e of lists) if (Array.isArray(e)) total *= e.length;
+  if (!Number.isSafeInteger(total)) total = Infinity;
+  const count = Math.min(total, MAX_EXPANSION, Math.max(1, Math.floor(MAX_EXPANDED_WORDS / lists.length)));
+  // Path n picks, from each list, the digit of n in the mixed radix of the list sizes (last list lowest).
+  const paths: Word[][] = [];
+  for (let n = 0; n < count; n++) {
+    const path = new Array<Word>(lists.length);
+    let rest = n;
+    for (let k = lists.length - 1; k >= 0; k--) {
+      const e = lists[k]!;
+      if (!Array.isArray(e)) {
+        path[k] = e;
+        continue;
       }
-      if (next.length > MAX_EXPANSION) break;
+      path[k] = e[rest % e.length]!;
+      rest = Math.floor(rest / e.length);
     }
-    paths = next;
+    paths.push(path);
   }
-  return paths[0]!.length === 0 && paths.length === 1 ? [] : paths;
+  return { paths, total };
+}
+
+function tooMany(total: number, read: number): string {
+  const all = Number.isFinite(total) ? String(total) : 'more than 2^53';
+  return `lists expand to ${all} statements; only the first ${read} are read`;
 }
 
 const KEY_SEPARATOR = '\u0000';
