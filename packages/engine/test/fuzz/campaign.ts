@@ -44,7 +44,7 @@ const cache = new Map<string, fc.Arbitrary<FuzzInput>>();
 
 /** The inputs one parser is fuzzed with. */
 export function inputArb(format: string, mutate: MutateOptions): fc.Arbitrary<FuzzInput> {
-  const key = `${format}|${mutate.maxLineLength}|${mutate.maxMutations}`;
+  const key = `${format}|${mutate.maxLineLength}|${mutate.maxMutations}|${mutate.maxInputChars}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const seeds = seedFilesFor(format);
@@ -55,7 +55,7 @@ export function inputArb(format: string, mutate: MutateOptions): fc.Arbitrary<Fu
       weight: 6,
       arbitrary: fc.tuple(fc.constantFrom(...seeds), mutationsArb(mutate)).map(([seed, ms]) => ({
         name: fileNameFor(format, seed),
-        text: applyMutations(seed.text, ms),
+        text: applyMutations(seed.text, ms, mutate.maxInputChars),
         origin: `mutation of ${seed.name}: ${ms.map((m) => m.kind).join(', ')}`,
       })),
     });
@@ -74,7 +74,7 @@ export function inputArb(format: string, mutate: MutateOptions): fc.Arbitrary<Fu
     parts.push({ weight: 2, arbitrary: grammar().map((text) => ({ name: canonical, text, origin: 'generated valid file' })) });
     parts.push({
       weight: 2,
-      arbitrary: fc.tuple(grammar(), mutationsArb(mutate)).map(([text, ms]) => ({ name: canonical, text: applyMutations(text, ms), origin: `mutation of a generated file: ${ms.map((m) => m.kind).join(', ')}` })),
+      arbitrary: fc.tuple(grammar(), mutationsArb(mutate)).map(([text, ms]) => ({ name: canonical, text: applyMutations(text, ms, mutate.maxInputChars), origin: `mutation of a generated file: ${ms.map((m) => m.kind).join(', ')}` })),
     });
   }
   parts.push({

@@ -14,6 +14,13 @@ export interface Bounds {
   parseMs: number;
   /** The longest one scan (parse, analysis, rules) may take, in milliseconds. */
   scanMs: number;
+  /**
+   * How many times an input that went past a bound is parsed (or scanned) again, the fastest run
+   * counting; 0 when absent. Parsers are deterministic, so a run past the bound that another run
+   * stays within was slowed by the machine (a long campaign runs at low priority beside other work),
+   * not by the input; an input past the bound every time is a hang.
+   */
+  retimes?: number;
 }
 
 /** Bounds for the inputs the fuzzers make (up to a few hundred kilobytes), on a loaded 2-core machine. */
@@ -28,7 +35,10 @@ export type Problem =
 export interface Outcome {
   problems: Problem[];
   result?: ParseResult;
+  /** The fastest run's time. */
   ms: number;
+  /** The first run's time, when it went past the bound and the input was timed again. */
+  firstMs?: number;
 }
 
 /** The parser's own crash, or one it caught and turned into a diagnostic. */
@@ -47,11 +57,23 @@ export function checkParse(parser: FormatParser, path: string, text: string, bou
     const ms = performance.now() - start;
     return { problems: [{ kind: 'crash', message: `parse threw: ${(e as Error).stack ?? String(e)}` }], ms };
   }
-  const ms = performance.now() - start;
-  if (ms > bounds.parseMs) problems.push({ kind: 'hang', message: `parse took ${Math.round(ms)} ms (bound ${bounds.parseMs} ms)`, ms });
+  let ms = performance.now() - start;
+  let firstMs: number | undefined;
+  for (let again = 0; ms > bounds.parseMs && again < (bounds.retimes ?? 0); again++) {
+    firstMs ??= ms;
+    const t = performance.now();
+    try {
+      parser.parse({ path, text });
+    } catch {
+      break; // the first run did not throw; the checks below are on its result
+    }
+    ms = Math.min(ms, performance.now() - t);
+  }
+  const times = firstMs === undefined ? '' : ` (the fastest of several runs; the first took ${Math.round(firstMs)} ms)`;
+  if (ms > bounds.parseMs) problems.push({ kind: 'hang', message: `parse took ${Math.round(ms)} ms (bound ${bounds.parseMs} ms)${times}`, ms });
   for (const m of internalErrors(result)) problems.push({ kind: 'crash', message: m });
   problems.push(...checkAccounting(result, text));
-  return { problems, result, ms };
+  return { problems, result, ms, ...(firstMs === undefined ? {} : { firstMs }) };
 }
 
 /** recognised + ignored + reported = total = the lines splitLines counts; diagnostics within 1..total. */
@@ -91,6 +113,21 @@ export class ScanBench {
    * parse, analysis, composition, rules and suppressions must not throw nor fail inside.
    */
   check(format: string, name: string, text: string, bounds: Bounds = DEFAULT_BOUNDS): Problem[] {
+    const first = this.scanOnce(format, name, text);
+    let ms = first.ms;
+    let again = 0;
+    for (; first.problems.length === 0 && ms > bounds.scanMs && again < (bounds.retimes ?? 0); again++) {
+      const run = this.scanOnce(format, name, text);
+      if (run.problems.length > 0) return run.problems;
+      ms = Math.min(ms, run.ms);
+    }
+    const times = again === 0 ? '' : ` (fastest of ${again + 1} runs; the first took ${Math.round(first.ms)} ms)`;
+    if (ms > bounds.scanMs) first.problems.push({ kind: 'hang', message: `scan took ${Math.round(ms)} ms (bound ${bounds.scanMs} ms)${times}`, ms });
+    return first.problems;
+  }
+
+  /** One scan of the input in a folder of its own: what failed inside, and how long it took. */
+  private scanOnce(format: string, name: string, text: string): { problems: Problem[]; ms: number } {
     const sub = join(this.dir, String(this.n++));
     mkdirSync(sub);
     const file = join(sub, name);
@@ -105,9 +142,7 @@ export class ScanBench {
     } finally {
       rmSync(sub, { recursive: true, force: true });
     }
-    const ms = performance.now() - start;
-    if (ms > bounds.scanMs) problems.push({ kind: 'hang', message: `scan took ${Math.round(ms)} ms (bound ${bounds.scanMs} ms)`, ms });
-    return problems;
+    return { problems, ms: performance.now() - start };
   }
 
   dispose(): void {

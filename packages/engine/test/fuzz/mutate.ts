@@ -31,6 +31,8 @@ export interface MutateOptions {
   maxLineLength: number;
   /** How many mutations at most are applied to one file. */
   maxMutations: number;
+  /** The largest input a mutation leaves, in characters (MAX_INPUT_CHARS when absent); the rest is cut. */
+  maxInputChars?: number;
 }
 
 export const SUITE_MUTATE: MutateOptions = { maxLineLength: 20_000, maxMutations: 4 };
@@ -38,6 +40,16 @@ export const CAMPAIGN_MUTATE: MutateOptions = { maxLineLength: 100_000, maxMutat
 
 /** The largest input a mutation leaves (duplicating a long line can grow a file fast); the rest is cut. */
 export const MAX_INPUT_CHARS = 300_000;
+
+/**
+ * The campaign's mutations for one format. Terraform's inputs are cut at 100,000 characters: its
+ * reader gives tree-sitter 2 s plus 10 ms per kilobyte before reporting a file it cannot recover from,
+ * so a 300,000-character input of garbage is allowed 5 s, the campaign's whole parse bound, and one
+ * of 100,000 at most 3 s. Longer Terraform files are the hostile tests' (a 10 MB line, deep nesting).
+ */
+export function campaignMutate(format: string): MutateOptions {
+  return format === 'terraform' ? { ...CAMPAIGN_MUTATE, maxInputChars: 100_000 } : CAMPAIGN_MUTATE;
+}
 
 const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 
@@ -147,9 +159,9 @@ export function applyMutation(text: string, m: Mutation): string {
   }
 }
 
-export function applyMutations(text: string, ms: readonly Mutation[]): string {
+export function applyMutations(text: string, ms: readonly Mutation[], maxChars = MAX_INPUT_CHARS): string {
   return ms.reduce((t, m) => {
     const out = applyMutation(t, m);
-    return out.length > MAX_INPUT_CHARS ? out.slice(0, MAX_INPUT_CHARS) : out;
+    return out.length > maxChars ? out.slice(0, maxChars) : out;
   }, text);
 }
