@@ -109,6 +109,14 @@ describe('regressions found by fuzzing', () => {
     expect(r.lines).toMatchObject({ total: 2, reported: 2 });
   });
 
+  it('junos: 15,000 nameless blocks nested in one line are read in linear time (77 KB: under 2 s, was 5 s and quadratic)', () => {
+    // The shape of campaign input junos:38022 (seed 271828).
+    const text = `${'{\u2028;'.repeat(15_000)}\nset system host-name a\n`;
+    const r = parseClean('junos', 'nested.set.conf', text, 2_000);
+    expect(r.diagnostics.filter((d) => d.code === 'unclosed-block').length).toBe(15_000);
+    expect(r.lines).toMatchObject({ total: 2 });
+  });
+
   it('nftables: unclosed tables behind stray parentheses are read once (240 KB: under 2 s, was 15 s and quadratic)', () => {
     const text = `${`${')'.repeat(30_000)}table ip6 t {`.repeat(8)}\n`;
     const r = parseClean('nftables', 'r.nft', text, 2_000);
