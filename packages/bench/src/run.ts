@@ -24,8 +24,8 @@ interface Case {
   name: string;
   /** Creates the input (once; it is cached) and returns the path to scan. */
   input: () => string;
-  /** How the baseline reads it: split into lines, or JSON.parse. */
-  kind: 'text' | 'json' | 'folder';
+  /** How the baseline reads it: split into lines, JSON.parse, or (for a small estate) Node starting and doing nothing. */
+  kind: 'text' | 'json' | 'folder' | 'startup';
   /** Rules (or groups) in the input, for throughput. */
   units: number;
   unitName: string;
@@ -55,6 +55,7 @@ const CASES: Case[] = [
   { name: 'aws-sg-5k', input: () => cached('aws-sg-5k.json', () => describeSecurityGroups(5_000)), kind: 'json', units: 5_000, unitName: 'groups' },
   { name: 'aws-sg-50k', input: () => cached('aws-sg-50k.json', () => describeSecurityGroups(50_000)), kind: 'json', units: 50_000, unitName: 'groups' },
   { name: 'terraform-2000-files', input: () => cached('terraform-2000', () => terraformTree(2_000)), kind: 'folder', units: 6_000, unitName: 'groups' },
+  { name: 'startup-one-file', input: () => join(root, 'fixtures/netfilter/nat-forwards.iptables-save'), kind: 'startup', units: 1, unitName: 'files' },
   { name: 'cisco-ios-50k-lines', input: () => cached('cisco-ios-50k.cfg', () => ciscoIos(50_000)), kind: 'text', units: 50_000, unitName: 'lines' },
 ];
 
@@ -114,6 +115,7 @@ function sizeOf(path: string): number {
 }
 
 function baselineScript(kind: Case['kind']): string {
+  if (kind === 'startup') return '0';
   if (kind === 'json') return "JSON.parse(require('fs').readFileSync(process.argv[1],'utf8'))";
   if (kind === 'folder') {
     return "const fs=require('fs'),p=require('path');const w=d=>{for(const n of fs.readdirSync(d)){const f=p.join(d,n);fs.statSync(f).isDirectory()?w(f):fs.readFileSync(f,'utf8').split('\\n')}};w(process.argv[1])";
@@ -146,7 +148,7 @@ for (const c of cases) {
   measure(process.execPath, args);
   const samples = Array.from({ length: runs }, () => measure(process.execPath, args));
   const base = Array.from({ length: runs }, () => measure(process.execPath, ['-e', baselineScript(c.kind), input]).wall);
-  const jq = hasJq && c.kind !== 'folder' ? Array.from({ length: runs }, () => measure('jq', c.kind === 'json' ? ['-c', 'length', input] : ['-R', '-s', 'split("\\n") | length', input]).wall) : undefined;
+  const jq = hasJq && c.kind !== 'folder' && c.kind !== 'startup' ? Array.from({ length: runs }, () => measure('jq', c.kind === 'json' ? ['-c', 'length', input] : ['-R', '-s', 'split("\\n") | length', input]).wall) : undefined;
   const wall = median(samples.map((s) => s.wall));
   const rssList = samples.map((s) => s.rss).filter((x): x is number => x !== undefined);
   const result: Result = {
@@ -172,6 +174,12 @@ for (const c of cases) {
       result.jq ? result.jq.wall.toFixed(3) : '-',
     ].join('\t'),
   );
+}
+// Linear growth: time per rule of the kube-proxy dumps against the smallest one (1.00 is proportional).
+const kube = results.filter((r) => r.case.startsWith('kube-proxy-'));
+if (kube.length > 1) {
+  const per = (r: Result): number => r.portcullis.wall / r.units;
+  console.log(`kube-proxy time per rule vs ${kube[0]!.case}: ${kube.map((r) => `${r.case} ${(per(r) / per(kube[0]!)).toFixed(2)}`).join(', ')}`);
 }
 const out = join(root, 'packages/bench/results/latest.json');
 mkdirSync(dirname(out), { recursive: true });

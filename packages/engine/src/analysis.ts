@@ -111,6 +111,7 @@ export class DeviceAnalysis {
   readonly atoms: InterfaceAtoms;
   private readonly boxes = new Map<FilterRule, Box>();
   private readonly warned = new Set<string>();
+  private all: Box | undefined;
 
   constructor(device: Device) {
     this.device = device;
@@ -178,7 +179,7 @@ export class DeviceAnalysis {
     for (const name of d.pipeline.dnat) {
       const rs = d.rulesets[name];
       if (!rs) continue;
-      const out = this.evaluate(rs, untranslated, 0, [], 'nat');
+      const out = this.evaluate(rs, untranslated, 0, [], 'nat', false);
       untranslated = [...out.accepted.map((x) => x.flow), ...out.fallthrough];
       for (const t of out.translated) {
         const tr = t.rule.translation;
@@ -250,7 +251,7 @@ export class DeviceAnalysis {
     for (const name of names) {
       const rs = this.device.rulesets[name];
       if (!rs) continue;
-      const out = this.evaluate(rs, current, 0, [], 'none');
+      const out = this.evaluate(rs, current, 0, [], 'none', false);
       current = [...out.accepted.map((x) => x.flow), ...out.fallthrough];
     }
     return current;
@@ -258,16 +259,16 @@ export class DeviceAnalysis {
 
   /** Filtering rulesets in sequence; the last one's decisions are the exposures. */
   private acceptStage(names: string[], flows: Flow[]): Decision[] {
-    return this.admit(names, flows).accepted;
+    return this.admit(names, flows, false).accepted;
   }
 
   /** What the last ruleset of a stage accepts of the flows, and what it (or its policy) drops. */
-  private admit(names: string[], flows: Flow[]): { accepted: Decision[]; denied: Denial[] } {
+  private admit(names: string[], flows: Flow[], denials = true): { accepted: Decision[]; denied: Denial[] } {
     const present = names.filter((n) => this.device.rulesets[n]);
     if (present.length === 0 || flows.length === 0) return { accepted: [], denied: [] };
     const before = this.passStage(present.slice(0, -1), flows);
     const last = this.device.rulesets[present[present.length - 1]!]!;
-    const out = this.evaluate(last, before, 0, []);
+    const out = this.evaluate(last, before, 0, [], 'all', denials);
     return { accepted: out.accepted, denied: out.denied };
   }
 
@@ -306,30 +307,46 @@ export class DeviceAnalysis {
    * `record` says which steps go into the path: `all` for the rulesets whose decisions are the
    * exposures, `nat` for translations only, `none` for filtering stages that merely pass packets on.
    */
-  evaluate(rs: Ruleset, input: Flow[], depth: number, stack: string[], record: 'all' | 'nat' | 'none' = 'all'): RulesetOutcome {
+  evaluate(rs: Ruleset, input: Flow[], depth: number, stack: string[], record: 'all' | 'nat' | 'none' = 'all', denials = true): RulesetOutcome {
     const out: RulesetOutcome = { accepted: [], translated: [], fallthrough: [], denied: [] };
     if (stack.includes(rs.name) || depth > MAX_DEPTH) {
       this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
       return out;
     }
     const flows = new FlowSet(input);
+    // Sources that every packet still here has lost to rules that name nothing but sources
+    // (`-s 198.51.100.0/24 -j DROP`): kept aside instead of cut out of every flow at each such rule,
+    // which made a long chain of them quadratic. Taken out of what a rule matches and of what leaves.
+    let taken = NO_SOURCES;
+    const settle = (box: Box): Box | undefined => {
+      if (taken.isEmpty) return box;
+      const sources = box.sources.subtract(taken);
+      return sources.isEmpty ? undefined : sources === box.sources ? box : { ...box, sources };
+    };
     for (const rule of rs.rules) {
       if (flows.size === 0) break;
       if (!rule.enabled || !rule.matchesNew) continue;
       const ruleBox = this.boxOf(rule);
       // A rule can hide what follows only if we know exactly which packets it takes.
       const exact = rule.exact && rule.sourcePorts.isFull && rule.symbolic.length === 0;
+      if (exact && !denials && (rule.action === 'deny' || rule.action === 'reject') && this.sourcesOnly(ruleBox)) {
+        taken = taken.union(ruleBox.sources);
+        this.work += 1;
+        continue;
+      }
       const matched: Flow[] = [];
       const touched: Flow[] = [];
-      for (const f of flows.candidates(ruleBox)) {
+      const candidates = flows.candidates(ruleBox);
+      for (const f of candidates) {
         if (!boxesIntersect(f.box, ruleBox)) continue;
-        const m = intersectBox(f.box, ruleBox);
+        const both = intersectBox(f.box, ruleBox);
+        const m = both && settle(both);
         if (!m) continue;
         matched.push({ ...f, box: m });
         touched.push(f);
       }
+      this.work += candidates.length + matched.length;
       if (matched.length === 0) continue;
-      this.work += matched.length + flows.size;
       if (this.work > MAX_ANALYSIS_WORK) {
         throw new AnalysisLimitError(`the rules split the traffic into more than ${MAX_ANALYSIS_WORK} pieces (at ${rule.id}); the exposures of ${this.device.name} are not computed`);
       }
@@ -388,19 +405,40 @@ export class DeviceAnalysis {
       }
       if (takes) this.remove(flows, touched, ruleBox);
     }
+    // What no rule decided; a default deny's packets are only worked out when someone asks.
+    const policyDenies = (rs.builtin || rs.defaultAction !== 'return') && rs.defaultAction !== 'allow';
+    const left: Flow[] = [];
+    if (denials || !policyDenies) {
+      for (const f of flows.values()) {
+        const box = settle(f.box);
+        if (box) left.push(box === f.box ? f : { ...f, box });
+      }
+    }
     if (rs.builtin || rs.defaultAction !== 'return') {
       if (rs.defaultAction === 'allow') {
-        for (const f of flows.values()) {
+        for (const f of left) {
           const flow = record === 'all' ? { ...f, path: [...f.path, this.policyStep(rs)] } : f;
           out.accepted.push({ kind: 'policy', flow, ruleset: rs });
         }
       } else {
-        for (const f of flows.values()) out.denied.push({ flow: f, ruleset: rs });
+        for (const f of left) out.denied.push({ flow: f, ruleset: rs });
       }
     } else {
-      append(out.fallthrough, flows.values());
+      append(out.fallthrough, left);
     }
     return out;
+  }
+
+  /** A box that constrains sources only: every protocol, port, destination and interface. */
+  sourcesOnly(box: Box): boolean {
+    const all = (this.all ??= this.everything());
+    return (
+      box.protocols.isFull &&
+      box.ports.isFull &&
+      box.destinations.covers(all.destinations) &&
+      box.inInterfaces.covers(all.inInterfaces) &&
+      box.outInterfaces.covers(all.outInterfaces)
+    );
   }
 
   /** Takes a rule's box out of the flows it touched; what is left of them stays undecided. */
@@ -475,6 +513,7 @@ export class DeviceAnalysis {
 }
 
 const LOOPBACK = addresses('127.0.0.0/8', '::1/128');
+const NO_SOURCES = AddressSet.empty().intervals;
 
 function withFlowDestinations(decision: Decision, destinations: AddressSet): Decision {
   return { ...decision, flow: { ...decision.flow, box: { ...decision.flow.box, destinations: destinations.intervals } } };

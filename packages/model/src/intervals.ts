@@ -165,7 +165,8 @@ export class IntervalSet<T extends Scalar> {
     for (let i = first; i < end; i += 2) {
       const hi = a[i + 1] as T;
       let cur: T | undefined = a[i] as T;
-      while (j < b.length && (b[j + 1] as T) < cur) j += 2;
+      // Skip (by binary search: `other` may be the long one) its ranges that end before this one starts.
+      if (j < b.length && (b[j + 1] as T) < cur) j = other.rangeEndingAtOrAfter(cur);
       for (let k = j; k < b.length && (b[k] as T) <= hi; k += 2) {
         changed = true;
         if ((b[k] as T) > cur) out.push(cur, d.pred(b[k] as T));
