@@ -101,7 +101,7 @@ function location(o: Origin): FindingLocation {
 /** Runs every active rule over the analysed estate. Findings come out in no particular order. */
 export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Finding[] {
   const findings: Finding[] = [];
-  const memo: Memo = { index: new ExposureIndex(ctx.exposures), cidrs: new Map(), groups: new Map(), facts: new Map(), combined: new Map() };
+  const memo: Memo = { index: new ExposureIndex(ctx.exposures), cidrs: new Map(), groups: new Map(), facts: new Map(), combined: new Map(), groupIndex: new Map() };
   for (const e of ctx.exposures) {
     const list = memo.groups.get(groupKey(e));
     if (list) list.push(e);
@@ -190,6 +190,8 @@ interface Memo {
   groups: Map<string, Exposure[]>;
   facts: Map<Exposure, { ports: PortSet; size: bigint; cls: SourceClass }>;
   combined: Map<string, AddressSet>;
+  /** Each group's exposures by port, made when a group is first asked about. */
+  groupIndex: Map<string, ExposureIndex>;
 }
 
 function factsOf(e: Exposure, ctx: EvaluationContext, memo: Memo): { ports: PortSet; size: bigint; cls: SourceClass } {
@@ -263,7 +265,12 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, memo: Memo): Findin
       if (group.length > 1) {
         const combinedKey = `${key}|${hit.key()}`;
         let combined = memo.combined.get(combinedKey);
-        if (!combined) memo.combined.set(combinedKey, (combined = combinedSources(group, hit)));
+        if (!combined) {
+          // Only the exposures of the group near these ports can add to their sources.
+          let index = memo.groupIndex.get(key);
+          if (!index) memo.groupIndex.set(key, (index = new ExposureIndex(group)));
+          memo.combined.set(combinedKey, (combined = combinedSources(index.candidates(hit), hit)));
+        }
         const combinedClass = classifySources(combined, ctx.trusted);
         if (CLASS_RANK[combinedClass] < CLASS_RANK[cls]) {
           cls = combinedClass;

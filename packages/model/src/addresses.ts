@@ -86,7 +86,7 @@ export class AddressSet {
     const out: string[] = [];
     for (const [lo, hi] of this.intervals.ranges()) {
       // Split at the family boundary; the gap between the families is never populated.
-      if (lo <= V4_MAX) rangeToCidrs(lo, hi < V4_MAX ? hi : V4_MAX, 32, 0n, out);
+      if (lo <= V4_MAX) rangeToCidrs4(Number(lo), Number(hi < V4_MAX ? hi : V4_MAX), out);
       if (hi >= V6_BASE) rangeToCidrs(lo > V6_BASE ? lo : V6_BASE, hi, 128, V6_BASE, out);
     }
     return out;
@@ -122,6 +122,24 @@ function rangeToCidrs(lo: bigint, hi: bigint, bits: number, base: bigint, out: s
     }
     out.push(`${formatNumber(start, bits)}/${bits - Number(size)}`);
     start += 1n << size;
+  }
+}
+
+/**
+ * `rangeToCidrs` for IPv4, in plain numbers (exact below 2^53): a set with thousands of holes
+ * (everyone but the networks a long chain drops) prints as tens of thousands of blocks.
+ */
+function rangeToCidrs4(lo: number, hi: number, out: string[]): void {
+  let start = lo;
+  while (start <= hi) {
+    let size = 0;
+    while (size < 32) {
+      const block = 2 ** (size + 1);
+      if (start % block !== 0 || start + block - 1 > hi) break;
+      size++;
+    }
+    out.push(`${Math.floor(start / 0x1000000)}.${(start >>> 16) & 255}.${(start >>> 8) & 255}.${start & 255}/${32 - size}`);
+    start += 2 ** size;
   }
 }
 

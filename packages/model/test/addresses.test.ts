@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet, addresses, classifySources, parseAddressSet } from '@portcullis/model';
+
+/** Where IPv6 addresses start on the address sets' number line (IPv4 is 0 to 2^32 - 1). */
+const V6 = 1n << 128n;
 
 const cidrs = (text: string): string[] | undefined => parseAddressSet(text)?.toCidrs();
 
@@ -92,5 +96,31 @@ describe('anywhere allows for a few networks carved out by earlier rules', () =>
     ['one half of the internet', addresses('0.0.0.0/1'), 'public'],
   ] as const)('%s', (_name, set, cls) => {
     expect(classifySources(set)).toBe(cls);
+  });
+});
+
+describe('CIDR blocks of a set', () => {
+  it('are aligned, disjoint, in order, and add up to the set (IPv4 and IPv6)', () => {
+    const v4 = fc.tuple(fc.bigInt({ min: 0n, max: 0xffffffffn }), fc.bigInt({ min: 0n, max: 0xffffn }));
+    const v6 = fc.tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.bigInt({ min: 0n, max: 1n << 70n }));
+    fc.assert(
+      fc.property(fc.array(v4, { maxLength: 6 }), fc.array(v6, { maxLength: 3 }), (fours, sixes) => {
+        const ranges: [bigint, bigint][] = [
+          ...fours.map(([lo, n]): [bigint, bigint] => [lo, lo + n > 0xffffffffn ? 0xffffffffn : lo + n]),
+          ...sixes.map(([lo, n]): [bigint, bigint] => [V6 + lo, V6 + (lo + n > (1n << 128n) - 1n ? (1n << 128n) - 1n : lo + n)]),
+        ];
+        const set = AddressSet.ranges(ranges);
+        const blocks = set.toCidrs();
+        let back = AddressSet.empty();
+        for (const b of blocks) {
+          const one = parseAddressSet(b)!;
+          expect(one.toCidrs()).toEqual([b]); // aligned: the block prints as itself
+          expect(back.intersects(one)).toBe(false);
+          back = back.union(one);
+        }
+        expect(back.equals(set)).toBe(true);
+      }),
+      { numRuns: 500, seed: 5 },
+    );
   });
 });
