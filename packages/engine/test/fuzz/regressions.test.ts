@@ -117,6 +117,14 @@ describe('regressions found by fuzzing', () => {
     expect(r.lines).toMatchObject({ total: 2 });
   });
 
+  it('terraform: error recovery nested tens of thousands deep is walked without a stack overflow (was a crash)', () => {
+    // The shapes of campaign inputs terraform:58760 and terraform:55050 (seed 731126).
+    const tfvars = parseClean('terraform', 'terraform.tfvars', `admin_cidr = "0.0.0.0/0"\n${'>'.repeat(87_000)}\n`, 6_000);
+    expect(tfvars.diagnostics.some((d) => d.code === 'syntax-error' && d.line === 2)).toBe(true);
+    const tf = parseClean('terraform', 'variables.tf', `(${'*'.repeat(45_700)}\nvariable "x" {\n  type = string\n}\n`, 6_000);
+    expect(tf.diagnostics.some((d) => d.code === 'syntax-error')).toBe(true);
+  });
+
   it('nftables: unclosed tables behind stray parentheses are read once (240 KB: under 2 s, was 15 s and quadratic)', () => {
     const text = `${`${')'.repeat(30_000)}table ip6 t {`.repeat(8)}\n`;
     const r = parseClean('nftables', 'r.nft', text, 2_000);

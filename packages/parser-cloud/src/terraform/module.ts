@@ -72,19 +72,23 @@ export class TerraformModule implements ModuleScope {
   private syntaxErrors(file: string, root: Node): void {
     if (!root.hasError) return;
     let reported = 0;
-    const walk = (n: Node): void => {
-      if (reported >= 50) return;
+    // Depth first, in document order, with a stack of its own: tree-sitter's error recovery can nest
+    // nodes tens of thousands deep (a line of 87,000 `>`), too deep for a recursive walk.
+    const todo: Node[] = [root];
+    while (todo.length > 0 && reported < 50) {
+      const n = todo.pop()!;
       if (n.isError || n.isMissing) {
         const s = spanOf(n);
         reported++;
         this.inputs.report({ file, line: s.line, column: s.column }, 'error', 'syntax-error',
           n.isMissing ? `missing '${n.type}' here` : `not valid HCL: '${clipText(n.text).slice(0, 60)}'`);
-        return;
+        continue;
       }
-      for (const c of named(n)) if (c.hasError || c.isMissing) walk(c);
-      for (const c of n.children) if (c && c.isMissing) walk(c);
-    };
-    walk(root);
+      const next: Node[] = [];
+      for (const c of named(n)) if (c.hasError || c.isMissing) next.push(c);
+      for (const c of n.children) if (c && c.isMissing) next.push(c);
+      for (let i = next.length - 1; i >= 0; i--) todo.push(next[i]!);
+    }
   }
 
   /** Suppressions in `#`, `//` and `/* … *\/` comments. */
