@@ -1,6 +1,6 @@
 import { AddressSet, type FilterRule, type Ruleset } from '@portcullis/model';
 import type { DeviceAnalysis } from './analysis.js';
-import { FlowSet } from './flowset.js';
+import { FlowSet, bucketsOf } from './flowset.js';
 import { boxesIntersect, subtractBox, type Box } from './headerspace.js';
 
 const NOTHING = AddressSet.empty().intervals;
@@ -51,7 +51,7 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
       return taken.isEmpty || !taken.covers(f.box.sources.intersect(box.sources));
     };
     // The rules that hide what follows them, indexed like the packets, to find blockers quickly.
-    const hiders = new FlowSet<Hider>();
+    const hiders = new HiderIndex();
     ruleset.rules.forEach((rule, index) => {
       if (!rule.enabled) return;
       const box = analysis.boxOf(rule);
@@ -63,7 +63,7 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
       const reached = hider && !global ? touched.length > 0 : candidates.some((f) => meets(f, box));
       if (hider) hiders.add({ box, rule, index });
       if (!reached) {
-        const blockers = blockersOf(hiders.candidates(box).filter((h) => h.index < index), box);
+        const blockers = blockersOf(hiders.before(box, index), box);
         // A rule whose own conditions cannot all hold (an empty set) has no blockers: it is not shadowing.
         if (blockers.length > 0) {
           out.push({ ruleset, rule, blockers, differentAction: blockers.some((b) => verdict(b) !== verdict(rule)) });
@@ -90,11 +90,57 @@ interface Hider {
   index: number;
 }
 
+/**
+ * The rules that hide what follows them, by destination port bucket, each list in rule order: the
+ * blockers of a shadowed rule are found by walking the lists near its ports together, from the top,
+ * stopping as soon as the rule is covered (usually at the first one) instead of gathering and
+ * sorting every earlier rule for each shadowed rule.
+ */
+class HiderIndex {
+  private readonly all: Hider[] = [];
+  private readonly wide: Hider[] = [];
+  private readonly buckets = new Map<number, Hider[]>();
+
+  add(h: Hider): void {
+    this.all.push(h);
+    const buckets = bucketsOf(h.box.ports);
+    if (!buckets) this.wide.push(h);
+    else {
+      for (const b of buckets) {
+        const list = this.buckets.get(b);
+        if (list) list.push(h);
+        else this.buckets.set(b, [h]);
+      }
+    }
+  }
+
+  /** The hiders before rule `index` that may meet `box`, in rule order, each once. */
+  *before(box: Box, index: number): Generator<Hider> {
+    const buckets = bucketsOf(box.ports);
+    const lists = buckets ? [this.wide, ...buckets.map((b) => this.buckets.get(b) ?? [])] : [this.all];
+    const at = lists.map(() => 0);
+    let last = -1;
+    for (;;) {
+      let pick = -1;
+      for (let i = 0; i < lists.length; i++) {
+        const h = lists[i]![at[i]!];
+        if (h && (pick < 0 || h.index < lists[pick]![at[pick]!]!.index)) pick = i;
+      }
+      if (pick < 0) return;
+      const h = lists[pick]![at[pick]!++]!;
+      if (h.index >= index) return;
+      if (h.index === last) continue;
+      last = h.index;
+      yield h;
+    }
+  }
+}
+
 /** The earlier rules that take the packets of `box`, in order, until nothing of it is left. */
-function blockersOf(earlier: Hider[], box: Box): FilterRule[] {
+function blockersOf(earlier: Iterable<Hider>, box: Box): FilterRule[] {
   let rest: Box[] = [box];
   const blockers: FilterRule[] = [];
-  for (const e of earlier.sort((a, b) => a.index - b.index)) {
+  for (const e of earlier) {
     if (rest.length === 0) break;
     if (!rest.some((r) => boxesIntersect(r, e.box))) continue;
     blockers.push(e.rule);
