@@ -68,6 +68,18 @@ describe('regressions found by fuzzing', () => {
     expect(r.diagnostics.filter((d) => d.code === 'internal-error')).toEqual([]);
   });
 
+  it('nftables-json: a match without its right side is reported on its line, not a converter crash', () => {
+    // Campaign input nftables-json:95104 (seed 731126): `"right": "tcp"` mutated into `"right"nftables "tcp"`.
+    const r = parseClean('nftables-json', 'input.nft.json', hostile('nftables-json-match-without-right.nft.json'));
+    expect(r.diagnostics.filter((d) => d.code === 'internal-error')).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.line, d.code, d.message])).toEqual([
+      [6, 'invalid-value', "'undefined' is not a value of meta l4proto"],
+      [6, 'invalid-value', "'undefined' is not a value of tcp dport"],
+    ]);
+    const rules = r.devices[0]!.rulesets['inet filter/input']!.rules;
+    expect(rules.at(-1)!.destinationPorts.key()).toBe(portSet([[22, 22]]).key());
+  });
+
   it('nftables-json: JSON nested 100,000 deep is a parse-error, not a stack overflow', () => {
     const text = `{"nftables": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     const r = parseClean('nftables-json', 'deep.nft.json', text);

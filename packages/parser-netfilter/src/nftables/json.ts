@@ -28,6 +28,11 @@ import {
 type Json = unknown;
 type JsonObject = Record<string, Json>;
 
+/** A value as JSON text; `undefined` (a key a broken file lacks), for which JSON.stringify gives no string, as `undefined`. */
+function jsonText(v: Json): string {
+  return JSON.stringify(v) ?? String(v);
+}
+
 const isObject = (v: Json): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Maps offsets to 1-based lines, broken where splitLines breaks them (`\n`, `\r\n`, a lone `\r`). */
@@ -379,7 +384,7 @@ function selector(expr: Json): NftSelector {
 
 /** An expression the model does not look into, in nft's words where it is a common one. */
 function exprText(expr: Json): string {
-  if (!isObject(expr)) return typeof expr === 'string' ? expr : JSON.stringify(expr);
+  if (!isObject(expr)) return typeof expr === 'string' ? expr : jsonText(expr);
   const [key] = Object.keys(expr);
   const inner = key !== undefined ? expr[key] : undefined;
   const o: JsonObject = isObject(inner) ? inner : {};
@@ -410,7 +415,7 @@ function exprText(expr: Json): string {
     case '>>':
       return Array.isArray(expr[key]) ? (expr[key] as Json[]).map(exprText).join(` ${key} `) : key;
     default:
-      return JSON.stringify(expr);
+      return jsonText(expr);
   }
 }
 
@@ -433,7 +438,7 @@ function value(v: Json): NftValue {
       return { kind: 'verdict', verdict };
     }
   }
-  return { kind: 'atom', text: JSON.stringify(v) };
+  return { kind: 'atom', text: jsonText(v) };
 }
 
 /** An element of a named set, or of a map (`[key, data]`). */
@@ -453,6 +458,6 @@ function typeText(t: Json): string {
   if (typeof t === 'string') return t;
   if (Array.isArray(t)) return t.map(typeText).join(' . ');
   if (isObject(t) && t['typeof'] !== undefined) return `typeof ${JSON.stringify(t['typeof'])}`;
-  return JSON.stringify(t);
+  return jsonText(t);
 }
 
