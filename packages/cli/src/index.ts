@@ -12,7 +12,7 @@ import {
   findConfig,
   isReported,
   loadConfig,
-  loadRuleFolder,
+  loadBuiltinRules,
   modelJson,
   phaseTimer,
   readBaseline,
@@ -22,7 +22,6 @@ import {
   type ScanResult,
   type Severity,
 } from '@portcullis/engine/core';
-import { rulesDir } from '@portcullis/rules';
 import { TOOL, exposureJson, exposureText, formatReport, REPORT_FORMATS, type ReportFormat } from '@portcullis/report';
 import { changedSince, isWithin, scannableChanges } from './changed.js';
 import { explainRule, listRules } from './explain.js';
@@ -176,7 +175,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .argument('<rule-id>', 'rule id')
     .action((id: string) => {
       const diagnostics: ScanResult['diagnostics'] = [];
-      const defs = loadRuleFolder(rulesDir, diagnostics, 'rules').map(({ rule }) => ({ rule, source: 'builtin' }));
+      const defs = loadBuiltinRules(diagnostics).map((rule) => ({ rule, source: 'builtin' }));
       const rule = activateRules(defs, {}, 'portcullis.yaml', diagnostics).find((r) => r.definition.id === id);
       if (!rule) {
         io.stderr(`portcullis: no rule "${id}"; \`portcullis rules\` lists them\n`);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import yaml from 'js-yaml';
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
 import {
   AddressSet,
   MAX_YAML_VALUES,
@@ -54,6 +55,13 @@ export function findConfig(start: string): string | undefined {
   }
 }
 
+let yamlModule: typeof JsYaml | undefined;
+
+/** js-yaml, loaded on first use: a scan without a config file, inventory or user rules reads no YAML. */
+export function jsYaml(): typeof JsYaml {
+  return (yamlModule ??= createRequire(import.meta.url)('js-yaml') as typeof JsYaml);
+}
+
 /** Parses YAML without custom tags, aliases still bounded by js-yaml's own expansion by reference. */
 export function readYaml(file: string, shown: string, diagnostics: Diagnostic[], code: string): unknown {
   let text: string;
@@ -64,6 +72,7 @@ export function readYaml(file: string, shown: string, diagnostics: Diagnostic[],
     return undefined;
   }
   try {
+    const yaml = jsYaml();
     const doc = yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: shown }) ?? {};
     if (expandedSize(doc, MAX_YAML_VALUES) > MAX_YAML_VALUES) {
       diagnostics.push({ file: shown, line: 1, severity: 'error', code, message: `not read: its aliases expand to more than ${MAX_YAML_VALUES} values (an alias bomb)` });
@@ -71,7 +80,7 @@ export function readYaml(file: string, shown: string, diagnostics: Diagnostic[],
     }
     return doc;
   } catch (e) {
-    const err = e as yaml.YAMLException;
+    const err = e as JsYaml.YAMLException;
     // js-yaml recurses: a document nested thousands deep overflows the stack, caught here.
     const reason = e instanceof RangeError ? `nested too deep to read (${e.message})` : (err.reason ?? err.message);
     const d: Diagnostic = { file: shown, line: 1, severity: 'error', code, message: `not valid YAML: ${reason}` };

@@ -14,7 +14,6 @@ import {
   type ParseResult,
   type Service,
 } from '@portcullis/model';
-import { rulesDir as builtinRulesDir } from '@portcullis/rules';
 import type { Exposure } from './analysis.js';
 import { assessDevices, phaseTimer, sortDiagnostics, sortFindings } from './assess.js';
 import type { BlockedForward } from './compose.js';
@@ -22,7 +21,7 @@ import type { ObservedState } from './observed.js';
 import { findConfig, loadConfig, loadInventory, type LoadedConfig } from './config.js';
 import type { Finding } from './evaluate.js';
 import { detectFormat, formatInfo, formatNames, loadParsers, parserFor } from './registry.js';
-import { activateRules, loadRuleFolder, type ActiveRule } from './rules.js';
+import { activateRules, loadBuiltinRules, loadRuleFolder, type ActiveRule } from './rules.js';
 import { applySuppressions } from './suppress.js';
 
 export interface ScanOptions {
@@ -183,7 +182,7 @@ export function scan(options: ScanOptions): ScanResult {
 
   // Rules: the built-in ones, then the user's own.
   const ruleDiagnostics: Diagnostic[] = [];
-  const defs = loadRuleFolder(builtinRulesDir, ruleDiagnostics, 'rules', { validate: false }).map(({ rule }) => ({ rule, source: 'builtin' }));
+  const defs = loadBuiltinRules(ruleDiagnostics).map((rule) => ({ rule, source: 'builtin' }));
   if (config.config.rulesDir) {
     const dir = resolve(configDir, config.config.rulesDir);
     for (const { rule, file } of loadRuleFolder(dir, ruleDiagnostics, displayPath(dir, cwd))) {

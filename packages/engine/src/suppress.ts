@@ -1,4 +1,5 @@
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type Picomatch from 'picomatch';
 import type { Diagnostic, InlineSuppression } from '@portcullis/model';
 import type { IgnoreEntry } from './config.js';
 import type { Finding } from './evaluate.js';
@@ -64,7 +65,9 @@ export function applySuppressions(
       diagnostics.push({ file: config, severity: 'warning', code: 'suppression-bad-date', message: `ignores.${n} (${i.rule}): until ${i.until} is not a calendar day, so it suppresses nothing` });
     }
   });
-  const matchers = ignores.map((i) => (i.file ? picomatch(i.file, { dot: true }) : undefined));
+  // Loaded only when a config ignores by file pattern.
+  const picomatch = ignores.some((i) => i.file) ? (createRequire(import.meta.url)('picomatch') as typeof Picomatch) : undefined;
+  const matchers = ignores.map((i) => (i.file && picomatch ? picomatch(i.file, { dot: true }) : undefined));
 
   const suppress = (f: Finding, suppression: NonNullable<Finding['suppression']>): void => {
     if (f.suppressed) return;
