@@ -25,7 +25,7 @@ import type { DeviceAnalysis, Exposure } from './analysis.js';
 import { serviceAddresses } from './config.js';
 import { deviceAddresses } from './compose.js';
 import { listenerEvidence, observedHostAddresses, type ObservedState } from './observed.js';
-import { bucketsOf } from './flowset.js';
+import { PortBuckets } from './flowset.js';
 import { shadowedRules } from './shadowing.js';
 import type { ActiveRule, Severity, SourceClassMatch } from './rules.js';
 
@@ -209,29 +209,18 @@ function factsOf(e: Exposure, ctx: EvaluationContext, memo: Memo): { ports: Port
  * them instead of every exposure of the estate. Candidates keep the exposures' order.
  */
 class ExposureIndex {
-  private readonly buckets = new Map<number, number[]>();
-  private readonly wide: number[] = [];
+  private readonly byPort = new PortBuckets<number>();
 
   constructor(private readonly exposures: Exposure[]) {
-    exposures.forEach((e, i) => {
-      const buckets = bucketsOf(reachablePorts(e));
-      if (!buckets) this.wide.push(i);
-      else {
-        for (const b of buckets) {
-          const list = this.buckets.get(b);
-          if (list) list.push(i);
-          else this.buckets.set(b, [i]);
-        }
-      }
-    });
+    exposures.forEach((e, i) => this.byPort.add(i, reachablePorts(e)));
   }
 
   /** The exposures that may reach one of `ports` (a superset of those that do). */
   candidates(ports: PortSet): Exposure[] {
-    const buckets = bucketsOf(ports);
-    if (!buckets) return this.exposures;
-    const picked = new Set(this.wide);
-    for (const b of buckets) for (const i of this.buckets.get(b) ?? []) picked.add(i);
+    const lists = this.byPort.near(ports);
+    if (!lists) return this.exposures;
+    const picked = new Set<number>();
+    for (const list of lists) for (const i of list) picked.add(i);
     return [...picked].sort((a, b) => a - b).map((i) => this.exposures[i]!);
   }
 }

@@ -6,7 +6,7 @@ const BUCKET_BITS = 6;
 const MAX_BUCKETS = 16;
 
 /** The port buckets a set touches, in order; undefined when it spans too many (a wide set). */
-export function bucketsOf(ports: IntervalSet<number>): number[] | undefined {
+function bucketsOf(ports: IntervalSet<number>): number[] | undefined {
   const out: number[] = [];
   for (const [lo, hi] of ports.ranges()) {
     for (let b = lo >> BUCKET_BITS; b <= hi >> BUCKET_BITS; b++) {
@@ -15,6 +15,34 @@ export function bucketsOf(ports: IntervalSet<number>): number[] | undefined {
     }
   }
   return out;
+}
+
+/**
+ * Lists of things by the port buckets they touch, each list in the order things were added, and
+ * those whose ports are too wide for buckets on a list of their own.
+ */
+export class PortBuckets<T> {
+  readonly wide: T[] = [];
+  private readonly lists = new Map<number, T[]>();
+
+  add(item: T, ports: IntervalSet<number>): void {
+    const buckets = bucketsOf(ports);
+    if (!buckets) {
+      this.wide.push(item);
+      return;
+    }
+    for (const b of buckets) {
+      const list = this.lists.get(b);
+      if (list) list.push(item);
+      else this.lists.set(b, [item]);
+    }
+  }
+
+  /** The lists that may hold things meeting `ports` (the wide one first); undefined when `ports` is wide. */
+  near(ports: IntervalSet<number>): T[][] | undefined {
+    const buckets = bucketsOf(ports);
+    return buckets ? [this.wide, ...buckets.map((b) => this.lists.get(b) ?? [])] : undefined;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AddressSet, type FilterRule, type Ruleset } from '@portcullis/model';
 import type { DeviceAnalysis } from './analysis.js';
-import { FlowSet, bucketsOf } from './flowset.js';
+import { FlowSet, PortBuckets } from './flowset.js';
 import { boxesIntersect, subtractBox, type Box } from './headerspace.js';
 
 const NOTHING = AddressSet.empty().intervals;
@@ -98,26 +98,16 @@ interface Hider {
  */
 class HiderIndex {
   private readonly all: Hider[] = [];
-  private readonly wide: Hider[] = [];
-  private readonly buckets = new Map<number, Hider[]>();
+  private readonly byPort = new PortBuckets<Hider>();
 
   add(h: Hider): void {
     this.all.push(h);
-    const buckets = bucketsOf(h.box.ports);
-    if (!buckets) this.wide.push(h);
-    else {
-      for (const b of buckets) {
-        const list = this.buckets.get(b);
-        if (list) list.push(h);
-        else this.buckets.set(b, [h]);
-      }
-    }
+    this.byPort.add(h, h.box.ports);
   }
 
   /** The hiders before rule `index` that may meet `box`, in rule order, each once. */
   *before(box: Box, index: number): Generator<Hider> {
-    const buckets = bucketsOf(box.ports);
-    const lists = buckets ? [this.wide, ...buckets.map((b) => this.buckets.get(b) ?? [])] : [this.all];
+    const lists = this.byPort.near(box.ports) ?? [this.all];
     const at = lists.map(() => 0);
     let last = -1;
     for (;;) {
