@@ -80,6 +80,13 @@ describe('regressions found by fuzzing', () => {
     expect(rules.at(-1)!.destinationPorts.key()).toBe(portSet([[22, 22]]).key());
   });
 
+  it('gcloud: a port that is an object is reported, not a crash (String() of a record without a prototype throws)', () => {
+    // Campaign input gcloud:97138 (seed 731126).
+    const r = parseClean('gcloud', 'firewall-rules.json', hostile('gcloud-port-object.json'));
+    expect(r.diagnostics.filter((d) => d.code === 'internal-error')).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.line, d.code, d.message])).toEqual([[2, 'invalid-value', `'{"from":22}' is not a port or a port range`]]);
+  });
+
   it('nftables-json: JSON nested 100,000 deep is a parse-error, not a stack overflow', () => {
     const text = `{"nftables": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     const r = parseClean('nftables-json', 'deep.nft.json', text);

@@ -9,6 +9,14 @@ import type { GcpFirewallRule, GcpProtocolEntry } from '../gcp/representation.js
 
 export const FORMAT = 'gcloud';
 
+/**
+ * A port entry as text: a string or number as it is, anything else as JSON, to be reported as a port
+ * that is not one. (The JSON readers make records without a prototype, which String() cannot print.)
+ */
+function portText(p: unknown): string {
+  return typeof p === 'string' || typeof p === 'number' ? String(p) : (JSON.stringify(p) ?? String(p));
+}
+
 const RULE_USED = [
   'name', 'network', 'direction', 'priority', 'allowed', 'denied', 'sourceRanges', 'sourceTags', 'sourceServiceAccounts',
   'destinationRanges', 'targetTags', 'targetServiceAccounts', 'disabled', 'description',
@@ -41,7 +49,7 @@ function readRule(r: FieldReader, x: Record<string, unknown>): GcpFirewallRule {
   const denied = records(arrayField(x, 'denied'));
   const entries = (denied.length > 0 ? denied : records(arrayField(x, 'allowed'))).map((e): GcpProtocolEntry => {
     r.fields(e, ['IPProtocol', 'ports'], [], 'firewall rule entry');
-    return { protocol: stringField(e, 'IPProtocol') ?? 'all', ports: arrayField(e, 'ports').map(String) };
+    return { protocol: stringField(e, 'IPProtocol') ?? 'all', ports: arrayField(e, 'ports').map(portText) };
   });
   const rule: GcpFirewallRule = {
     origin: r.origin(x, name),
