@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeIf } from '../../../test-support/conditions.js';
 import { AddressSet, addresses } from '@portcullis/model';
 import { DeviceAnalysis, scan } from '@portcullis/engine';
 
@@ -143,7 +144,7 @@ function drift(dump: string, xml: string, dir: string): string[] {
   return result.findings.filter((f) => f.ruleId === 'exposure-drift').map((f) => f.message);
 }
 
-describe.skipIf(!available)('the kernel referees the analysis (iptables-restore + nmap in network namespaces)', () => {
+describeIf(available, 'needs root, unshare, ip (iproute2), iptables and nmap')('the kernel referees the analysis (iptables-restore + nmap in network namespaces)', () => {
   let listeners: ChildProcess | undefined;
   let dir = '';
 

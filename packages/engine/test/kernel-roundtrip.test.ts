@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeIf } from '../../../test-support/conditions.js';
 import { scan, type ScanResult } from '@portcullis/engine';
 import { repoRoot } from './helpers.js';
 
@@ -42,7 +43,7 @@ function scanText(name: string, text: string): ScanResult {
 
 const files = readdirSync(corpus).filter((n) => n.endsWith('tables-save')).sort();
 
-describe.skipIf(!available)('findings survive the kernel round trip (iptables-restore | iptables-save)', () => {
+describeIf(available, "needs root, unshare and iptables-restore/iptables-save from Debian's iptables package")('findings survive the kernel round trip (iptables-restore | iptables-save)', () => {
   const accepted = files.filter((f) => roundTrip(join(corpus, f)) !== undefined);
 
   it('the kernel refuses only the dumps with obsolete or broken syntax', () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { formatPorts, splitLines } from '@portcullis/model';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { NO_CORPUS, describeIf } from '../../../test-support/conditions.js';
 import { CORPUS, codes, device, expectAccounted, parseFile, pick, protocolsText, ruleAt, view } from './helpers.js';
 
 /*
@@ -34,7 +35,7 @@ const cases: CorpusCase[] = [
   { file: 'ugent.iptables-save', lines: [242, 4, 0], rules: 232, forwards: 0, externalInterfaces: [] },
 ];
 
-describe.skipIf(!hasCorpus)('corpus: netfilter', () => {
+describeIf(hasCorpus, NO_CORPUS)('corpus: netfilter', () => {
   it('has a case for every iptables-save file', () => {
     const files = readdirSync(CORPUS).filter((f) => f.endsWith('.iptables-save')).sort();
     expect(cases.map((c) => c.file)).toEqual(files);

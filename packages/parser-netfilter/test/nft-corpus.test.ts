@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { formatPorts, splitLines, type Device } from '@portcullis/model';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { NO_CORPUS, describeIf } from '../../../test-support/conditions.js';
 import { expectAccounted, protocolsText, view } from './helpers.js';
 import { CORPUS, comparable, device, parseNftFile, scanText } from './nft-helpers.js';
 
@@ -59,7 +60,7 @@ function modelView(d: Device): unknown {
   };
 }
 
-describe.skipIf(!hasCorpus)('corpus: nftables', () => {
+describeIf(hasCorpus, NO_CORPUS)('corpus: nftables', () => {
   it('has a case for every nftables file', () => {
     const files = readdirSync(CORPUS).filter((f) => /\.nft(\.json)?$/.test(f)).sort();
     expect(cases.map((c) => c.file)).toEqual(files);

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeIf } from '../../../test-support/conditions.js';
 import { CORPUS, comparable, NFT_FIXTURES, repoRoot, scanText } from './nft-helpers.js';
 
 /**
@@ -30,8 +31,7 @@ function kernelJson(file: string): string {
   return `${JSON.stringify(JSON.parse(run.stdout), null, 2)}\n`;
 }
 
-const title = "nftables: findings for the kernel's JSON listing equal those for the text";
-describe.skipIf(!nftAvailable)(nftAvailable ? title : `${title} (skipped: needs root, unshare and nft from Debian's nftables package)`, () => {
+describeIf(nftAvailable, "needs root, unshare and nft from Debian's nftables package")("nftables: findings for the kernel's JSON listing equal those for the text", () => {
   if (!nftAvailable) return;
   const checked = texts.filter(accepted);
 

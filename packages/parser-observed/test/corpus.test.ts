@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { splitLines, type FormatParser, type Observation } from '@portcullis/model';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { NO_CORPUS, describeIf } from '../../../test-support/conditions.js';
 import { nmapXml, ssListing } from '../src/index.js';
 import { CORPUS, codes, expectAccounted, expectNoError, parseFile, rows } from './helpers.js';
 
@@ -31,7 +32,7 @@ function scanned(o: Observation): string {
   return `${o.origin.line} ${o.host} ${o.protocol}/${o.port} ${o.state}${service ? ` [${service}]` : ''}`;
 }
 
-describe.skipIf(!hasCorpus)('corpus: observed', () => {
+describeIf(hasCorpus, NO_CORPUS)('corpus: observed', () => {
   it('has a case for every file', () => {
     expect(cases.map((c) => c.file)).toEqual(readdirSync(CORPUS).sort());
   });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NO_CORPUS, itIf } from '../../../test-support/conditions.js';
 import { netstatListing, nmapXml, observedParsers, ssListing } from '../src/index.js';
 import { FIXTURES, SHARED_CORPUS } from './helpers.js';
 
@@ -77,7 +78,7 @@ describe('detect', () => {
     it(`says 0 for ${o.name}`, () => expect(scores(o.path, o.text)).toEqual({ 'nmap-xml': 0, ss: 0, netstat: 0 }));
   }
 
-  it.skipIf(!existsSync(SHARED_CORPUS))('says 0 for every configuration in the shared corpus', () => {
+  itIf(existsSync(SHARED_CORPUS), NO_CORPUS)('says 0 for every configuration in the shared corpus', () => {
     const files: string[] = [];
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {

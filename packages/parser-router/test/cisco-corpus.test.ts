@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { NO_CORPUS, describeIf } from '../../../test-support/conditions.js';
 import { ciscoAsa } from '../src/cisco-asa/index.js';
 import { ciscoIos } from '../src/cisco-ios/index.js';
 import { CORPUS, codes, device, expectAccounted, forwardView, lineCount, pick, rulesAt, view } from './cisco-helpers.js';
@@ -40,7 +41,7 @@ function parse(c: Pick<CorpusCase, 'vendor' | 'file'>) {
   return PARSER[c.vendor].parse({ path: `${c.vendor}/${c.file}`, text: readFileSync(path, 'utf8') });
 }
 
-describe.skipIf(!hasCorpus)('corpus: Cisco IOS and ASA', () => {
+describeIf(hasCorpus, NO_CORPUS)('corpus: Cisco IOS and ASA', () => {
   it('has a case for every file', () => {
     const files = (['cisco-ios', 'cisco-asa'] as const).flatMap((v) => readdirSync(folder(v)).sort().map((f) => `${v}/${f}`));
     expect(cases.map((c) => `${c.vendor}/${c.file}`).sort()).toEqual(files.sort());

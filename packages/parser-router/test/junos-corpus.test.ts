@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { splitLines } from '@portcullis/model';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { NO_CORPUS, describeIf } from '../../../test-support/conditions.js';
 import { CORPUS, codes, device, expectAccounted, parseFile, pick, rules } from './junos-helpers.js';
 
 /*
@@ -26,7 +27,7 @@ const cases: CorpusCase[] = [
   { file: 'nat-dest.conf', lines: [28, 13, 0], maxUnrecognised: 0, forwards: 2, externalInterfaces: ['ge-0/0/0.0'] },
 ];
 
-describe.skipIf(!hasCorpus)('corpus: junos', () => {
+describeIf(hasCorpus, NO_CORPUS)('corpus: junos', () => {
   it('has a case for every file', () => {
     expect(cases.map((c) => c.file)).toEqual(readdirSync(CORPUS).sort());
   });

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { NO_CORPUS, describeIf } from '../../../test-support/conditions.js';
 import { detectMikrotik } from '../src/mikrotik/index.js';
 import { CORPUS, codes, device, expectAccounted, forwardView, lineCount, parseText, rules } from './mikrotik-helpers.js';
 
@@ -26,7 +27,7 @@ const cases: CorpusCase[] = [
   { file: 'lab-quentin.rsc', lines: [29, 9, 0], unrecognised: 0, forwards: 1, externalInterfaces: ['ether1'] },
 ];
 
-describe.skipIf(!hasCorpus)('corpus: mikrotik', () => {
+describeIf(hasCorpus, NO_CORPUS)('corpus: mikrotik', () => {
   it('has a case for every file', () => {
     expect(cases.map((c) => c.file)).toEqual(readdirSync(CORPUS).sort());
   });

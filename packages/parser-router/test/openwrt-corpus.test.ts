@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { NO_CORPUS, describeIf } from '../../../test-support/conditions.js';
 import { detectOpenwrt } from '../src/openwrt/index.js';
 import { CORPUS, codes, device, expectAccounted, lineCount, parseText, rules } from './openwrt-helpers.js';
 
@@ -25,7 +26,7 @@ const cases: CorpusCase[] = [
   { file: 'firewall4-default.uci', lines: [103, 86, 0], unrecognised: 0, forwards: 0, externalInterfaces: ['wan', 'wan6'] },
 ];
 
-describe.skipIf(!hasCorpus)('corpus: openwrt', () => {
+describeIf(hasCorpus, NO_CORPUS)('corpus: openwrt', () => {
   it('has a case for every file', () => {
     expect(cases.map((c) => c.file)).toEqual(readdirSync(CORPUS).sort());
   });

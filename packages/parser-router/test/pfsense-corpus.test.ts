@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { SPECIAL_RANGES, splitLines } from '@portcullis/model';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { NO_CORPUS, describeIf } from '../../../test-support/conditions.js';
 import { CORPUS, device, expectAccounted, forwardView, parseText, rules, type Vendor } from './pfsense-helpers.js';
 
 /*
@@ -28,7 +29,7 @@ const cases: CorpusCase[] = [
 
 const read = (c: CorpusCase): string => readFileSync(`${CORPUS}${c.vendor}/${c.file}`, 'utf8');
 
-describe.skipIf(!existsSync(CORPUS))('corpus: pfsense and opnsense', () => {
+describeIf(existsSync(CORPUS), NO_CORPUS)('corpus: pfsense and opnsense', () => {
   it('has a case for every file', () => {
     for (const vendor of ['pfsense', 'opnsense'] as const) {
       expect(cases.filter((c) => c.vendor === vendor).map((c) => c.file)).toEqual(readdirSync(`${CORPUS}${vendor}`).sort());

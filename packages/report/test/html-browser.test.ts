@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeIf } from '../../../test-support/conditions.js';
 import { repoRoot } from './helpers.js';
 
 /**
@@ -36,7 +37,7 @@ interface Watched {
   dialogs: string[];
 }
 
-describe.skipIf(!available)('the HTML report in Chromium', () => {
+describeIf(available, "needs Debian's Chromium at /usr/bin/chromium")('the HTML report in Chromium', () => {
   let browser: Browser;
   let demo: string;
   let xss: string;
