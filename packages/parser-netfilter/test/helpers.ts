@@ -4,13 +4,14 @@ import { expect } from 'vitest';
 import {
   formatPorts,
   protocolName,
-  type Device,
   type FilterRule,
   type InterfaceMatch,
   type ParseResult,
   type ProtocolSet,
 } from '@portcullis/model';
 import { iptablesSave } from '../src/index.js';
+import { device } from '../../../test-support/views.js';
+export { codes, device, pick } from '../../../test-support/views.js';
 
 /** The project's own fixtures and the shared corpus (beside the checkout), from this file's place. */
 export const FIXTURES = fileURLToPath(new URL('../../../fixtures/netfilter/', import.meta.url));
@@ -22,11 +23,6 @@ export function parseText(text: string, path = 'test.iptables-save'): ParseResul
 
 export function parseFile(dir: string, name: string): ParseResult {
   return iptablesSave.parse({ path: name, text: readFileSync(dir + name, 'utf8') });
-}
-
-export function device(result: ParseResult): Device {
-  expect(result.devices).toHaveLength(1);
-  return result.devices[0]!;
 }
 
 /** The rule on a given line of the file. */
@@ -88,18 +84,6 @@ export function view(rule: FilterRule): RuleView {
     v.translation = t;
   }
   return v;
-}
-
-/** Only the fields a case states, so each case says what it is about. */
-export function pick<T extends object>(value: T, keys: readonly string[]): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = (value as Record<string, unknown>)[k];
-  return out as Partial<T>;
-}
-
-/** `{ code, line }` of every diagnostic, in file order. */
-export function codes(result: ParseResult): { code: string; line: number | undefined }[] {
-  return result.diagnostics.map((d) => ({ code: d.code, line: d.line }));
 }
 
 /** Codes that mean "this line was not (fully) understood": the line counts as reported. */

@@ -5,15 +5,15 @@ import {
   formatPorts,
   protocolName,
   splitLines,
-  type Device,
   type FilterRule,
   type ParseResult,
   type PortForward,
   type ProtocolSet,
 } from '@portcullis/model';
-import { scan, type ScanResult } from '@portcullis/engine';
 import { ciscoAsa } from '../src/cisco-asa/index.js';
 import { ciscoIos } from '../src/cisco-ios/index.js';
+import { device } from '../../../test-support/views.js';
+export { codes, device, findingKeys, pick, scanFiles } from '../../../test-support/views.js';
 
 /** The repository root, the project's fixtures and the shared corpus (beside the checkout). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -34,11 +34,6 @@ export function parseFixture(vendor: keyof typeof PARSERS, path: string): ParseR
 
 export function lineCount(path: string): number {
   return splitLines(readFileSync(path.startsWith('/') ? path : repoRoot + path, 'utf8')).length;
-}
-
-export function device(result: ParseResult): Device {
-  expect(result.devices).toHaveLength(1);
-  return result.devices[0]!;
 }
 
 /** The rules that come from a given line (an ACL entry naming a service group is several rules). */
@@ -99,13 +94,6 @@ export function view(rule: FilterRule): RuleView {
   return v;
 }
 
-/** Only the fields a case states, so each case says what it is about. */
-export function pick<T extends object>(value: T, keys: readonly string[]): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = (value as Record<string, unknown>)[k];
-  return out as Partial<T>;
-}
-
 export interface ForwardView {
   line: number;
   protocols: string;
@@ -128,11 +116,6 @@ export function forwardView(f: PortForward): ForwardView {
   return v;
 }
 
-/** `{ code, line }` of every diagnostic, in file order. */
-export function codes(result: ParseResult): { code: string; line: number | undefined }[] {
-  return result.diagnostics.map((d) => ({ code: d.code, line: d.line }));
-}
-
 /** Codes that mean "this line was not (fully) understood": the line counts as reported. */
 export const REPORTING_CODES = new Set(['unrecognised-line', 'invalid-value', 'unsupported-option', 'unsupported-nat', 'internal-error']);
 
@@ -148,12 +131,3 @@ export function expectAccounted(result: ParseResult, lines: number): void {
   expect(reportedLines.size).toBe(reported);
 }
 
-/** Scans files of the repository as the CLI would from its root, without any config file. */
-export function scanFiles(paths: string[]): ScanResult {
-  return scan({ paths, cwd: repoRoot, config: false, now: new Date('2026-11-26T00:00:00Z') });
-}
-
-/** `ruleId@line` for each unsuppressed finding, in report order. */
-export function findingKeys(result: ScanResult): string[] {
-  return result.findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId}@${f.location.line}`);
-}

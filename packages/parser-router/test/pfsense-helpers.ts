@@ -10,8 +10,8 @@ import {
   type PortForward,
   type ProtocolSet,
 } from '@portcullis/model';
-import { scan, type ScanResult } from '@portcullis/engine';
 import { opnsense, pfsense } from '../src/pfsense/index.js';
+export { codes, device, findingKeys, pick, scanFiles } from '../../../test-support/views.js';
 
 /** The repository root, the project's fixtures and the shared corpus (beside the checkout). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -47,16 +47,6 @@ export function pfsenseXml(body: string, options: { interfaces?: string; system?
 ${body}
 </pfsense>
 `;
-}
-
-export function device(result: ParseResult): Device {
-  expect(result.devices).toHaveLength(1);
-  return result.devices[0]!;
-}
-
-/** `{ code, line }` of every diagnostic, in file order. */
-export function codes(result: ParseResult): { code: string; line: number | undefined }[] {
-  return result.diagnostics.map((d) => ({ code: d.code, line: d.line }));
 }
 
 /** Codes that mean "this line was not (fully) understood": the line counts as reported. */
@@ -122,13 +112,6 @@ export function view(rule: FilterRule): RuleView {
   return v;
 }
 
-/** Only the fields a case states, so each case says what it is about. */
-export function pick<T extends object>(value: T, keys: readonly string[]): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = (value as Record<string, unknown>)[k];
-  return out as Partial<T>;
-}
-
 /** The rules of one ruleset, viewed. */
 export function rules(d: Device, ruleset: string): RuleView[] {
   const rs = d.rulesets[ruleset];
@@ -144,12 +127,3 @@ export function forwardView(f: PortForward): string {
   return `${protocolsText(f.protocols)} ${f.externalAddresses.toCidrs().join(',')}:${formatPorts(f.externalPorts)} -> ${internal}${via}${f.enabled ? '' : ' (disabled)'} @${f.origin.line}`;
 }
 
-/** Scans files of the repository as the CLI would from its root, without any config file. */
-export function scanFiles(paths: string[]): ScanResult {
-  return scan({ paths, cwd: repoRoot, config: false, now: new Date('2026-11-26T00:00:00Z') });
-}
-
-/** `ruleId@line` for each unsuppressed finding, in report order. */
-export function findingKeys(result: ScanResult): string[] {
-  return result.findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId}@${f.location.line}`);
-}

@@ -14,8 +14,9 @@ import {
   type PortForward,
   type ProtocolSet,
 } from '@portcullis/model';
-import { detectFormat, scan, type ScanResult } from '@portcullis/engine';
+import { detectFormat } from '@portcullis/engine';
 import { readFileSync } from 'node:fs';
+export { device, findingKeys, pick, scanFiles } from '../../../test-support/views.js';
 
 /*
  * Test helpers shared by the OpenWrt and RouterOS suites: reading a format's files, viewing its
@@ -36,11 +37,6 @@ export function formatKit(parser: FormatParser, fixtureDir: string, corpusDir: s
     parseLines: (lines: string[], path = defaultPath): ParseResult => parseText(`${lines.join('\n')}\n`, path),
     parseFixture: (name: string): ParseResult => parser.parse({ path: `${fixtureDir}/${name}`, text: readFileSync(`${repoRoot}${fixtureDir}/${name}`, 'utf8') }),
   };
-}
-
-export function device(result: ParseResult): Device {
-  expect(result.devices).toHaveLength(1);
-  return result.devices[0]!;
 }
 
 /** `code@line` of every diagnostic, in line order. */
@@ -107,13 +103,6 @@ export function view(rule: FilterRule): RuleView {
   return v;
 }
 
-/** Only the fields a case states, so each case says what it is about. */
-export function pick<T extends object>(value: T, keys: readonly string[]): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = (value as Record<string, unknown>)[k];
-  return out as Partial<T>;
-}
-
 /** The rules of one ruleset, viewed. */
 export function rules(d: Device, ruleset: string): RuleView[] {
   const rs = d.rulesets[ruleset];
@@ -132,16 +121,6 @@ export function forwardView(f: PortForward): { line: number; protocols: string; 
     via: f.inInterface?.names ?? [],
     enabled: f.enabled,
   };
-}
-
-/** Scans files under the repository as the CLI would from its root, without any config file. */
-export function scanFiles(paths: string[]): ScanResult {
-  return scan({ paths, cwd: repoRoot, config: false, now: new Date('2026-11-26T00:00:00Z') });
-}
-
-/** `ruleId@line` for each unsuppressed finding. */
-export function findingKeys(result: ScanResult): string[] {
-  return result.findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId}@${f.location.line}`);
 }
 
 /** Every file under a folder. */
