@@ -7,11 +7,9 @@ import {
   type LineLedger,
   type Origin,
   type PortSet,
-  type ProtocolSet,
-  type RuleAction,
   type Ruleset,
-  type Translation,
 } from '@portcullis/model';
+import { RulesetBuilder as CommonBuilder, type RuleSpec as CommonSpec } from '../common/rulesets.js';
 import type { ObjectTable, ServiceVariant } from './objects.js';
 import type { AclEntry, AddressTerm, PortTerm } from './syntax.js';
 
@@ -21,74 +19,32 @@ import type { AclEntry, AddressTerm, PortTerm } from './syntax.js';
  * leaves by (to place outbound ACLs and ASA security levels, which the engine cannot see).
  */
 
-export interface RuleSpec {
-  action: RuleAction;
-  target?: string;
-  protocols?: ProtocolSet;
-  sources?: AddressSet;
-  destinations?: AddressSet;
-  sourcePorts?: PortSet;
-  destinationPorts?: PortSet;
-  inInterface?: string[];
-  matchesNew?: boolean;
-  exact?: boolean;
-  symbolic?: string[];
-  translation?: Translation;
-  enabled?: boolean;
-  description?: string;
-  text: string;
-  line: number;
-}
+/** A rule as the Cisco converters state it: by line in the configuration's file, interfaces by name. */
+export type RuleSpec = Omit<CommonSpec, 'origin' | 'inInterface' | 'outInterface'> & { inInterface?: string[]; line: number };
 
+/** The common ruleset builder, for rules stated by line. */
 export class RulesetBuilder {
-  private readonly rules: FilterRule[] = [];
+  private readonly rules: CommonBuilder;
 
-  constructor(
-    readonly name: string,
-    private readonly file: string,
-    private readonly origin: Origin,
-    private readonly defaultAction: Ruleset['defaultAction'],
-    private readonly family: Family | undefined,
-  ) {}
+  constructor(name: string, private readonly file: string, origin: Origin, defaultAction: Ruleset['defaultAction'], family: Family | undefined) {
+    this.rules = new CommonBuilder(name, origin, defaultAction, family);
+  }
+
+  get name(): string {
+    return this.rules.name;
+  }
 
   add(spec: RuleSpec): FilterRule {
-    const all = AddressSet.all(this.family);
-    const rule: FilterRule = {
-      id: `${this.name}#${this.rules.length + 1}`,
-      action: spec.action,
-      protocols: spec.protocols ?? ALL_PROTOCOLS,
-      sources: spec.sources ?? all,
-      destinations: spec.destinations ?? all,
-      sourcePorts: spec.sourcePorts ?? ALL_PORTS,
-      destinationPorts: spec.destinationPorts ?? ALL_PORTS,
-      matchesNew: spec.matchesNew ?? true,
-      exact: spec.exact ?? true,
-      symbolic: spec.symbolic ?? [],
-      enabled: spec.enabled ?? true,
-      text: spec.text,
-      origin: { file: this.file, line: spec.line },
-    };
-    if (spec.target !== undefined) rule.target = spec.target;
-    if (spec.inInterface) rule.inInterface = { names: spec.inInterface, negated: false };
-    if (spec.translation) rule.translation = spec.translation;
-    if (spec.description !== undefined) rule.description = spec.description;
-    this.rules.push(rule);
-    return rule;
+    const { line, ...rest } = spec;
+    return this.rules.add({ ...rest, origin: { file: this.file, line } });
   }
 
   get size(): number {
-    return this.rules.length;
+    return this.rules.size;
   }
 
   build(): Ruleset {
-    return {
-      name: this.name,
-      semantics: 'first-match',
-      defaultAction: this.defaultAction,
-      builtin: this.defaultAction !== 'return',
-      rules: this.rules,
-      origin: this.origin,
-    };
+    return this.rules.build();
   }
 }
 

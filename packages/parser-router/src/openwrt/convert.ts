@@ -11,7 +11,6 @@ import {
   type LineLedger,
   type Origin,
   type PortForward,
-  type PortSet,
   type ProtocolSet,
   type RuleAction,
   type Ruleset,
@@ -19,6 +18,7 @@ import {
 } from '@portcullis/model';
 import type { AddressTerm, FirewallConfig, Policy, ProtocolTerm, Redirect, Rule, Zone, ZoneRef } from './syntax.js';
 import { familyAddresses } from './values.js';
+import { filterRule, type RuleSpec } from '../common/rulesets.js';
 
 /*
  * Turns an OpenWrt firewall (fw3 and fw4 read the same sections the same way) into one Device,
@@ -42,52 +42,13 @@ import { familyAddresses } from './values.js';
 const TCP_UDP = protocolSet([PROTO.tcp, PROTO.udp]);
 const OUTSIDE_ZONES = new Set(['wan', 'wan6']);
 
-interface Spec {
-  action: RuleAction;
-  target?: string;
-  protocols?: ProtocolSet;
-  sources?: AddressSet;
-  destinations?: AddressSet;
-  sourcePorts?: PortSet;
-  destinationPorts?: PortSet;
-  inInterface?: string[];
-  outInterface?: string[];
-  exact?: boolean;
-  symbolic?: string[];
-  translation?: Translation;
-  enabled?: boolean;
-  description?: string;
-  text: string;
-  origin: Origin;
-}
-
 class RulesetBuilder {
   readonly rules: FilterRule[] = [];
 
   constructor(readonly name: string) {}
 
-  add(spec: Spec): FilterRule {
-    const all = AddressSet.all();
-    const rule: FilterRule = {
-      id: `${this.name}#${this.rules.length + 1}`,
-      action: spec.action,
-      protocols: spec.protocols ?? ALL_PROTOCOLS,
-      sources: spec.sources ?? all,
-      destinations: spec.destinations ?? all,
-      sourcePorts: spec.sourcePorts ?? ALL_PORTS,
-      destinationPorts: spec.destinationPorts ?? ALL_PORTS,
-      matchesNew: true,
-      exact: spec.exact ?? true,
-      symbolic: spec.symbolic ?? [],
-      enabled: spec.enabled ?? true,
-      text: spec.text,
-      origin: spec.origin,
-    };
-    if (spec.target !== undefined) rule.target = spec.target;
-    if (spec.inInterface) rule.inInterface = { names: spec.inInterface, negated: false };
-    if (spec.outInterface) rule.outInterface = { names: spec.outInterface, negated: false };
-    if (spec.translation) rule.translation = spec.translation;
-    if (spec.description !== undefined) rule.description = spec.description;
+  add(spec: RuleSpec): FilterRule {
+    const rule = filterRule(`${this.name}#${this.rules.length + 1}`, spec, undefined);
     this.rules.push(rule);
     return rule;
   }
@@ -122,8 +83,8 @@ class Converter {
   private readonly zoneInput = new Map<string, RulesetBuilder>();
   private readonly zoneForward = new Map<string, RulesetBuilder>();
   /** Per zone: what its port forwards let through (forward) and its redirections to the router (input). */
-  private readonly forwarded = new Map<string, Spec[]>();
-  private readonly redirected = new Map<string, Spec[]>();
+  private readonly forwarded = new Map<string, RuleSpec[]>();
+  private readonly redirected = new Map<string, RuleSpec[]>();
   private readonly forwards: PortForward[] = [];
 
   constructor(
@@ -239,7 +200,7 @@ class Converter {
   /** The jump into a zone's chain: by its networks (and its `subnet` sources), for its family. */
   private zoneJump(b: RulesetBuilder, zone: Zone, target: string): void {
     const ifaces = this.interfaces(zone);
-    const spec: Spec = {
+    const spec: RuleSpec = {
       action: 'jump',
       target,
       destinations: familyAddresses(zone.family),
@@ -339,7 +300,7 @@ class Converter {
     const groups = this.groups(r.proto, families);
     const hasPorts = r.destPort !== undefined || r.srcPort !== undefined;
     if (enabled) this.portsIgnored(r.span.line, 'rule', groups.other, hasPorts);
-    const base: Spec = {
+    const base: RuleSpec = {
       action,
       sources: this.addressSet(r.srcIp, families),
       destinations: this.addressSet(r.destIp, families),
@@ -355,7 +316,7 @@ class Converter {
       if (ifaces.length > 0) base.outInterface = ifaces;
     }
     if (groups.ported) {
-      const spec: Spec = { ...base, protocols: groups.ported };
+      const spec: RuleSpec = { ...base, protocols: groups.ported };
       if (r.destPort) spec.destinationPorts = r.destPort.set;
       if (r.srcPort) spec.sourcePorts = r.srcPort.set;
       builder.add(spec);
@@ -368,7 +329,7 @@ class Converter {
     const families = this.families(f.family, [this.zoneOf(f.src)?.family, destZone?.family]) ?? ['ipv4', 'ipv6'];
     const from = f.src?.any ? 'any zone' : `zone ${f.src && !f.src.any ? f.src.zone : '?'}`;
     const to = !f.dest || f.dest.any ? 'any zone' : `zone ${f.dest.zone}`;
-    const spec: Spec = {
+    const spec: RuleSpec = {
       action: 'allow',
       destinations: this.addressSet(undefined, families),
       enabled: f.enabled && !f.invalid,
@@ -429,7 +390,7 @@ class Converter {
       const translation: Translation = { text: internalPorts ? `${insideText}:${formatPorts(internalPorts)}` : insideText };
       if (inside) translation.addresses = inside;
       if (internalPorts) translation.ports = internalPorts;
-      const spec: Spec = {
+      const spec: RuleSpec = {
         action: inside ? 'dnat' : 'redirect',
         protocols,
         sources,
@@ -462,7 +423,7 @@ class Converter {
       this.forwards.push(fwd);
       if (!enabled || zoneName === undefined) return;
       // fw3 and fw4 accept what a port forward translated in the source zone's chains (`ct status dnat accept`).
-      const pass: Spec = {
+      const pass: RuleSpec = {
         action: 'allow',
         protocols,
         sources,
