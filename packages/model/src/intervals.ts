@@ -32,10 +32,21 @@ export class IntervalSet<T extends Scalar> {
   /** Flat, sorted bounds. Invariant: lo ≤ hi, and each range starts more than one past the previous end. */
   readonly bounds: readonly T[];
   readonly domain: Domain<T>;
+  /** The set is the whole domain (asked for at nearly every step of an analysis, so worked out once). */
+  readonly isFull: boolean;
 
   constructor(domain: Domain<T>, bounds: readonly T[]) {
     this.domain = domain;
     this.bounds = bounds;
+    this.isFull = bounds.length === 2 && bounds[0] === domain.min && bounds[1] === domain.max;
+  }
+
+  /**
+   * A set from bounds built up by `push`. V8 gives such an array room for 17 elements at its first
+   * push; a rule's one port or one address keeps two, so a small list is copied to its own size.
+   */
+  private static built<T extends Scalar>(domain: Domain<T>, out: T[]): IntervalSet<T> {
+    return new IntervalSet(domain, out.length <= 8 ? out.slice() : out);
   }
 
   static empty<T extends Scalar>(domain: Domain<T>): IntervalSet<T> {
@@ -64,15 +75,11 @@ export class IntervalSet<T extends Scalar> {
         out.push(lo, hi);
       }
     }
-    return new IntervalSet(domain, out);
+    return IntervalSet.built(domain, out);
   }
 
   get isEmpty(): boolean {
     return this.bounds.length === 0;
-  }
-
-  get isFull(): boolean {
-    return this.bounds.length === 2 && this.bounds[0] === this.domain.min && this.bounds[1] === this.domain.max;
   }
 
   get rangeCount(): number {
@@ -121,10 +128,11 @@ export class IntervalSet<T extends Scalar> {
         j += 2;
       }
     }
-    return new IntervalSet(this.domain, out);
+    return IntervalSet.built(this.domain, out);
   }
 
   intersect(other: IntervalSet<T>): IntervalSet<T> {
+    if (this === other) return this;
     if (this.isEmpty || other.isFull) return this;
     if (other.isEmpty || this.isFull) return other;
     // A few ranges against many (one address against a long list): look up only where they fall.
@@ -143,7 +151,7 @@ export class IntervalSet<T extends Scalar> {
       next = hi < d.max ? d.succ(hi) : undefined;
     }
     if (next !== undefined) out.push(next, d.max);
-    return new IntervalSet(d, out);
+    return IntervalSet.built(d, out);
   }
 
   /**
@@ -153,6 +161,7 @@ export class IntervalSet<T extends Scalar> {
    */
   subtract(other: IntervalSet<T>): IntervalSet<T> {
     if (this.isEmpty || other.isEmpty) return this;
+    if (this === other) return new IntervalSet(this.domain, []);
     const a = this.bounds;
     const b = other.bounds;
     const d = this.domain;
@@ -180,11 +189,12 @@ export class IntervalSet<T extends Scalar> {
     }
     if (!changed) return this;
     for (let i = end; i < a.length; i++) out.push(a[i] as T);
-    return new IntervalSet(d, out);
+    return IntervalSet.built(d, out);
   }
 
   intersects(other: IntervalSet<T>): boolean {
     if (this.isEmpty || other.isEmpty) return false;
+    if (this === other || this.isFull || other.isFull) return true;
     const [big, small] = other.bounds.length > this.bounds.length ? [other, this] : [this, other];
     const a = big.bounds;
     const b = small.bounds;
@@ -221,6 +231,11 @@ export class IntervalSet<T extends Scalar> {
     return lo * 2;
   }
 
+  /** See built; for the module's own helpers. */
+  static fromBuilt<T extends Scalar>(domain: Domain<T>, out: T[]): IntervalSet<T> {
+    return IntervalSet.built(domain, out);
+  }
+
   /** See rangeEndingAtOrAfter; for the module's own helpers. */
   static firstEndingAtOrAfter<T extends Scalar>(set: IntervalSet<T>, value: T): number {
     return set.rangeEndingAtOrAfter(value);
@@ -228,7 +243,7 @@ export class IntervalSet<T extends Scalar> {
 
   /** True when every member of `other` is in this set. */
   covers(other: IntervalSet<T>): boolean {
-    if (other.isEmpty || this.isFull) return true;
+    if (other.isEmpty || this.isFull || this === other) return true;
     return other.subtract(this).isEmpty;
   }
 
@@ -273,5 +288,5 @@ function intersectInto<T extends Scalar>(big: IntervalSet<T>, small: IntervalSet
   // The same set back keeps identity checks (and memory) cheap.
   if (out.length === a.length && out.every((v, k) => v === a[k])) return big;
   if (out.length === b.length && out.every((v, k) => v === b[k])) return small;
-  return new IntervalSet(big.domain, out);
+  return IntervalSet.fromBuilt(big.domain, out);
 }
