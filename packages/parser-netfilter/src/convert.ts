@@ -93,40 +93,70 @@ export function convertFile(ast: FileAst, file: string, ledger: LineLedger): Dev
   };
 }
 
-/** Which chains of a table jump to which, and what each built-in chain reaches. */
+/**
+ * Which chains of a table jump to which, and what each built-in chain reaches. Chains are numbered
+ * in table order and every rule's target is looked up by name once, here: a kube-proxy dump has tens
+ * of thousands of chains, and a lookup by name costs more than all else a rule needs.
+ */
 class ChainGraph {
-  /** chain → the rules (with their chain) that jump or go to it. */
-  readonly callers = new Map<string, { chain: string; rule: RuleAst }[]>();
-  private readonly reachCache = new Map<string, Set<string>>();
+  readonly chains: ChainAst[];
+  /** [chain][rule] → the number of the chain the rule jumps or goes to, or -1. */
+  private readonly targets: Int32Array[];
+  /** [chain] → the rules (with their chain's number) that jump or go to it. */
+  private readonly callers: ({ chain: number; rule: RuleAst }[] | undefined)[];
+  private readonly reachCache = new Map<number, Uint8Array>();
+  private readonly byName: ReadonlyMap<string, ChainAst>;
 
-  constructor(private readonly table: TableAst) {
-    for (const chain of table.chains.values()) {
-      for (const rule of chain.rules) {
-        const target = rule.target?.name;
-        if (target === undefined || STANDARD_VERDICTS.has(target) || !table.chains.has(target)) continue;
-        let list = this.callers.get(target);
-        if (!list) this.callers.set(target, (list = []));
-        list.push({ chain: chain.name, rule });
-      }
-    }
+  constructor(table: TableAst) {
+    this.byName = table.chains;
+    this.chains = [...table.chains.values()];
+    const number = new Map<ChainAst, number>();
+    this.chains.forEach((chain, i) => number.set(chain, i));
+    this.callers = new Array(this.chains.length);
+    this.targets = this.chains.map((chain, c) => {
+      const targets = new Int32Array(chain.rules.length).fill(-1);
+      chain.rules.forEach((rule, r) => {
+        const name = rule.target?.name;
+        const target = name === undefined || STANDARD_VERDICTS.has(name) ? undefined : table.chains.get(name);
+        if (!target) return;
+        const t = number.get(target)!;
+        targets[r] = t;
+        (this.callers[t] ??= []).push({ chain: c, rule });
+      });
+      return targets;
+    });
   }
 
-  isChain(name: string): boolean {
-    return !STANDARD_VERDICTS.has(name) && this.table.chains.has(name);
+  /** The number of the chain called `name`, or -1. */
+  find(name: string): number {
+    const chain = this.byName.get(name);
+    return chain ? this.chains.indexOf(chain) : -1;
   }
 
-  /** Every chain a packet entering `root` can visit, `root` included. */
-  reach(root: string): Set<string> {
+  /** The chain rule `r` of chain `c` jumps or goes to, if its target is one. */
+  targetOf(c: number, r: number): ChainAst | undefined {
+    const t = this.targets[c]![r]!;
+    return t < 0 ? undefined : this.chains[t];
+  }
+
+  /** A chain without a `:CHAIN` line: where it is first used, as a rule's chain or as a jump target. */
+  firstUse(c: number): number {
+    let line = this.chains[c]!.line;
+    for (const caller of this.callers[c] ?? []) line = Math.min(line, caller.rule.line);
+    return line;
+  }
+
+  /** Flags, by chain number, of every chain a packet entering chain `root` can visit (`root` included). */
+  reach(root: number): Uint8Array {
     let seen = this.reachCache.get(root);
     if (seen) return seen;
-    seen = new Set([root]);
+    seen = new Uint8Array(this.chains.length);
+    seen[root] = 1;
     const stack = [root];
     while (stack.length > 0) {
-      const chain = this.table.chains.get(stack.pop()!);
-      for (const rule of chain?.rules ?? []) {
-        const t = rule.target?.name;
-        if (t !== undefined && this.isChain(t) && !seen.has(t)) {
-          seen.add(t);
+      for (const t of this.targets[stack.pop()!]!) {
+        if (t >= 0 && !seen[t]) {
+          seen[t] = 1;
           stack.push(t);
         }
       }
@@ -136,22 +166,22 @@ class ChainGraph {
   }
 
   /**
-   * The interface every path from `root` into `chain` requires (`-A PREROUTING -i eth0 -j wan` makes
-   * eth0 the ingress of chain `wan`), or undefined when paths differ or one has none.
+   * The interface every path from chain `root` into chain `c` requires (`-A PREROUTING -i eth0 -j
+   * wan` makes eth0 the ingress of chain `wan`), or undefined when paths differ or one has none.
    */
-  inherited(chain: string, root: string, side: 'inInterface' | 'outInterface', visiting = new Set<string>()): InterfaceMatch | undefined {
-    if (chain === root || visiting.has(chain)) return undefined;
-    visiting.add(chain);
+  inherited(c: number, root: number, side: 'inInterface' | 'outInterface', visiting = new Set<number>()): InterfaceMatch | undefined {
+    if (c === root || visiting.has(c)) return undefined;
+    visiting.add(c);
     const reachable = this.reach(root);
     let common: InterfaceMatch | undefined;
-    for (const caller of this.callers.get(chain) ?? []) {
-      if (!reachable.has(caller.chain)) continue;
+    for (const caller of this.callers[c] ?? []) {
+      if (!reachable[caller.chain]) continue;
       const iface = caller.rule[side] ?? this.inherited(caller.chain, root, side, visiting);
       if (!iface) return undefined;
       if (common && interfaceKey(common) !== interfaceKey(iface)) return undefined;
       common = iface;
     }
-    visiting.delete(chain);
+    visiting.delete(c);
     return common;
   }
 }
@@ -172,21 +202,20 @@ class Converter {
   table(table: TableAst): { rulesets: Ruleset[]; forwards: PortForward[]; externalInterfaces: string[] } {
     const graph = new ChainGraph(table);
     const builtins = BUILTIN_CHAINS[table.name] ?? [];
-    const fromBuiltin = new Map<string, string>();
-    for (const root of builtins) {
-      if (!table.chains.has(root)) continue;
-      for (const chain of graph.reach(root)) if (!fromBuiltin.has(chain)) fromBuiltin.set(chain, root);
+    // The built-in chain each chain is (first) reached from.
+    const fromBuiltin: (string | undefined)[] = new Array(graph.chains.length);
+    for (const name of builtins) {
+      const root = graph.find(name);
+      if (root < 0) continue;
+      graph.reach(root).forEach((seen, c) => {
+        if (seen) fromBuiltin[c] ??= name;
+      });
     }
     const rulesets: Ruleset[] = [];
-    const converted = new Map<RuleAst, FilterRule>();
-    for (const chain of table.chains.values()) {
+    const converted = graph.chains.map((chain, c) => {
       const name = `${table.name}/${chain.name}`;
-      const rules = chain.rules.map((rule, i) => {
-        const root = builtins.includes(chain.name) ? chain.name : fromBuiltin.get(chain.name);
-        const fr = this.rule(rule, `${name}#${i + 1}`, table.name, graph, root);
-        converted.set(rule, fr);
-        return fr;
-      });
+      const root = builtins.includes(chain.name) ? chain.name : fromBuiltin[c];
+      const rules = chain.rules.map((rule, i) => this.rule(rule, `${name}#${i + 1}`, table.name, graph.targetOf(c, i), root));
       const builtin = chain.policy !== undefined || (!chain.declared && builtins.includes(chain.name));
       rulesets.push({
         name,
@@ -194,40 +223,47 @@ class Converter {
         defaultAction: !builtin ? 'return' : chain.policy === 'DROP' ? 'deny' : 'allow',
         builtin,
         rules,
-        origin: { file: this.file, line: chain.declared ? chain.line : firstUse(chain, table) },
+        origin: { file: this.file, line: chain.declared ? chain.line : graph.firstUse(c) },
       });
-    }
+      return rules;
+    });
     if (table.name !== 'nat') return { rulesets, forwards: [], externalInterfaces: [] };
-    return { rulesets, ...this.natExposure(table, graph, converted) };
+    return { rulesets, ...this.natExposure(graph, converted) };
   }
 
-  private natExposure(table: TableAst, graph: ChainGraph, converted: Map<RuleAst, FilterRule>): { forwards: PortForward[]; externalInterfaces: string[] } {
+  /** `converted` holds each chain's model rules, by chain number. */
+  private natExposure(graph: ChainGraph, converted: FilterRule[][]): { forwards: PortForward[]; externalInterfaces: string[] } {
     const forwards: PortForward[] = [];
     const external: string[] = [];
     const addExternal = (m: InterfaceMatch | undefined): void => {
       if (!m || m.negated) return;
       for (const n of m.names) if (!external.includes(n)) external.push(n);
     };
-    const fromPrerouting = table.chains.has('PREROUTING') ? graph.reach('PREROUTING') : new Set<string>();
-    const fromPostrouting = table.chains.has('POSTROUTING') ? graph.reach('POSTROUTING') : new Set<string>();
-    const reachable = new Set<string>();
-    for (const root of BUILTIN_CHAINS['nat']!) if (table.chains.has(root)) for (const c of graph.reach(root)) reachable.add(c);
+    const none = new Uint8Array(graph.chains.length);
+    const prerouting = graph.find('PREROUTING');
+    const postrouting = graph.find('POSTROUTING');
+    const fromPrerouting = prerouting < 0 ? none : graph.reach(prerouting);
+    const fromPostrouting = postrouting < 0 ? none : graph.reach(postrouting);
+    const roots = BUILTIN_CHAINS['nat']!.map((name) => graph.find(name)).filter((c) => c >= 0);
+    const reachable = (c: number): boolean => roots.some((root) => graph.reach(root)[c] === 1);
 
-    for (const chain of table.chains.values()) {
-      for (const ast of chain.rules) {
-        const rule = converted.get(ast)!;
-        if ((rule.action === 'dnat' || rule.action === 'redirect') && (fromPrerouting.has(chain.name) || !reachable.has(chain.name))) {
-          // A chain no built-in chain reaches is dead configuration: its forwards are kept, disabled.
-          const enabled = fromPrerouting.has(chain.name);
-          const inInterface = rule.inInterface ?? (enabled ? graph.inherited(chain.name, 'PREROUTING', 'inInterface') : undefined);
+    converted.forEach((rules, c) => {
+      // A chain no built-in chain reaches is dead configuration: its forwards are kept, disabled.
+      const enabled = fromPrerouting[c] === 1;
+      const forwarding = enabled || !reachable(c);
+      const masquerading = fromPostrouting[c] === 1;
+      if (!forwarding && !masquerading) return;
+      for (const rule of rules) {
+        if (forwarding && (rule.action === 'dnat' || rule.action === 'redirect')) {
+          const inInterface = rule.inInterface ?? (enabled ? graph.inherited(c, prerouting, 'inInterface') : undefined);
           forwards.push(this.forward(rule, enabled, inInterface));
           if (enabled) addExternal(inInterface);
         }
-        if ((rule.action === 'snat' || rule.action === 'masquerade') && fromPostrouting.has(chain.name)) {
-          addExternal(rule.outInterface ?? graph.inherited(chain.name, 'POSTROUTING', 'outInterface'));
+        if (masquerading && (rule.action === 'snat' || rule.action === 'masquerade')) {
+          addExternal(rule.outInterface ?? graph.inherited(c, postrouting, 'outInterface'));
         }
       }
-    }
+    });
     return { forwards, externalInterfaces: external };
   }
 
@@ -252,7 +288,7 @@ class Converter {
     return forward;
   }
 
-  private rule(ast: RuleAst, id: string, table: string, graph: ChainGraph, root: string | undefined): FilterRule {
+  private rule(ast: RuleAst, id: string, table: string, targetChain: ChainAst | undefined, root: string | undefined): FilterRule {
     let exact = ast.inexact.length === 0 && !ast.problems.some((p) => p.kind === 'report');
     const symbolic: string[] = [];
     const sources = this.addresses(ast.sources, symbolic);
@@ -277,7 +313,7 @@ class Converter {
       } else exact = false;
     }
 
-    const meaning = this.meaning(ast, table, graph, root);
+    const meaning = this.meaning(ast, table, targetChain, root);
     exact &&= meaning.exact;
 
     const rule: FilterRule = {
@@ -305,10 +341,10 @@ class Converter {
     return rule;
   }
 
-  private meaning(ast: RuleAst, table: string, graph: ChainGraph, root: string | undefined): TargetMeaning {
+  private meaning(ast: RuleAst, table: string, targetChain: ChainAst | undefined, root: string | undefined): TargetMeaning {
     const target = ast.target;
     if (!target) return { action: 'continue', exact: true };
-    if (graph.isChain(target.name)) return { action: target.goto ? 'goto' : 'jump', exact: true };
+    if (targetChain) return { action: target.goto ? 'goto' : 'jump', exact: true };
     const role = root === 'PREROUTING' || root === 'OUTPUT' || root === 'POSTROUTING' || root === 'INPUT' ? root : 'other';
     const meaning = targetMeaning(target, role);
     if (meaning) return meaning;
@@ -364,13 +400,4 @@ class Converter {
 function allowsNew(term: StateTerm): boolean {
   if (term.negated) return !term.states.includes('NEW');
   return term.states.some((s) => s === 'NEW' || s === 'UNTRACKED' || s === 'DNAT' || s === 'SNAT');
-}
-
-/** A chain without a `:CHAIN` line: where it is first used, as a rule's chain or as a jump target. */
-function firstUse(chain: ChainAst, table: TableAst): number {
-  let line = chain.line;
-  for (const other of table.chains.values()) {
-    for (const rule of other.rules) if (rule.target?.name === chain.name && rule.line < line) line = rule.line;
-  }
-  return line;
 }

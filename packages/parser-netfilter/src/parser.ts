@@ -27,6 +27,7 @@ const KNOWN_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security']);
 const WRAP_GAP = 16;
 /** How many such places we try to join (2^n parses); more than that is read as written. */
 const MAX_WRAPS = 4;
+const LONG_BLANKS = new RegExp(`[ \\t]{${WRAP_GAP}}`);
 
 interface RuleEntry {
   ast: RuleAst;
@@ -372,6 +373,7 @@ function normaliseBlanks(text: string): string {
 /** [start, end) of each run of at least WRAP_GAP blanks strictly inside the text. */
 function wrapRuns(text: string): [number, number][] {
   const runs: [number, number][] = [];
+  if (!LONG_BLANKS.test(text)) return runs;
   let i = 0;
   while (i < text.length) {
     if (text[i] !== ' ' && text[i] !== '\t') {
