@@ -109,7 +109,8 @@ export class DeviceAnalysis {
   readonly device: Device;
   readonly diagnostics: Diagnostic[] = [];
   readonly atoms: InterfaceAtoms;
-  private readonly boxes = new Map<FilterRule, Box>();
+  /** Per ruleset, each rule's box and the ruleset it jumps to, worked out on first entry. */
+  private readonly prepared = new Map<Ruleset, { boxes: Box[]; targets: (Ruleset | undefined)[] }>();
   private readonly warned = new Set<string>();
   private all: Box | undefined;
 
@@ -135,9 +136,10 @@ export class DeviceAnalysis {
 
   /** Every header of the device's address family, on any interface: what a ruleset can be asked about. */
   everything(): Box {
+    if (this.all) return this.all;
     const d = this.device;
     const all = AddressSet.all(d.family === 'mixed' ? undefined : d.family).intervals;
-    return {
+    this.all = {
       protocols: ALL_PROTOCOLS,
       ports: ALL_PORTS,
       sources: all,
@@ -145,6 +147,7 @@ export class DeviceAnalysis {
       inInterfaces: this.atoms.all(),
       outInterfaces: this.atoms.all(),
     };
+    return this.all;
   }
 
   /** True when the configuration shows the device routing traffic (NAT, or a forward ruleset with rules). */
@@ -286,24 +289,37 @@ export class DeviceAnalysis {
     return { exposures: accepted.flatMap((decision) => this.expose(decision, undefined)), denied };
   }
 
-  boxOf(rule: FilterRule): Box {
-    let box = this.boxes.get(rule);
-    if (!box) {
-      box = {
-        protocols: rule.protocols,
-        ports: rule.destinationPorts,
-        sources: rule.sources.intervals,
-        destinations: rule.destinations.intervals,
-        inInterfaces: this.atoms.match(rule.inInterface),
-        outInterfaces: this.atoms.match(rule.outInterface),
-      };
-      this.boxes.set(rule, box);
-    }
-    return box;
+  private boxOf(rule: FilterRule): Box {
+    return {
+      protocols: rule.protocols,
+      ports: rule.destinationPorts,
+      sources: rule.sources.intervals,
+      destinations: rule.destinations.intervals,
+      inInterfaces: this.atoms.match(rule.inInterface),
+      outInterfaces: this.atoms.match(rule.outInterface),
+    };
   }
 
-  /** First-match evaluation of one ruleset over sets of packets. */
+  /** The box of each rule of `rs`, by position. */
+  boxesOf(rs: Ruleset): readonly Box[] {
+    return this.prepare(rs).boxes;
+  }
+
+  private prepare(rs: Ruleset): { boxes: Box[]; targets: (Ruleset | undefined)[] } {
+    let p = this.prepared.get(rs);
+    if (!p) {
+      const rulesets = this.device.rulesets;
+      p = {
+        boxes: rs.rules.map((rule) => this.boxOf(rule)),
+        targets: rs.rules.map((rule) => (rule.target !== undefined && Object.hasOwn(rulesets, rule.target) ? rulesets[rule.target] : undefined)),
+      };
+      this.prepared.set(rs, p);
+    }
+    return p;
+  }
+
   /**
+   * First-match evaluation of one ruleset over sets of packets.
    * `record` says which steps go into the path: `all` for the rulesets whose decisions are the
    * exposures, `nat` for translations only, `none` for filtering stages that merely pass packets on.
    */
@@ -323,10 +339,12 @@ export class DeviceAnalysis {
       const sources = box.sources.subtract(taken);
       return sources.isEmpty ? undefined : sources === box.sources ? box : { ...box, sources };
     };
-    for (const rule of rs.rules) {
+    const { boxes, targets } = this.prepare(rs);
+    for (let i = 0; i < rs.rules.length; i++) {
+      const rule = rs.rules[i]!;
       if (flows.size === 0) break;
       if (!rule.enabled || !rule.matchesNew) continue;
-      const ruleBox = this.boxOf(rule);
+      const ruleBox = boxes[i]!;
       // A rule can hide what follows only if we know exactly which packets it takes.
       const exact = rule.exact && rule.sourcePorts.isFull && rule.symbolic.length === 0;
       if (exact && !denials && (rule.action === 'deny' || rule.action === 'reject') && this.sourcesOnly(ruleBox)) {
@@ -342,7 +360,7 @@ export class DeviceAnalysis {
         const both = intersectBox(f.box, ruleBox);
         const m = both && settle(both);
         if (!m) continue;
-        matched.push({ ...f, box: m });
+        matched.push(withBox(f, m));
         touched.push(f);
       }
       this.work += candidates.length + matched.length;
@@ -370,7 +388,7 @@ export class DeviceAnalysis {
           break;
         case 'jump':
         case 'goto': {
-          const target = rule.target ? this.device.rulesets[rule.target] : undefined;
+          const target = targets[i];
           if (!target) {
             this.warn(rule.origin, 'unknown-chain', `rule jumps to ${rule.target ?? '(nothing)'}, which is not defined; treated as a rule that decides nothing`);
             takes = false;
@@ -411,7 +429,7 @@ export class DeviceAnalysis {
     if (denials || !policyDenies) {
       for (const f of flows.values()) {
         const box = settle(f.box);
-        if (box) left.push(box === f.box ? f : { ...f, box });
+        if (box) left.push(box === f.box ? f : withBox(f, box));
       }
     }
     if (rs.builtin || rs.defaultAction !== 'return') {
@@ -431,7 +449,7 @@ export class DeviceAnalysis {
 
   /** A box that constrains sources only: every protocol, port, destination and interface. */
   sourcesOnly(box: Box): boolean {
-    const all = (this.all ??= this.everything());
+    const all = this.everything();
     return (
       box.protocols.isFull &&
       box.ports.isFull &&
@@ -445,7 +463,7 @@ export class DeviceAnalysis {
   private remove(flows: FlowSet<Flow>, touched: Flow[], box: Box): void {
     for (const f of touched) {
       flows.delete(f);
-      for (const rest of subtractBox(f.box, box)) flows.add(rest === f.box ? f : { ...f, box: rest });
+      for (const rest of subtractBox(f.box, box)) flows.add(rest === f.box ? f : withBox(f, rest));
     }
   }
 
@@ -510,6 +528,11 @@ export class DeviceAnalysis {
     if (fwd) extra.forward = { externalPorts: fwd.externalPorts, text: fwd.rule.translation?.text ?? '' };
     return splitProtocols(flow.box).map(({ protocol, ports, box }) => ({ ...base, ...extra, protocol, ports, box }));
   }
+}
+
+/** The same flow with other packets. */
+function withBox(f: Flow, box: Box): Flow {
+  return f.forward ? { box, path: f.path, forward: f.forward } : { box, path: f.path };
 }
 
 const LOOPBACK = addresses('127.0.0.0/8', '::1/128');

@@ -8,8 +8,9 @@ const MAX_BUCKETS = 16;
 /** The port buckets a set touches, in order; undefined when it spans too many (a wide set). */
 function bucketsOf(ports: IntervalSet<number>): number[] | undefined {
   const out: number[] = [];
-  for (const [lo, hi] of ports.ranges()) {
-    for (let b = lo >> BUCKET_BITS; b <= hi >> BUCKET_BITS; b++) {
+  const bounds = ports.bounds;
+  for (let i = 0; i < bounds.length; i += 2) {
+    for (let b = bounds[i]! >> BUCKET_BITS; b <= bounds[i + 1]! >> BUCKET_BITS; b++) {
       if (out[out.length - 1] !== b) out.push(b);
       if (out.length > MAX_BUCKETS) return undefined;
     }

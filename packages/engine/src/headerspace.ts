@@ -1,4 +1,4 @@
-import { type IntervalSet, type AddressSet, type Scalar } from '@portcullis/model';
+import { type IntervalSet, type AddressSet } from '@portcullis/model';
 
 /**
  * A box of packet headers: the product of one set per dimension (protocol, destination port, source,
@@ -15,24 +15,36 @@ export interface Box {
   outInterfaces: IntervalSet<number>;
 }
 
-export const DIMENSIONS = ['protocols', 'ports', 'sources', 'destinations', 'inInterfaces', 'outInterfaces'] as const;
-type Dimension = (typeof DIMENSIONS)[number];
-
-const dim = (b: Box, d: Dimension): IntervalSet<Scalar> => b[d] as IntervalSet<Scalar>;
+/*
+ * The six dimensions are written out rather than looped over by name: these functions run for every
+ * piece of traffic at every rule, and objects built with computed keys are several times slower.
+ */
 
 export function intersectBox(a: Box, b: Box): Box | undefined {
-  const out = {} as Record<Dimension, IntervalSet<Scalar>>;
-  for (const d of DIMENSIONS) {
-    const s = dim(a, d).intersect(dim(b, d));
-    if (s.isEmpty) return undefined;
-    out[d] = s;
-  }
-  return out as unknown as Box;
+  const protocols = a.protocols.intersect(b.protocols);
+  if (protocols.isEmpty) return undefined;
+  const ports = a.ports.intersect(b.ports);
+  if (ports.isEmpty) return undefined;
+  const sources = a.sources.intersect(b.sources);
+  if (sources.isEmpty) return undefined;
+  const destinations = a.destinations.intersect(b.destinations);
+  if (destinations.isEmpty) return undefined;
+  const inInterfaces = a.inInterfaces.intersect(b.inInterfaces);
+  if (inInterfaces.isEmpty) return undefined;
+  const outInterfaces = a.outInterfaces.intersect(b.outInterfaces);
+  if (outInterfaces.isEmpty) return undefined;
+  return { protocols, ports, sources, destinations, inInterfaces, outInterfaces };
 }
 
 export function boxesIntersect(a: Box, b: Box): boolean {
-  for (const d of DIMENSIONS) if (!dim(a, d).intersects(dim(b, d))) return false;
-  return true;
+  return (
+    a.protocols.intersects(b.protocols) &&
+    a.ports.intersects(b.ports) &&
+    a.sources.intersects(b.sources) &&
+    a.destinations.intersects(b.destinations) &&
+    a.inInterfaces.intersects(b.inInterfaces) &&
+    a.outInterfaces.intersects(b.outInterfaces)
+  );
 }
 
 /** `a − b` as disjoint boxes (none when `b` covers `a`, `[a]` when they do not meet). */
@@ -40,14 +52,22 @@ export function subtractBox(a: Box, b: Box): Box[] {
   if (!boxesIntersect(a, b)) return [a];
   const out: Box[] = [];
   // Peel off, dimension by dimension, the part of `a` outside `b`; what stays inside goes on.
-  let rest = { ...a } as Record<Dimension, IntervalSet<Scalar>>;
-  for (const d of DIMENSIONS) {
-    const own = rest[d];
-    const inside = own.intersect(dim(b, d));
-    const outside = own.subtract(dim(b, d));
-    if (!outside.isEmpty) out.push({ ...rest, [d]: outside } as unknown as Box);
-    rest = { ...rest, [d]: inside };
-  }
+  const protocols = a.protocols.subtract(b.protocols);
+  if (!protocols.isEmpty) out.push({ ...a, protocols });
+  const p = a.protocols.intersect(b.protocols);
+  const ports = a.ports.subtract(b.ports);
+  if (!ports.isEmpty) out.push({ ...a, protocols: p, ports });
+  const q = a.ports.intersect(b.ports);
+  const sources = a.sources.subtract(b.sources);
+  if (!sources.isEmpty) out.push({ ...a, protocols: p, ports: q, sources });
+  const s = a.sources.intersect(b.sources);
+  const destinations = a.destinations.subtract(b.destinations);
+  if (!destinations.isEmpty) out.push({ ...a, protocols: p, ports: q, sources: s, destinations });
+  const d = a.destinations.intersect(b.destinations);
+  const inInterfaces = a.inInterfaces.subtract(b.inInterfaces);
+  if (!inInterfaces.isEmpty) out.push({ protocols: p, ports: q, sources: s, destinations: d, inInterfaces, outInterfaces: a.outInterfaces });
+  const outInterfaces = a.outInterfaces.subtract(b.outInterfaces);
+  if (!outInterfaces.isEmpty) out.push({ protocols: p, ports: q, sources: s, destinations: d, inInterfaces: a.inInterfaces.intersect(b.inInterfaces), outInterfaces });
   return out;
 }
 

@@ -52,9 +52,10 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
     };
     // The rules that hide what follows them, indexed like the packets, to find blockers quickly.
     const hiders = new HiderIndex();
+    const boxes = analysis.boxesOf(ruleset);
     ruleset.rules.forEach((rule, index) => {
       if (!rule.enabled) return;
-      const box = analysis.boxOf(rule);
+      const box = boxes[index]!;
       const hider = hides(rule);
       const global = hider && analysis.sourcesOnly(box);
       // Only a rule that cuts the open packets needs all it meets; the others, whether it meets any.
