@@ -172,6 +172,8 @@ function prefixLength(mask: string, kind: 'ipv4' | 'ipv6'): number | undefined {
   return parsed.prefixLengthFromSubnetMask() ?? undefined;
 }
 
+const IPV4_BLOCK = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?:\/(\d{1,3}))?$/;
+
 /**
  * Parses an address as configurations write it: `1.2.3.4`, `1.2.3.4/24`, `1.2.3.4/255.255.255.0`,
  * `10.0.0.1-10.0.0.9`, `2001:db8::/32`. Host bits under the mask are ignored, as the kernel does
@@ -179,6 +181,19 @@ function prefixLength(mask: string, kind: 'ipv4' | 'ipv6'): number | undefined {
  */
 export function parseAddressSet(text: string): AddressSet | undefined {
   const t = text.trim();
+  const v4 = IPV4_BLOCK.exec(t);
+  if (v4) {
+    // The common case, `10.96.0.1` or `10.0.0.0/8`, without building address objects: the same
+    // decimal parts ipaddr.js accepts (no leading zeros, each at most 255) and a length up to 32.
+    const parts = [Number(v4[1]), Number(v4[2]), Number(v4[3]), Number(v4[4])];
+    const len = v4[5] === undefined ? 32 : Number(v4[5]);
+    if (parts.every((p) => p <= 255) && len <= 32) {
+      const n = ((parts[0]! * 256 + parts[1]!) * 256 + parts[2]!) * 256 + parts[3]!;
+      const size = 2 ** (32 - len);
+      const start = n - (n % size);
+      return AddressSet.ranges([[BigInt(start), BigInt(start + size - 1)]]);
+    }
+  }
   const dash = t.indexOf('-');
   if (dash > 0) {
     const a = parseAddress(t.slice(0, dash));

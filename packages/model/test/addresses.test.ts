@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { AddressSet, addresses, classifySources, parseAddressSet } from '@portcullis/model';
 
@@ -28,6 +29,30 @@ describe('parseAddressSet', () => {
       expect(parseAddressSet(text)).toBeUndefined();
     },
   );
+
+  it('reads dotted IPv4 blocks as ipaddr.js does, leading zeros, parts over 255 and lengths over 32 included', () => {
+    // The reader has a fast path for `a.b.c.d[/len]`; ipaddr.js is the reference it must agree with.
+    const part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '01', '010', '255', '256', '1000'));
+    const length = fc.option(fc.oneof(fc.integer({ min: 0, max: 40 }).map(String), fc.constantFrom('032', '008', '255.255.0.0')), { nil: undefined });
+    fc.assert(
+      fc.property(fc.tuple(part, part, part, part), length, (parts, len) => {
+        const address = parts.join('.');
+        const text = len === undefined ? address : `${address}/${len}`;
+        let expected: string[] | undefined;
+        if (ipaddr.IPv4.isValidFourPartDecimal(address)) {
+          const bits = len === undefined ? 32 : /^\d{1,3}$/.test(len) ? Number(len) : ipaddr.IPv4.parse(len).prefixLengthFromSubnetMask();
+          if (bits !== null && bits <= 32) {
+            const bytes = ipaddr.IPv4.parse(address).toByteArray();
+            const n = ((bytes[0]! * 256 + bytes[1]!) * 256 + bytes[2]!) * 256 + bytes[3]!;
+            const start = n - (n % 2 ** (32 - bits));
+            expected = [`${ipaddr.fromByteArray([start >>> 24, (start >>> 16) & 255, (start >>> 8) & 255, start & 255]).toString()}/${bits}`];
+          }
+        }
+        expect(cidrs(text)).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('AddressSet', () => {

@@ -104,6 +104,11 @@ const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.
  * name (which iptables resolves when it loads the rule) is returned as such.
  */
 export function readAddresses(text: string): Read<AddressRead> {
+  if (!text.includes(',') && !text.includes('-')) {
+    // One address or block, as nearly every rule has.
+    const set = parseAddressSet(text);
+    if (set) return ok({ set });
+  }
   const ranges: [bigint, bigint][] = [];
   for (const part of text.split(',')) {
     const set = part.includes('-') && !part.includes('/') ? undefined : parseAddressSet(part);
