@@ -71,14 +71,22 @@ export function assessDevices(devices: Device[], options: AssessOptions): Assess
 
 /**
  * With PORTCULLIS_TIMING set, each phase of a scan writes its wall time to standard error
- * (`pnpm bench` and docs/performance.md use it to say where time goes).
+ * (`pnpm bench` and docs/performance.md use it to say where time goes). `PORTCULLIS_TIMING=memory`
+ * adds the heap in use and the resident set size when each phase ends.
  */
 export function phaseTimer(): (phase: string) => void {
-  if (!process.env['PORTCULLIS_TIMING']) return () => {};
+  const setting = process.env['PORTCULLIS_TIMING'];
+  if (!setting) return () => {};
+  const memory = setting === 'memory';
   let last = performance.now();
   return (phase) => {
     const now = performance.now();
-    process.stderr.write(`timing: ${phase.padEnd(26)} ${(now - last).toFixed(0).padStart(6)} ms\n`);
+    let line = `timing: ${phase.padEnd(26)} ${(now - last).toFixed(0).padStart(6)} ms`;
+    if (memory) {
+      const { heapUsed, rss } = process.memoryUsage();
+      line += `  heap ${(heapUsed / 2 ** 20).toFixed(0).padStart(5)} MiB  rss ${(rss / 2 ** 20).toFixed(0).padStart(5)} MiB`;
+    }
+    process.stderr.write(`${line}\n`);
     last = now;
   };
 }

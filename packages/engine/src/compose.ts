@@ -15,10 +15,20 @@ export interface BlockedForward {
 export function deviceAddresses(analyses: DeviceAnalysis[], hosts: Map<string, AddressSet>): Map<DeviceAnalysis, AddressSet> {
   const out = new Map<DeviceAnalysis, AddressSet>();
   for (const a of analyses) {
-    const set = hosts.get(a.device.name) ?? parseAddressSet(a.device.name);
+    const name = a.device.name;
+    const set = hosts.get(name) ?? (mayBeAddress(name) ? parseAddressSet(name) : undefined);
     if (set && !set.isEmpty) out.set(a, set);
   }
   return out;
+}
+
+/**
+ * False for a name that cannot be an address: IPv4 forms (`1.2.3.4`, `/24`, `/255.255.255.0`,
+ * `a-b`) use only digits, dots, slashes and dashes, and every IPv6 form has a colon. Saying no
+ * is slow for the address parser, and an AWS account's devices are 50,000 named groups.
+ */
+export function mayBeAddress(name: string): boolean {
+  return name.includes(':') || /^[\s\d./-]*$/.test(name);
 }
 
 /**

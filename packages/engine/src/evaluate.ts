@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   append,
   ALL_PORTS,
@@ -82,12 +82,20 @@ function describeSources(shown: string, cls: SourceClass): string {
   return cls === 'anywhere' ? `anywhere (${shown})` : shown;
 }
 
+/** A message template split at its `{placeholders}`: literal text at even places, names at odd ones. */
+const templates = new Map<string, string[]>();
+
+/** The template with each `{name}` that `values` has replaced by its value; other names stay as they are. */
 function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  let parts = templates.get(template);
+  if (!parts) templates.set(template, (parts = template.split(/\{(\w+)\}/)));
+  let out = parts[0]!;
+  for (let k = 1; k < parts.length; k += 2) out += (values[parts[k]!] ?? `{${parts[k]!}}`) + parts[k + 1]!;
+  return out;
 }
 
 export function fingerprint(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 32);
 }
 
 function location(o: Origin): FindingLocation {
@@ -101,14 +109,9 @@ function location(o: Origin): FindingLocation {
 /** Runs every active rule over the analysed estate. Findings come out in no particular order. */
 export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Finding[] {
   const findings: Finding[] = [];
-  const memo: Memo = { index: new ExposureIndex(ctx.exposures), cidrs: new Map(), groups: new Map(), facts: new Map(), combined: new Map(), groupIndex: new Map() };
-  for (const e of ctx.exposures) {
-    const list = memo.groups.get(groupKey(e));
-    if (list) list.push(e);
-    else memo.groups.set(groupKey(e), [e]);
-  }
+  let facts: ExposureFacts | undefined;
   for (const rule of rules) {
-    if (rule.match) append(findings, matchRule(rule, ctx, memo));
+    if (rule.match) append(findings, matchRule(rule, ctx, (facts ??= new ExposureFacts(ctx))));
     else if (rule.definition.check === 'default-accept') append(findings, defaultAccept(rule, ctx));
     else if (rule.definition.check === 'forward-to-decommissioned') append(findings, forwardToDecommissioned(rule, ctx));
     else if (rule.definition.check === 'shadowed-rule') append(findings, shadowed(rule, ctx));
@@ -128,8 +131,16 @@ function dropSubsumed(findings: Finding[], rules: ActiveRule[]): Finding[] {
   const wider = new Map(rules.map((r) => [r.definition.id, r.definition.subsumedBy ?? []]));
   if (![...wider.values()].some((w) => w.length > 0)) return findings;
   const key = (f: Finding): string => `${f.location.file}|${f.location.line}|${f.exposure?.target ?? ''}|${f.exposure?.protocol ?? ''}`;
-  const reported = new Set(findings.map((f) => `${f.ruleId}|${key(f)}`));
-  return findings.filter((f) => !(wider.get(f.ruleId) ?? []).some((id) => reported.has(`${id}|${key(f)}`)));
+  // Only the findings of rules that some rule names as wider can hide another.
+  const named = new Set([...wider.values()].flat());
+  const reported = new Set<string>();
+  for (const f of findings) if (named.has(f.ruleId)) reported.add(`${f.ruleId}|${key(f)}`);
+  return findings.filter((f) => {
+    const ids = wider.get(f.ruleId);
+    if (!ids || ids.length === 0) return true;
+    const k = key(f);
+    return !ids.some((id) => reported.has(`${id}|${k}`));
+  });
 }
 
 function severityFor(rule: ActiveRule, cls: SourceClass): Severity {
@@ -140,22 +151,34 @@ function severityFor(rule: ActiveRule, cls: SourceClass): Severity {
 
 /**
  * The sources that reach each of `hit`'s ports of a target, over every path: iptables saves
- * `-s 0.0.0.0/1,128.0.0.0/1` as two rules, and together they are the whole internet.
+ * `-s 0.0.0.0/1,128.0.0.0/1` as two rules, and together they are the whole internet. `members`
+ * are exposure indexes of one group, in order; those that reach none of `hit` add nothing.
  */
-function combinedSources(group: Exposure[], hit: PortSet): AddressSet {
+function combinedSources(members: ArrayLike<number>, hit: PortSet, facts: ExposureFacts): AddressSet {
   const cuts = new Set<number>();
-  const reach = group.map((g) => ({ g, ports: reachablePorts(g).intersect(hit) })).filter((x) => !x.ports.isEmpty);
+  const reach: { i: number; ports: PortSet }[] = [];
+  for (let k = 0; k < members.length; k++) {
+    const i = members[k]!;
+    if (!facts.ports[i]!.intersects(hit)) continue;
+    reach.push({ i, ports: facts.ports[i]!.intersect(hit) });
+  }
+  if (reach.length === 1) {
+    // What the segments below come to for one exposure: its sources, or none when it alone is open to everyone.
+    const only = facts.exposures[reach[0]!.i]!;
+    return only.anywhere ? AddressSet.empty() : only.from;
+  }
   for (const { ports } of reach) for (const [a, b] of ports.ranges()) cuts.add(a).add(b + 1);
   const sorted = [...cuts].sort((a, b) => a - b);
   let best = AddressSet.empty();
   let bestSize = -1n;
   // Between two cuts every exposure either reaches all ports or none: one union per segment.
-  for (let i = 0; i + 1 < sorted.length; i++) {
-    const seg = portSet([[sorted[i]!, sorted[i + 1]! - 1]]);
+  for (let s = 0; s + 1 < sorted.length; s++) {
+    const seg = portSet([[sorted[s]!, sorted[s + 1]! - 1]]);
     let from = AddressSet.empty();
     let single = false;
-    for (const { g, ports } of reach) {
+    for (const { i, ports } of reach) {
       if (!ports.intersects(seg)) continue;
+      const g = facts.exposures[i]!;
       from = from.union(g.from);
       single ||= g.anywhere;
     }
@@ -178,100 +201,239 @@ interface Hit {
   cls: SourceClass;
 }
 
+/** Groups larger than this find their members near a set of ports through an index of their own. */
+const INDEXED_GROUP = 32;
+
 /**
  * What every declarative rule asks of an exposure, worked out once per scan rather than once per
- * rule: the exposures grouped by target, each one's ports and source class, and the combined
- * sources of a group for a set of ports.
+ * rule, in arrays by the exposure's place in the list: the ports it reaches, its source class, the
+ * group (device, target and protocol) it belongs to, the finding it would be part of. A large
+ * estate has hundreds of thousands of exposures and every rule meets many of them.
  */
-interface Memo {
-  index: ExposureIndex;
-  /** Source sets as CIDR blocks and as words: many findings share one set. */
-  cidrs: Map<AddressSet, { blocks: string[]; words: string }>;
-  groups: Map<string, Exposure[]>;
-  facts: Map<Exposure, { ports: PortSet; size: bigint; cls: SourceClass }>;
-  combined: Map<string, AddressSet>;
-  /** Each group's exposures by port, made when a group is first asked about. */
-  groupIndex: Map<string, ExposureIndex>;
+class ExposureFacts {
+  readonly exposures: Exposure[];
+  readonly transit: Uint8Array;
+  readonly protocols: string[];
+  readonly froms: AddressSet[];
+  /** The ports each exposure reaches, for port conditions (see reachablePorts). */
+  readonly ports: PortSet[];
+  /** How many ports each exposure reaches. */
+  readonly portCounts: Float64Array;
+  /** Each exposure's group: device, target and protocol. */
+  readonly groupOf: Int32Array;
+  readonly groups: number[][];
+  private readonly trusted: AddressSet;
+  private readonly index: PortIndex;
+  private readonly groupIndexes = new Map<number, PortIndex>();
+  /** Combined sources of a group for a set of ports (its key), with their class. */
+  private readonly combinedByGroup = new Map<number, Map<string, { from: AddressSet; cls: SourceClass }>>();
+  /**
+   * Source classes and shown sources by the sets' intervals (exposures share the sets of the rules
+   * that made them), and by their bounds for equal sets made apart.
+   */
+  private readonly classes = new Map<IntervalSet<bigint>, SourceClass>();
+  private readonly classesByKey = new Map<string, SourceClass>();
+  private readonly shown = new Map<IntervalSet<bigint>, { blocks: string[]; words: string }>();
+  private readonly shownByKey = new Map<string, { blocks: string[]; words: string }>();
+  /** Each exposure's finding slot (place, anchor, target, protocol), made when first asked: -1 until then. */
+  private readonly slots: Int32Array;
+  private readonly slotIds = new Map<string, number>();
+  private readonly targets: (string | undefined)[];
+  /** Marks for merging candidate lists without a set: one stamp per exposure, a new epoch per merge. */
+  readonly stamps: Int32Array;
+  epoch = 0;
+
+  constructor(ctx: EvaluationContext) {
+    const exposures = ctx.exposures;
+    const n = exposures.length;
+    this.exposures = exposures;
+    this.trusted = ctx.trusted;
+    this.transit = new Uint8Array(n);
+    this.protocols = new Array<string>(n);
+    this.froms = new Array<AddressSet>(n);
+    this.ports = new Array<PortSet>(n);
+    this.portCounts = new Float64Array(n);
+    this.groupOf = new Int32Array(n);
+    this.groups = [];
+    this.slots = new Int32Array(n).fill(-1);
+    this.targets = new Array<string | undefined>(n);
+    this.stamps = new Int32Array(n);
+    const groupIds = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const e = exposures[i]!;
+      if (e.transit) this.transit[i] = 1;
+      this.protocols[i] = e.protocol;
+      this.froms[i] = e.from;
+      const ports = reachablePorts(e);
+      this.ports[i] = ports;
+      this.portCounts[i] = portCount(ports);
+      const key = groupKey(e);
+      let g = groupIds.get(key);
+      if (g === undefined) {
+        g = this.groups.length;
+        groupIds.set(key, g);
+        this.groups.push([]);
+      }
+      this.groupOf[i] = g;
+      this.groups[g]!.push(i);
+    }
+    this.index = new PortIndex(this, undefined);
+  }
+
+  /** The exposures that may reach one of `ports`, in order (a superset of those that do); undefined: every one. */
+  candidates(ports: PortSet): ArrayLike<number> | undefined {
+    return this.index.candidates(ports);
+  }
+
+  classOf(from: AddressSet): SourceClass {
+    let cls = this.classes.get(from.intervals);
+    if (cls === undefined) {
+      const key = from.intervals.key();
+      cls = this.classesByKey.get(key);
+      if (cls === undefined) this.classesByKey.set(key, (cls = classifySources(from, this.trusted)));
+      this.classes.set(from.intervals, cls);
+    }
+    return cls;
+  }
+
+  /** What the group of exposure `i` lets in on `hit`, over all its paths. */
+  combined(i: number, hit: PortSet): { from: AddressSet; cls: SourceClass } {
+    const g = this.groupOf[i]!;
+    let byPorts = this.combinedByGroup.get(g);
+    if (!byPorts) this.combinedByGroup.set(g, (byPorts = new Map()));
+    const key = hit.key();
+    let combined = byPorts.get(key);
+    if (!combined) {
+      const members = this.groups[g]!;
+      let near: ArrayLike<number> | undefined = members;
+      if (members.length > INDEXED_GROUP) {
+        // Only the exposures of the group near these ports can add to their sources.
+        let index = this.groupIndexes.get(g);
+        if (!index) this.groupIndexes.set(g, (index = new PortIndex(this, members)));
+        near = index.candidates(hit) ?? members;
+      }
+      const from = combinedSources(near, hit, this);
+      byPorts.set(key, (combined = { from, cls: this.classOf(from) }));
+    }
+    return combined;
+  }
+
+  /** The finding that exposure `i` is part of for one rule: exposures at one place, for one target and protocol, are one. */
+  slot(i: number): number {
+    let slot = this.slots[i]!;
+    if (slot < 0) {
+      const e = this.exposures[i]!;
+      const key = `${e.location.file}|${e.location.line}|${e.anchor}|${this.target(i)}|${e.protocol}`;
+      slot = this.slotIds.get(key) ?? -1;
+      if (slot < 0) this.slotIds.set(key, (slot = this.slotIds.size));
+      this.slots[i] = slot;
+    }
+    return slot;
+  }
+
+  target(i: number): string {
+    return (this.targets[i] ??= exposureTarget(this.exposures[i]!));
+  }
+
+  /** A source set as CIDR blocks and as words: many findings share one set. */
+  shownSources(from: AddressSet): { blocks: string[]; words: string } {
+    let shown = this.shown.get(from.intervals);
+    if (!shown) {
+      const key = from.intervals.key();
+      shown = this.shownByKey.get(key);
+      if (!shown) this.shownByKey.set(key, (shown = { blocks: from.toCidrs(), words: describeAddresses(from) }));
+      this.shown.set(from.intervals, shown);
+    }
+    return shown;
+  }
 }
 
-function factsOf(e: Exposure, ctx: EvaluationContext, memo: Memo): { ports: PortSet; size: bigint; cls: SourceClass } {
-  let f = memo.facts.get(e);
-  if (!f) {
-    const ports = reachablePorts(e);
-    f = { ports, size: ports.size(), cls: classifySources(e.from, ctx.trusted) };
-    memo.facts.set(e, f);
-  }
-  return f;
+/** The number of ports in a set (at most 65,536, so a number). */
+function portCount(ports: PortSet): number {
+  let n = 0;
+  const b = ports.bounds;
+  for (let k = 0; k < b.length; k += 2) n += b[k + 1]! - b[k]! + 1;
+  return n;
 }
 
 /**
- * Exposures by the ports they reach, so that a rule about a few ports meets only the exposures near
- * them instead of every exposure of the estate. Candidates keep the exposures' order.
+ * Exposures (all of them, or one group's) by the ports they reach, so that a rule about a few ports
+ * meets only the exposures near them instead of every exposure of the estate. Candidates keep the
+ * exposures' order.
  */
-class ExposureIndex {
+class PortIndex {
   private readonly byPort = new PortBuckets<number>();
 
-  constructor(private readonly exposures: Exposure[]) {
-    exposures.forEach((e, i) => this.byPort.add(i, reachablePorts(e)));
+  /** `members`: exposure indexes in order; undefined for every exposure. */
+  constructor(
+    private readonly facts: ExposureFacts,
+    private readonly members: number[] | undefined,
+  ) {
+    if (members) for (const i of members) this.byPort.add(i, facts.ports[i]!);
+    else for (let i = 0; i < facts.ports.length; i++) this.byPort.add(i, facts.ports[i]!);
   }
 
-  /** The exposures that may reach one of `ports` (a superset of those that do). */
-  candidates(ports: PortSet): Exposure[] {
+  /** The exposure indexes that may reach one of `ports`, in order; undefined when `ports` is wide (every member may). */
+  candidates(ports: PortSet): ArrayLike<number> | undefined {
     const lists = this.byPort.near(ports);
-    if (!lists) return this.exposures;
-    const picked = new Set<number>();
-    for (const list of lists) for (const i of list) picked.add(i);
-    return [...picked].sort((a, b) => a - b).map((i) => this.exposures[i]!);
+    if (!lists) return this.members;
+    let total = 0;
+    for (const list of lists) total += list.length;
+    // Each list is in order already; an exposure in several buckets is taken once.
+    const out = new Int32Array(total);
+    const stamps = this.facts.stamps;
+    const epoch = ++this.facts.epoch;
+    let n = 0;
+    for (const list of lists) {
+      for (const i of list) {
+        if (stamps[i] === epoch) continue;
+        stamps[i] = epoch;
+        out[n++] = i;
+      }
+    }
+    return out.subarray(0, n).sort();
   }
 }
 
-function shownSources(from: AddressSet, memo: Memo): { blocks: string[]; words: string } {
-  let shown = memo.cidrs.get(from);
-  if (!shown) memo.cidrs.set(from, (shown = { blocks: from.toCidrs(), words: describeAddresses(from) }));
-  return shown;
-}
-
-function matchRule(rule: ActiveRule, ctx: EvaluationContext, memo: Memo): Finding[] {
+function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFacts): Finding[] {
   const m = rule.match!;
+  const portSet = m.portSet;
+  const protocols = m.protocols;
+  const limit = m.portCountAbove;
+  const exposures = ctx.exposures;
   // Exposures that meet the rule at one place, for one target and protocol, are one finding.
-  const hits = new Map<string, Hit>();
-  for (const e of m.portSet ? memo.index.candidates(m.portSet) : ctx.exposures) {
+  const hits = new Map<number, Hit>();
+  const candidates = portSet ? facts.candidates(portSet) : undefined;
+  const count = candidates ? candidates.length : exposures.length;
+  for (let k = 0; k < count; k++) {
+    const i = candidates ? candidates[k]! : k;
     // Traffic routed on to destinations the configuration never names is transit, not a service.
-    if (e.transit) continue;
-    if (m.protocols && e.protocol !== 'any' && !m.protocols.includes(e.protocol)) continue;
-    const facts = factsOf(e, ctx, memo);
-    const ports = facts.ports;
-    const hit = m.portSet ? ports.intersect(m.portSet) : ports;
-    if (m.portSet && hit.isEmpty) continue;
-    const everyPort = e.protocol === 'any' || ports.isFull;
+    if (facts.transit[i] === 1) continue;
+    const protocol = facts.protocols[i]!;
+    if (protocols && protocol !== 'any' && !protocols.includes(protocol)) continue;
+    const ports = facts.ports[i]!;
+    let hit = ports;
+    if (portSet) {
+      if (!ports.intersects(portSet)) continue;
+      hit = ports.intersect(portSet);
+    }
+    const everyPort = protocol === 'any' || ports.isFull;
     if (m.allPorts !== undefined && m.allPorts !== everyPort) continue;
-    if (m.portCountAbove !== undefined && !(facts.size > BigInt(m.portCountAbove))) continue;
-    let cls = facts.cls;
-    let from = e.from;
-    if (cls !== 'anywhere' && !hit.isEmpty) {
-      const key = groupKey(e);
-      const group = memo.groups.get(key) ?? [e];
-      if (group.length > 1) {
-        const combinedKey = `${key}|${hit.key()}`;
-        let combined = memo.combined.get(combinedKey);
-        if (!combined) {
-          // Only the exposures of the group near these ports can add to their sources.
-          let index = memo.groupIndex.get(key);
-          if (!index) memo.groupIndex.set(key, (index = new ExposureIndex(group)));
-          memo.combined.set(combinedKey, (combined = combinedSources(index.candidates(hit), hit)));
-        }
-        const combinedClass = classifySources(combined, ctx.trusted);
-        if (CLASS_RANK[combinedClass] < CLASS_RANK[cls]) {
-          cls = combinedClass;
-          from = combined;
-        }
+    if (limit !== undefined && !(facts.portCounts[i]! > limit)) continue;
+    let from = facts.froms[i]!;
+    let cls = facts.classOf(from);
+    if (cls !== 'anywhere' && !hit.isEmpty && facts.groups[facts.groupOf[i]!]!.length > 1) {
+      const combined = facts.combined(i, hit);
+      if (CLASS_RANK[combined.cls] < CLASS_RANK[cls]) {
+        cls = combined.cls;
+        from = combined.from;
       }
     }
     if (!classMatches(m.from, cls)) continue;
-    const key = `${e.location.file}|${e.location.line}|${e.anchor}|${exposureTarget(e)}|${e.protocol}`;
-    const seen = hits.get(key);
+    const slot = facts.slot(i);
+    const seen = hits.get(slot);
     if (!seen) {
-      hits.set(key, { e, hit, ports, from, cls });
+      hits.set(slot, { e: exposures[i]!, hit, ports, from, cls });
       continue;
     }
     seen.hit = seen.hit.union(hit);
@@ -279,31 +441,35 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, memo: Memo): Findin
     seen.from = seen.from.union(from);
     if (CLASS_RANK[cls] < CLASS_RANK[seen.cls]) seen.cls = cls;
   }
-  return [...hits.values()].map(({ e, hit, ports, from, cls }) => {
-    const shownPorts = m.portSet ? formatPorts(hit) : e.protocol === 'any' ? 'all' : formatPorts(ports);
+  const out: Finding[] = [];
+  for (const { e, hit, ports, from, cls } of hits.values()) {
+    const shownPorts = portSet ? formatPorts(hit) : e.protocol === 'any' ? 'all' : formatPorts(ports);
     const single = hit.rangeCount === 1 && hit.bounds[0] === hit.bounds[1] ? (hit.bounds[0] as number) : undefined;
     const service = (single !== undefined && serviceName(single, e.protocol)) || (single !== undefined ? 'unnamed service' : 'several services');
     const via = e.forward ? ` through the forward of port ${formatPorts(e.forward.externalPorts)}` : '';
+    const target = exposureTarget(e);
+    const shown = facts.shownSources(from);
     const values = {
       service,
       ports: shownPorts,
       protocol: e.protocol,
-      target: exposureTarget(e),
-      from: describeSources(shownSources(from, memo).words, cls),
+      target,
+      from: describeSources(shown.words, cls),
       via,
-      count: String(ports.size()),
+      count: String(portCount(ports)),
       scope: e.protocol === 'any' ? 'ports of every protocol' : `${e.protocol} ports`,
     };
-    return {
+    out.push({
       ruleId: rule.definition.id,
       severity: severityFor(rule, cls),
       message: fill(rule.definition.message, values),
       location: location(e.location),
-      exposure: { target: exposureTarget(e), protocol: e.protocol, ports: shownPorts, from: shownSources(from, memo).blocks },
-      fingerprint: fingerprint(rule.definition.id, e.location.file, e.location.resource ?? '', e.anchor, exposureTarget(e), e.protocol, shownPorts),
+      exposure: { target, protocol: e.protocol, ports: shownPorts, from: shown.blocks },
+      fingerprint: fingerprint(rule.definition.id, e.location.file, e.location.resource ?? '', e.anchor, target, e.protocol, shownPorts),
       suppressed: false,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 const CLASS_RANK: Record<SourceClass, number> = { anywhere: 0, public: 1, private: 2 };
