@@ -110,7 +110,7 @@ export class DeviceAnalysis {
   readonly diagnostics: Diagnostic[] = [];
   readonly atoms: InterfaceAtoms;
   /** Per ruleset, each rule's box and the ruleset it jumps to, worked out on first entry. */
-  private readonly prepared = new Map<Ruleset, { boxes: Box[]; targets: (Ruleset | undefined)[] }>();
+  private readonly prepared = new Map<Ruleset, Prepared>();
   private readonly warned = new Set<string>();
   private all: Box | undefined;
 
@@ -305,13 +305,14 @@ export class DeviceAnalysis {
     return this.prepare(rs).boxes;
   }
 
-  private prepare(rs: Ruleset): { boxes: Box[]; targets: (Ruleset | undefined)[] } {
+  private prepare(rs: Ruleset): Prepared {
     let p = this.prepared.get(rs);
     if (!p) {
       const rulesets = this.device.rulesets;
       p = {
         boxes: rs.rules.map((rule) => this.boxOf(rule)),
         targets: rs.rules.map((rule) => (rule.target !== undefined && Object.hasOwn(rulesets, rule.target) ? rulesets[rule.target] : undefined)),
+        steps: [],
       };
       this.prepared.set(rs, p);
     }
@@ -339,7 +340,7 @@ export class DeviceAnalysis {
       const sources = box.sources.subtract(taken);
       return sources.isEmpty ? undefined : sources === box.sources ? box : { ...box, sources };
     };
-    const { boxes, targets } = this.prepare(rs);
+    const { boxes, targets, steps } = this.prepare(rs);
     for (let i = 0; i < rs.rules.length; i++) {
       const rule = rs.rules[i]!;
       if (flows.size === 0) break;
@@ -370,7 +371,8 @@ export class DeviceAnalysis {
       }
       let takes = exact;
       const recorded = record === 'all' || (record === 'nat' && (rule.action === 'dnat' || rule.action === 'redirect'));
-      const addStep = (f: Flow): Flow => (recorded ? { ...f, path: [...f.path, this.step(rs, rule)] } : f);
+      const at = i;
+      const addStep = (f: Flow): Flow => (recorded ? withPath(f, [...f.path, (steps[at] ??= this.step(rs, rule))]) : f);
       switch (rule.action) {
         case 'allow':
           for (const m of matched) out.accepted.push({ kind: 'rule', flow: addStep(m), rule, ruleset: rs });
@@ -400,7 +402,7 @@ export class DeviceAnalysis {
           append(out.translated, sub.translated);
           append(out.denied, sub.denied);
           // What comes back continues after the jump; after a goto it leaves this ruleset too.
-          const back = recorded ? sub.fallthrough.map((f) => ({ ...f, path: f.path.slice(0, -1) })) : sub.fallthrough;
+          const back = recorded ? sub.fallthrough.map((f) => withPath(f, f.path.slice(0, -1))) : sub.fallthrough;
           if (rule.action === 'goto') {
             append(out.fallthrough, back);
             break; // what went in never continues here: `takes` stays as exact as the rule
@@ -435,7 +437,7 @@ export class DeviceAnalysis {
     if (rs.builtin || rs.defaultAction !== 'return') {
       if (rs.defaultAction === 'allow') {
         for (const f of left) {
-          const flow = record === 'all' ? { ...f, path: [...f.path, this.policyStep(rs)] } : f;
+          const flow = record === 'all' ? withPath(f, [...f.path, (steps[rs.rules.length] ??= this.policyStep(rs))]) : f;
           out.accepted.push({ kind: 'policy', flow, ruleset: rs });
         }
       } else {
@@ -528,6 +530,20 @@ export class DeviceAnalysis {
     if (fwd) extra.forward = { externalPorts: fwd.externalPorts, text: fwd.rule.translation?.text ?? '' };
     return splitProtocols(flow.box).map(({ protocol, ports, box }) => ({ ...base, ...extra, protocol, ports, box }));
   }
+}
+
+/** What evaluating a ruleset needs of each of its rules, worked out once per device. */
+interface Prepared {
+  boxes: Box[];
+  /** The ruleset each rule jumps or goes to. */
+  targets: (Ruleset | undefined)[];
+  /** Each rule's path step, made when first needed; one past the last rule is the policy's. */
+  steps: PathStep[];
+}
+
+/** The same packets on another path. */
+function withPath(f: Flow, path: PathStep[]): Flow {
+  return f.forward ? { box: f.box, path, forward: f.forward } : { box: f.box, path };
 }
 
 /** The same flow with other packets. */

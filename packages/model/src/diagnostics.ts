@@ -68,6 +68,8 @@ const SUPPRESSION = /portcullis-ignore\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)(?:\s
  * text (the comment marker already removed or not: the phrase is found anywhere in it).
  */
 export function parseSuppression(comment: string, file: string, line: number): InlineSuppression | undefined {
+  // Nearly every comment is something else (kube-proxy comments each of its rules): skip the pattern.
+  if (!comment.includes('portcullis-ignore')) return undefined;
   const m = SUPPRESSION.exec(comment.trim());
   if (!m) return undefined;
   const s: InlineSuppression = { rules: m[1]!.split(',').map((r) => r.trim()), line, file };

@@ -94,8 +94,8 @@ export function convertFile(ast: FileAst, file: string, ledger: LineLedger): Dev
 }
 
 /**
- * Which chains of a table jump to which, and what each built-in chain reaches. Chains are numbered
- * in table order and every rule's target is looked up by name once, here: a kube-proxy dump has tens
+ * Which chains of a table jump to which, and what each built-in chain reaches. Chains go by their
+ * number in the table (ChainAst.index) and every rule's target is looked up by name once, here: a kube-proxy dump has tens
  * of thousands of chains, and a lookup by name costs more than all else a rule needs.
  */
 class ChainGraph {
@@ -110,8 +110,6 @@ class ChainGraph {
   constructor(table: TableAst) {
     this.byName = table.chains;
     this.chains = [...table.chains.values()];
-    const number = new Map<ChainAst, number>();
-    this.chains.forEach((chain, i) => number.set(chain, i));
     this.callers = new Array(this.chains.length);
     this.targets = this.chains.map((chain, c) => {
       const targets = new Int32Array(chain.rules.length).fill(-1);
@@ -119,7 +117,7 @@ class ChainGraph {
         const name = rule.target?.name;
         const target = name === undefined || STANDARD_VERDICTS.has(name) ? undefined : table.chains.get(name);
         if (!target) return;
-        const t = number.get(target)!;
+        const t = target.index;
         targets[r] = t;
         (this.callers[t] ??= []).push({ chain: c, rule });
       });
@@ -129,14 +127,12 @@ class ChainGraph {
 
   /** The number of the chain called `name`, or -1. */
   find(name: string): number {
-    const chain = this.byName.get(name);
-    return chain ? this.chains.indexOf(chain) : -1;
+    return this.byName.get(name)?.index ?? -1;
   }
 
-  /** The chain rule `r` of chain `c` jumps or goes to, if its target is one. */
-  targetOf(c: number, r: number): ChainAst | undefined {
-    const t = this.targets[c]![r]!;
-    return t < 0 ? undefined : this.chains[t];
+  /** The number of the chain rule `r` of chain `c` jumps or goes to, or -1 when its target is none. */
+  targetOf(c: number, r: number): number {
+    return this.targets[c]![r]!;
   }
 
   /** A chain without a `:CHAIN` line: where it is first used, as a rule's chain or as a jump target. */
@@ -190,6 +186,8 @@ const interfaceKey = (m: InterfaceMatch): string => `${m.negated ? '!' : ''}${m.
 
 class Converter {
   private readonly familyArg: Family | undefined;
+  /** The table being converted. */
+  private tableName = '';
 
   constructor(
     private readonly file: string,
@@ -200,6 +198,7 @@ class Converter {
   }
 
   table(table: TableAst): { rulesets: Ruleset[]; forwards: PortForward[]; externalInterfaces: string[] } {
+    this.tableName = table.name;
     const graph = new ChainGraph(table);
     const builtins = BUILTIN_CHAINS[table.name] ?? [];
     // The built-in chain each chain is (first) reached from.
@@ -212,10 +211,16 @@ class Converter {
       });
     }
     const rulesets: Ruleset[] = [];
+    // One string per ruleset name, shared by the jumps to it: looking a ruleset up by a string seen
+    // before costs a pointer comparison instead of hashing and comparing a new string.
+    const names = graph.chains.map((chain) => `${table.name}/${chain.name}`);
     const converted = graph.chains.map((chain, c) => {
-      const name = `${table.name}/${chain.name}`;
+      const name = names[c]!;
       const root = builtins.includes(chain.name) ? chain.name : fromBuiltin[c];
-      const rules = chain.rules.map((rule, i) => this.rule(rule, `${name}#${i + 1}`, table.name, graph.targetOf(c, i), root));
+      const rules = chain.rules.map((rule, i) => {
+        const t = graph.targetOf(c, i);
+        return this.rule(rule, `${name}#${i + 1}`, t < 0 ? undefined : names[t], root);
+      });
       const builtin = chain.policy !== undefined || (!chain.declared && builtins.includes(chain.name));
       rulesets.push({
         name,
@@ -288,7 +293,8 @@ class Converter {
     return forward;
   }
 
-  private rule(ast: RuleAst, id: string, table: string, targetChain: ChainAst | undefined, root: string | undefined): FilterRule {
+  /** `targetRuleset`: the name of the ruleset the rule jumps or goes to, when its target is a chain. */
+  private rule(ast: RuleAst, id: string, targetRuleset: string | undefined, root: string | undefined): FilterRule {
     let exact = ast.inexact.length === 0 && !ast.problems.some((p) => p.kind === 'report');
     const symbolic: string[] = [];
     const sources = this.addresses(ast.sources, symbolic);
@@ -313,7 +319,7 @@ class Converter {
       } else exact = false;
     }
 
-    const meaning = this.meaning(ast, table, targetChain, root);
+    const meaning = this.meaning(ast, targetRuleset, root);
     exact &&= meaning.exact;
 
     const rule: FilterRule = {
@@ -332,7 +338,7 @@ class Converter {
       text: ast.text,
       origin: { file: this.file, line: ast.line },
     };
-    if (meaning.action === 'jump' || meaning.action === 'goto') rule.target = `${table}/${ast.target!.name}`;
+    if (meaning.action === 'jump' || meaning.action === 'goto') rule.target = targetRuleset!;
     if (ast.inInterface) rule.inInterface = ast.inInterface;
     if (ast.outInterface) rule.outInterface = ast.outInterface;
     if (ast.comment !== undefined) rule.description = ast.comment;
@@ -341,16 +347,16 @@ class Converter {
     return rule;
   }
 
-  private meaning(ast: RuleAst, table: string, targetChain: ChainAst | undefined, root: string | undefined): TargetMeaning {
+  private meaning(ast: RuleAst, targetRuleset: string | undefined, root: string | undefined): TargetMeaning {
     const target = ast.target;
     if (!target) return { action: 'continue', exact: true };
-    if (targetChain) return { action: target.goto ? 'goto' : 'jump', exact: true };
+    if (targetRuleset !== undefined) return { action: target.goto ? 'goto' : 'jump', exact: true };
     const role = root === 'PREROUTING' || root === 'OUTPUT' || root === 'POSTROUTING' || root === 'INPUT' ? root : 'other';
     const meaning = targetMeaning(target, role);
     if (meaning) return meaning;
     this.ledger.note(
       ast.line, 'warning', 'unsupported-target',
-      `target '${target.name}' is neither a known target nor a chain of table ${table}; the rule is kept as one that may match and go on`,
+      `target '${target.name}' is neither a known target nor a chain of table ${this.tableName}; the rule is kept as one that may match and go on`,
     );
     return { action: 'continue', exact: false };
   }

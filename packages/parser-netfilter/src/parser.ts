@@ -181,7 +181,7 @@ class SaveFileReader {
   private chain(table: TableAst, name: string, n: number): ChainAst {
     let chain = table.chains.get(name);
     if (!chain) {
-      chain = { name, line: n, declared: false, rules: [] };
+      chain = { name, index: table.chains.size, line: n, declared: false, rules: [] };
       table.chains.set(name, chain);
     }
     return chain;

@@ -93,6 +93,8 @@ export interface RuleAst {
 
 export interface ChainAst {
   name: string;
+  /** Position in its table's chains (the order of first appearance). */
+  index: number;
   /** `ACCEPT`/`DROP` for built-in chains; undefined for user chains (`-`). */
   policy?: 'ACCEPT' | 'DROP';
   line: number;
