@@ -59,6 +59,13 @@ export class IntervalSet<T extends Scalar> {
 
   /** Builds a set from ranges in any order, overlapping or not. */
   static of<T extends Scalar>(domain: Domain<T>, ranges: Iterable<readonly [T, T]>): IntervalSet<T> {
+    if (Array.isArray(ranges) && ranges.length === 1) {
+      // One range (a port, a CIDR block): nothing to sort or merge.
+      const [a, b] = ranges[0] as readonly [T, T];
+      const lo = a < domain.min ? domain.min : a;
+      const hi = b > domain.max ? domain.max : b;
+      return new IntervalSet(domain, lo <= hi ? [lo, hi] : []);
+    }
     const list: [T, T][] = [];
     for (const [a, b] of ranges) {
       const lo = a < domain.min ? domain.min : a;
