@@ -4,7 +4,7 @@
 // them no longer runs into the analysis limit.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AddressSet, type Device } from '@portcullis/model';
+import { AddressSet, type Device, type FilterRule } from '@portcullis/model';
 import { iptablesSave } from '@portcullis/parser-netfilter';
 import { DeviceAnalysis, shadowedRules, subtractBox, type Box, type Flow } from '@portcullis/engine';
 import { longChain } from '../../bench/src/generators.js';
@@ -76,12 +76,14 @@ describe('rules that name only sources', () => {
     // The random chain repeats a few rules: each shadowed one is covered by the earlier rules named as its blockers.
     const shadowed = shadowedRules(analysis);
     expect(shadowed.length).toBeGreaterThan(0);
-    const order = new Map(analysis.device.rulesets['filter/INPUT']!.rules.map((r, i) => [r, i]));
+    const input = analysis.device.rulesets['filter/INPUT']!;
+    const order = new Map(input.rules.map((r, i) => [r, i]));
+    const boxOf = (rule: FilterRule): Box => analysis.boxesOf(input)[order.get(rule)!]!;
     for (const s of shadowed) {
-      let rest: Box[] = [analysis.boxOf(s.rule)];
+      let rest: Box[] = [boxOf(s.rule)];
       for (const b of s.blockers) {
         expect(order.get(b)!).toBeLessThan(order.get(s.rule)!);
-        rest = rest.flatMap((r) => subtractBox(r, analysis.boxOf(b)));
+        rest = rest.flatMap((r) => subtractBox(r, boxOf(b)));
       }
       expect(rest, `${s.rule.id} is not covered by its blockers`).toEqual([]);
     }

@@ -110,7 +110,7 @@ class ChainGraph {
   constructor(table: TableAst) {
     this.byName = table.chains;
     this.chains = [...table.chains.values()];
-    this.callers = new Array(this.chains.length);
+    this.callers = new Array<{ chain: number; rule: RuleAst }[] | undefined>(this.chains.length);
     this.targets = this.chains.map((chain, c) => {
       const targets = new Int32Array(chain.rules.length).fill(-1);
       chain.rules.forEach((rule, r) => {
@@ -202,7 +202,7 @@ class Converter {
     const graph = new ChainGraph(table);
     const builtins = BUILTIN_CHAINS[table.name] ?? [];
     // The built-in chain each chain is (first) reached from.
-    const fromBuiltin: (string | undefined)[] = new Array(graph.chains.length);
+    const fromBuiltin = new Array<string | undefined>(graph.chains.length);
     for (const name of builtins) {
       const root = graph.find(name);
       if (root < 0) continue;
