@@ -296,6 +296,17 @@ class ExposureFacts {
     return cls;
   }
 
+  /**
+   * Whether another exposure of `i`'s group may reach one of `hit`'s ports: without one, the
+   * group's combined sources on `hit` are `i`'s own (or none), which never widen its class.
+   */
+  othersReach(i: number, hit: PortSet): boolean {
+    const members = this.groups[this.groupOf[i]!]!;
+    if (members.length > INDEXED_GROUP) return true;
+    for (const j of members) if (j !== i && this.ports[j]!.intersects(hit)) return true;
+    return false;
+  }
+
   /** What the group of exposure `i` lets in on `hit`, over all its paths. */
   combined(i: number, hit: PortSet): { from: AddressSet; cls: SourceClass } {
     const g = this.groupOf[i]!;
@@ -422,7 +433,7 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
     if (limit !== undefined && !(facts.portCounts[i]! > limit)) continue;
     let from = facts.froms[i]!;
     let cls = facts.classOf(from);
-    if (cls !== 'anywhere' && !hit.isEmpty && facts.groups[facts.groupOf[i]!]!.length > 1) {
+    if (cls !== 'anywhere' && !hit.isEmpty && facts.othersReach(i, hit)) {
       const combined = facts.combined(i, hit);
       if (CLASS_RANK[combined.cls] < CLASS_RANK[cls]) {
         cls = combined.cls;

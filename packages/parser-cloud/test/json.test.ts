@@ -37,6 +37,9 @@ function differences(fast: Document, slow: Document): Difference[] {
     const ra = a as Record<string, unknown>;
     const rb = b as Record<string, unknown>;
     if (!same(Object.keys(ra), Object.keys(rb))) out.push(`${path}: keys ${JSON.stringify(Object.keys(ra))} != ${JSON.stringify(Object.keys(rb))}`);
+    const inOrder = Object.keys(rb).map((k) => slow.positions.key(rb, k));
+    if (!same(fast.positions.keySpans(ra), inOrder)) out.push(`${path}: key spans in order ${JSON.stringify(fast.positions.keySpans(ra))} != ${JSON.stringify(inOrder)}`);
+    if (!same(slow.positions.keySpans(rb), inOrder)) out.push(`${path}: the tolerant reader's key spans in order differ from its spans by key`);
     for (const key of Object.keys(ra)) {
       if (!same(fast.positions.key(ra, key), slow.positions.key(rb, key))) out.push(`${path}.${key}: key span ${JSON.stringify(fast.positions.key(ra, key))} != ${JSON.stringify(slow.positions.key(rb, key))}`);
       walk(ra[key], rb[key], `${path}.${key}`);

@@ -11,6 +11,8 @@ export interface PositionLookup {
   key(owner: unknown, key: string): Span | undefined;
   /** The span of the i-th item of an array. */
   item(owner: unknown, index: number): Span | undefined;
+  /** The spans of an object's keys, in the order of `Object.keys(owner)`. */
+  keySpans(owner: Record<string, unknown>): (Span | undefined)[];
 }
 
 /**
@@ -49,6 +51,11 @@ export class Positions implements PositionLookup {
   /** The span of the i-th item of an array. */
   item(owner: unknown, index: number): Span | undefined {
     return Array.isArray(owner) ? this.items.get(owner)?.[index] : undefined;
+  }
+
+  keySpans(owner: Record<string, unknown>): (Span | undefined)[] {
+    const map = this.keys.get(owner);
+    return Object.keys(owner).map((k) => map?.get(k));
   }
 }
 

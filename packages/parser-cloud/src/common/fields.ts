@@ -51,8 +51,11 @@ export class FieldReader {
   fields(obj: Record<string, unknown>, used: readonly string[], ignored: readonly string[], what: string): void {
     const own = this.span(obj);
     if (own) this.inputs.recognise(this.file, { line: own.line, endLine: own.line });
-    for (const key of Object.keys(obj)) {
-      const span = this.keySpan(obj, key);
+    const keys = Object.keys(obj);
+    const spans = this.doc.positions.keySpans(obj);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const span = spans[i];
       if (!span) continue;
       if (used.includes(key)) this.inputs.recognise(this.file, span);
       else if (ignored.includes(key)) this.inputs.ignore(this.file, span);

@@ -196,7 +196,8 @@ export function scanJsonStructure(text: string, maxDepth: number, maxValues = In
     i = end;
   }
   if (depth !== 0) return { notStrictAt: n };
-  return { containers: cs.slice(0, cCount * C_STRIDE), members: ms.slice(0, mCount * M_STRIDE) };
+  // Views, not copies: a copy would need both at once, and the records live only as long as the reading.
+  return { containers: cs.subarray(0, cCount * C_STRIDE), members: ms.subarray(0, mCount * M_STRIDE) };
 }
 
 function hasBackslash(text: string, from: number, to: number): boolean {
@@ -234,6 +235,8 @@ export class StrictJsonPositions {
   private readonly keyMaps = new Map<number, Map<string, number>>();
   /** Arrays whose items have been looked up: index → member. */
   private readonly itemLists = new Map<number, Int32Array>();
+  private lastValue: object | undefined;
+  private lastOrdinal = -1;
 
   constructor(
     private readonly text: string,
@@ -310,6 +313,17 @@ export class StrictJsonPositions {
   }
 
   private ordinalOf(value: object): number | undefined {
+    // Readers ask about one object several times in a row (itself, then its keys).
+    if (value === this.lastValue) return this.lastOrdinal;
+    const ord = this.lookUp(value);
+    if (ord !== undefined) {
+      this.lastValue = value;
+      this.lastOrdinal = ord;
+    }
+    return ord;
+  }
+
+  private lookUp(value: object): number | undefined {
     const ord = this.ordinals.get(value);
     if (ord !== undefined || !Array.isArray(value) || this.pendingArrays.length === 0) return ord;
     for (let i = 0; i < this.pendingArrays.length; i++) this.ordinals.set(this.pendingArrays[i]!, this.pendingOrdinals[i]!);
@@ -328,7 +342,7 @@ export class StrictJsonPositions {
 
   key(owner: unknown, key: string): Span | undefined {
     if (typeof owner !== 'object' || owner === null || Array.isArray(owner)) return undefined;
-    const ord = this.ordinals.get(owner);
+    const ord = this.ordinalOf(owner);
     if (ord === undefined) return undefined;
     const at = ord * C_STRIDE;
     if ((this.containers[at + C_FLAGS]! & NAMED) !== 0 || this.containers[at + C_COUNT]! > 16) {
@@ -341,6 +355,21 @@ export class StrictJsonPositions {
       if (this.text.startsWith(key, offset) && this.text.charCodeAt(offset + key.length) === 34) return this.memberSpan(k);
     }
     return undefined;
+  }
+
+  /**
+   * The spans of an object's keys in the order of `Object.keys`: the text's order, read off the
+   * member list, unless the object's keys must be read by name (see NAMED).
+   */
+  keySpans(owner: Record<string, unknown>): (Span | undefined)[] {
+    const keys = Object.keys(owner);
+    const ord = this.ordinalOf(owner);
+    if (ord === undefined) return keys.map(() => undefined);
+    const at = ord * C_STRIDE;
+    if ((this.containers[at + C_FLAGS]! & NAMED) !== 0 || this.containers[at + C_COUNT]! !== keys.length) return keys.map((k) => this.key(owner, k));
+    const out: Span[] = [];
+    for (let k = this.containers[at + C_FIRST]!; k >= 0; k = this.members[k * M_STRIDE + M_NEXT]!) out.push(this.memberSpan(k));
+    return out;
   }
 
   item(owner: unknown, index: number): Span | undefined {
