@@ -111,6 +111,8 @@ export class DeviceAnalysis {
   readonly atoms: InterfaceAtoms;
   /** Per ruleset, each rule's box and the ruleset it jumps to, worked out on first entry. */
   private readonly prepared = new Map<Ruleset, Prepared>();
+  /** Whether a source set counts as anywhere, by set: most exposures share a handful of them. */
+  private readonly anywhereOf = new Map<IntervalSet<bigint>, boolean>();
   private readonly warned = new Set<string>();
   private all: Box | undefined;
 
@@ -313,6 +315,7 @@ export class DeviceAnalysis {
         boxes: rs.rules.map((rule) => this.boxOf(rule)),
         targets: rs.rules.map((rule) => (rule.target !== undefined && Object.hasOwn(rulesets, rule.target) ? rulesets[rule.target] : undefined)),
         steps: [],
+        transparent: !rs.builtin && rs.defaultAction === 'return' && rs.rules.every((r) => !r.enabled || !r.matchesNew || PASSING.has(r.action)),
       };
       this.prepared.set(rs, p);
     }
@@ -330,6 +333,13 @@ export class DeviceAnalysis {
       this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
       return out;
     }
+    const { boxes, targets, steps, transparent } = this.prepare(rs);
+    if (transparent) {
+      // A ruleset that only marks packets (kube-proxy's KUBE-MARK-MASQ, entered from every service
+      // endpoint) gives back what went in, as the loop below would, without building a flow index.
+      append(out.fallthrough, input);
+      return out;
+    }
     const flows = new FlowSet(input);
     // Sources that every packet still here has lost to rules that name nothing but sources
     // (`-s 198.51.100.0/24 -j DROP`): kept aside instead of cut out of every flow at each such rule,
@@ -340,7 +350,6 @@ export class DeviceAnalysis {
       const sources = box.sources.subtract(taken);
       return sources.isEmpty ? undefined : sources === box.sources ? box : { ...box, sources };
     };
-    const { boxes, targets, steps } = this.prepare(rs);
     for (let i = 0; i < rs.rules.length; i++) {
       const rule = rs.rules[i]!;
       if (flows.size === 0) break;
@@ -495,6 +504,15 @@ export class DeviceAnalysis {
     this.diagnostics.push({ file: origin.file, line: origin.line, severity: 'warning', code, message });
   }
 
+  private anywhere(sources: IntervalSet<bigint>, from: AddressSet): boolean {
+    let anywhere = this.anywhereOf.get(sources);
+    if (anywhere === undefined) {
+      anywhere = classifySources(from) === 'anywhere';
+      this.anywhereOf.set(sources, anywhere);
+    }
+    return anywhere;
+  }
+
   private expose(decision: Decision, kind: 'forward' | 'routed' | undefined): Exposure[] {
     const { flow } = decision;
     const d = this.device;
@@ -516,19 +534,20 @@ export class DeviceAnalysis {
       : decision.kind === 'rule'
         ? `${d.name}|${decision.ruleset.name}|${decision.rule.text}`
         : `${d.name}|${decision.ruleset.name}|policy`;
-    const base = {
-      anchor,
-      device: d.name,
-      target,
-      from,
-      anywhere: classifySources(from) === 'anywhere',
-      path: flow.path,
-      location,
-    };
-    const extra: Partial<Exposure> = {};
-    if (decision.kind === 'policy') extra.policy = { ruleset: decision.ruleset.name, origin: decision.ruleset.origin };
-    if (fwd) extra.forward = { externalPorts: fwd.externalPorts, text: fwd.rule.translation?.text ?? '' };
-    return splitProtocols(flow.box).map(({ protocol, ports, box }) => ({ ...base, ...extra, protocol, ports, box }));
+    const anywhere = this.anywhere(flow.box.sources, from);
+    const policy = decision.kind === 'policy' ? { ruleset: decision.ruleset.name, origin: decision.ruleset.origin } : undefined;
+    const forward = fwd ? { externalPorts: fwd.externalPorts, text: fwd.rule.translation?.text ?? '' } : undefined;
+    return splitProtocols(flow.box).map(({ protocol, ports, box }) => {
+      // Built field by field, optional ones only when set (a spread of two objects of different
+      // shapes is slow), in the order the fields have always had.
+      const e = { anchor, device: d.name, target, from, anywhere, path: flow.path, location } as Exposure;
+      if (policy) e.policy = policy;
+      if (forward) e.forward = forward;
+      e.protocol = protocol;
+      e.ports = ports;
+      e.box = box;
+      return e;
+    });
   }
 }
 
@@ -539,7 +558,12 @@ interface Prepared {
   targets: (Ruleset | undefined)[];
   /** Each rule's path step, made when first needed; one past the last rule is the policy's. */
   steps: PathStep[];
+  /** No rule decides anything and there is no policy: every packet comes back as it went in. */
+  transparent: boolean;
 }
+
+/** Actions that let a packet go on to the next rule, unchanged as far as filtering goes. */
+const PASSING = new Set<FilterRule['action']>(['continue', 'snat', 'masquerade']);
 
 /** The same packets on another path. */
 function withPath(f: Flow, path: PathStep[]): Flow {
@@ -567,6 +591,8 @@ function bareHost(cidr: string): string {
 }
 
 const NAMED = [PROTO.tcp, PROTO.udp, PROTO.sctp, PROTO.icmp, PROTO.icmpv6];
+const NAMED_SETS = new Map(NAMED.map((n) => [n, protocolSet([n])]));
+const ALL_NAMED = protocolSet(NAMED);
 
 /** A box's protocols as report entries: `any` when it is everything, else one entry per protocol. */
 function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box }[] {
@@ -575,9 +601,11 @@ function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box 
   for (const n of NAMED) {
     if (!box.protocols.has(n)) continue;
     const ports = PORTED_PROTOCOLS.has(n) ? box.ports : ALL_PORTS;
-    out.push({ protocol: protocolName(n), ports, box: { ...box, protocols: protocolSet([n]), ports } });
+    const only = box.protocols.rangeCount === 1 && box.protocols.bounds[0] === n && box.protocols.bounds[1] === n;
+    const protocols = only ? box.protocols : NAMED_SETS.get(n)!;
+    out.push({ protocol: protocolName(n), ports, box: { ...box, protocols, ports } });
   }
-  const rest = box.protocols.subtract(IntervalSet.of(box.protocols.domain, NAMED.map((n) => [n, n] as const)));
+  const rest = box.protocols.subtract(ALL_NAMED);
   if (!rest.isEmpty) {
     const protocol = [...rest.ranges()].map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
     out.push({ protocol, ports: ALL_PORTS, box: { ...box, protocols: rest, ports: ALL_PORTS } });

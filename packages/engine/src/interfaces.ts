@@ -9,6 +9,8 @@ import { IntervalSet, numberDomain, type InterfaceMatch } from '@portcullis/mode
 export class InterfaceAtoms {
   private readonly atoms: { name: string; wildcard: boolean }[] = [];
   private readonly index = new Map<string, number>();
+  private readonly matches = new Map<string, IntervalSet<number>>();
+  private everyInterface: IntervalSet<number> | undefined;
   readonly domain;
 
   constructor(names: Iterable<string>) {
@@ -31,7 +33,7 @@ export class InterfaceAtoms {
   }
 
   all(): IntervalSet<number> {
-    return IntervalSet.full(this.domain);
+    return (this.everyInterface ??= IntervalSet.full(this.domain));
   }
 
   /** The atoms a written name or pattern can be. */
@@ -52,9 +54,16 @@ export class InterfaceAtoms {
 
   match(m: InterfaceMatch | undefined): IntervalSet<number> {
     if (!m) return this.all();
-    const hits = m.names.flatMap((n) => this.atomsFor(n));
-    const set = IntervalSet.of(this.domain, hits.map((i) => [i, i] as const));
-    return m.negated ? set.complement() : set;
+    // Rules name the same few interfaces again and again: each match is worked out once.
+    const key = `${m.negated ? '!' : ''}${m.names.join('\n')}`;
+    let set = this.matches.get(key);
+    if (!set) {
+      const hits = m.names.flatMap((n) => this.atomsFor(n));
+      set = IntervalSet.of(this.domain, hits.map((i) => [i, i] as const));
+      if (m.negated) set = set.complement();
+      this.matches.set(key, set);
+    }
+    return set;
   }
 
   names(set: IntervalSet<number>): string[] {
