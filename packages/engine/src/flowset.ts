@@ -56,6 +56,12 @@ export class FlowSet<F extends { box: Box }> {
   private readonly flows = new Set<F>();
   private readonly buckets = new Map<number, Set<F>>();
   private readonly wide = new Set<F>();
+  /**
+   * Most rulesets are entered with one piece of traffic (a service's chain, an endpoint's), and
+   * with one flow every flow is a candidate: the index is built only once a second flow is there,
+   * by replaying the adds and deletes so far (so it is the index it would have been).
+   */
+  private pending: { flows: F[]; added: boolean[] } | undefined = { flows: [], added: [] };
 
   constructor(initial: Iterable<F> = []) {
     for (const f of initial) this.add(f);
@@ -67,6 +73,24 @@ export class FlowSet<F extends { box: Box }> {
 
   add(f: F): void {
     this.flows.add(f);
+    const pending = this.pending;
+    if (!pending) return this.index(f);
+    pending.flows.push(f);
+    pending.added.push(true);
+    if (this.flows.size > 1) {
+      this.pending = undefined;
+      pending.flows.forEach((g, i) => (pending.added[i] ? this.index(g) : this.unindex(g)));
+    }
+  }
+
+  delete(f: F): void {
+    if (!this.flows.delete(f)) return;
+    if (!this.pending) return this.unindex(f);
+    this.pending.flows.push(f);
+    this.pending.added.push(false);
+  }
+
+  private index(f: F): void {
     const buckets = bucketsOf(f.box.ports);
     if (!buckets) {
       this.wide.add(f);
@@ -82,14 +106,14 @@ export class FlowSet<F extends { box: Box }> {
     }
   }
 
-  delete(f: F): void {
-    if (!this.flows.delete(f)) return;
+  private unindex(f: F): void {
     if (this.wide.delete(f)) return;
     for (const b of bucketsOf(f.box.ports) ?? []) this.buckets.get(b)?.delete(f);
   }
 
   /** The flows that may meet `box` (a superset of those that do). */
   candidates(box: Box): F[] {
+    if (this.pending) return [...this.flows];
     const buckets = bucketsOf(box.ports);
     if (!buckets || buckets.length * 4 > this.buckets.size) return [...this.flows];
     const seen = new Set<F>(this.wide);

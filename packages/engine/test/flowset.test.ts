@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ALL_PORTS, ALL_PROTOCOLS, AddressSet, portSet } from '@portcullis/model';
+import { boxesIntersect, type Box } from '@portcullis/engine';
+import { FlowSet } from '../src/flowset.js';
+
+const everyone = AddressSet.all().intervals;
+const box = (ports: [number, number][]): Box => ({
+  protocols: ALL_PROTOCOLS,
+  ports: ports.length === 0 ? ALL_PORTS : portSet(ports),
+  sources: everyone,
+  destinations: everyone,
+  inInterfaces: ALL_PORTS,
+  outInterfaces: ALL_PORTS,
+});
+
+const range = fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 300 })).map(([lo, w]): [number, number] => [lo, lo + w]);
+const ports = fc.array(range, { maxLength: 3 });
+const op = fc.oneof(
+  ports.map((p) => ({ kind: 'add' as const, p })),
+  fc.nat().map((i) => ({ kind: 'delete' as const, i })),
+  ports.map((p) => ({ kind: 'ask' as const, p })),
+);
+
+describe('FlowSet', () => {
+  it('keeps insertion order and offers every flow that meets a box, whether or not its index is built yet', () => {
+    fc.assert(
+      fc.property(fc.array(ports, { maxLength: 2 }), fc.array(op, { maxLength: 40 }), (initial, ops) => {
+        const flows = initial.map((p) => ({ box: box(p) }));
+        const set = new FlowSet(flows);
+        const present = [...flows];
+        for (const o of ops) {
+          if (o.kind === 'add') {
+            const f = { box: box(o.p) };
+            set.add(f);
+            present.push(f);
+          } else if (o.kind === 'delete') {
+            if (present.length === 0) continue;
+            const [f] = present.splice(o.i % present.length, 1);
+            set.delete(f!);
+          } else {
+            const asked = box(o.p);
+            const offered = set.candidates(asked);
+            expect(new Set(offered).size).toBe(offered.length);
+            for (const f of present) if (boxesIntersect(f.box, asked)) expect(offered).toContain(f);
+            for (const f of offered) expect(present).toContain(f);
+          }
+          expect(set.values()).toEqual(present);
+          expect(set.size).toBe(present.length);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
