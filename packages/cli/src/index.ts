@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
@@ -22,7 +22,7 @@ import {
   type ScanResult,
   type Severity,
 } from '@portcullis/engine/core';
-import { TOOL, exposureJson, exposureText, formatReport, REPORT_FORMATS, type ReportFormat } from '@portcullis/report';
+import { TOOL, exposureJson, exposureText, formatReport, formatReportParts, REPORT_FORMATS, type ReportFormat } from '@portcullis/report';
 import { changedSince, isWithin, scannableChanges } from './changed.js';
 import { explainRule, listRules } from './explain.js';
 import { STARTER_CONFIG } from './init.js';
@@ -79,6 +79,31 @@ function exitCodeFor(result: ScanResult, failOn: Severity | 'none', strict: bool
 function write(io: Io, output: string | undefined, text: string): void {
   if (output) writeFileSync(resolve(io.cwd, output), text);
   else io.stdout(text);
+}
+
+/** Writes a report given in pieces, about a megabyte at a time, without ever holding all of it. */
+function writeParts(io: Io, output: string | undefined, parts: Iterable<string>): void {
+  const fd = output ? openSync(resolve(io.cwd, output), 'w') : undefined;
+  try {
+    let batch: string[] = [];
+    let size = 0;
+    const flush = (): void => {
+      const text = batch.join('');
+      batch = [];
+      size = 0;
+      if (fd === undefined) return io.stdout(text);
+      const bytes = Buffer.from(text);
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+    };
+    for (const part of parts) {
+      batch.push(part);
+      size += part.length;
+      if (size >= 1 << 20) flush();
+    }
+    if (batch.length > 0) flush();
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it in-process. */
@@ -274,7 +299,7 @@ async function scanCommand(paths: string[], flags: ScanFlags, io: Io): Promise<n
 
   const options = { color: io.isTTY && !flags.output, docsUrl: io.env?.['PORTCULLIS_DOCS_URL'] || undefined, baseline, cwd: io.cwd, ...(flags.layout ? { layout: flags.layout } : {}) };
   const timer = phaseTimer();
-  write(io, flags.output, formatReport(result, flags.format as ReportFormat, options));
+  writeParts(io, flags.output, formatReportParts(result, flags.format as ReportFormat, options));
   timer('report');
   if (flags.writeBaseline) return isUntrusted(result, Boolean(flags.strict)) ? EXIT.untrusted : EXIT.ok;
   return exitCodeFor(result, flags.failOn, Boolean(flags.strict), baseline);

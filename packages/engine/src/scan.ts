@@ -246,9 +246,10 @@ export function scan(options: ScanOptions): ScanResult {
         diagnostics.push({ file: shown, severity: 'error', code: 'file-too-large', message: `${size} bytes is more than the ${limit} bytes Portcullis reads from one ${parser.format} file` });
         continue;
       }
-      const bytes = readFileSync(abs);
-      const file: InputFile = { path: shown, text: bytes.toString('utf8') };
-      if (!isUtf8(bytes)) {
+      // Read straight into a string: a Buffer of the file would stay in memory (outside the heap)
+      // until a full collection, beside the text. Only a text with U+FFFD in it may have had bad bytes.
+      const file: InputFile = { path: shown, text: readFileSync(abs, 'utf8') };
+      if (file.text.includes('\uFFFD') && !isUtf8(readFileSync(abs))) {
         // Read all the same, each bad sequence as U+FFFD: say so, since a rule may have been changed by it.
         diagnostics.push({ file: shown, line: lineOfReplacement(file.text), severity: 'warning', code: 'invalid-utf8', message: 'not valid UTF-8: bytes that are not were read as U+FFFD (this is the first line with one)' });
       }

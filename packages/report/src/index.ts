@@ -10,7 +10,7 @@ export * from './text.js';
 import type { ScanResult } from '@portcullis/engine/core';
 import { githubReport } from './github.js';
 import { htmlReport } from './html.js';
-import { jsonReport } from './json.js';
+import { jsonReport, jsonReportParts } from './json.js';
 import { junitReport } from './junit.js';
 import { markdownAuditReport, markdownReport } from './markdown.js';
 import { sarifReport } from './sarif.js';
@@ -34,5 +34,11 @@ const FORMATTERS: Record<ReportFormat, (result: ScanResult, options: ReportOptio
 export function formatReport(result: ScanResult, format: ReportFormat, options: ReportOptions & { cwd?: string }): string {
   return FORMATTERS[format](result, options);
 }
+
+/** The report in pieces to write one after another: JSON a finding at a time, the others whole. */
+export function formatReportParts(result: ScanResult, format: ReportFormat, options: ReportOptions & { cwd?: string }): Iterable<string> {
+  return format === 'json' ? jsonReportParts(result, options) : [formatReport(result, format, options)];
+}
+
 export * from './rule-doc.js';
 export * from './matrix.js';

@@ -1,4 +1,4 @@
-import type { ScanResult } from '@portcullis/engine/core';
+import type { Finding, ScanResult } from '@portcullis/engine/core';
 import { blockedRows, exposureRows } from '@portcullis/engine/core';
 import type { ReportOptions } from './shared.js';
 
@@ -11,16 +11,17 @@ export const TOOL = { name: 'portcullis', version: '0.1.0' } as const;
  * what is reported: neither suppressed nor baselined.
  */
 export function jsonReport(result: ScanResult, options: Pick<ReportOptions, 'baseline'> = {}): string {
+  return [...jsonReportParts(result, options)].join('');
+}
+
+/**
+ * The JSON report in pieces (a few hundred findings each), to be written as they come: a scan with a
+ * hundred thousand findings makes a report of hundreds of megabytes, which as one string costs
+ * that much memory again (and past about 500 MB cannot be made at all). The pieces joined are
+ * exactly `JSON.stringify(report, null, 2)` plus a newline.
+ */
+export function* jsonReportParts(result: ScanResult, options: Pick<ReportOptions, 'baseline'> = {}): Generator<string> {
   const { baseline } = options;
-  const findings = result.findings.map((f) => {
-    const out: Record<string, unknown> = { ruleId: f.ruleId, severity: f.severity, message: f.message, location: f.location };
-    if (f.exposure) out['exposure'] = f.exposure;
-    out['fingerprint'] = f.fingerprint;
-    out['suppressed'] = f.suppressed;
-    if (f.suppression) out['suppression'] = f.suppression;
-    if (baseline) out['baselineState'] = baseline.unchanged.has(f) ? 'unchanged' : 'new';
-    return out;
-  });
   const stats: Record<string, number> = {
     ...result.stats,
     findings: result.findings.filter((f) => !f.suppressed && !baseline?.unchanged.has(f)).length,
@@ -30,8 +31,34 @@ export function jsonReport(result: ScanResult, options: Pick<ReportOptions, 'bas
     stats['baselined'] = result.findings.filter((f) => !f.suppressed && baseline.unchanged.has(f)).length;
     stats['fixed'] = baseline.fixed.length;
   }
-  const report = { tool: TOOL, findings, diagnostics: result.diagnostics, stats };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  yield `{\n  "tool": ${nested(TOOL, 1)},\n  "findings": [`;
+  const shape = (f: Finding): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ruleId: f.ruleId, severity: f.severity, message: f.message, location: f.location };
+    if (f.exposure) out['exposure'] = f.exposure;
+    out['fingerprint'] = f.fingerprint;
+    out['suppressed'] = f.suppressed;
+    if (f.suppression) out['suppression'] = f.suppression;
+    if (baseline) out['baselineState'] = baseline.unchanged.has(f) ? 'unchanged' : 'new';
+    return out;
+  };
+  for (let i = 0; i < result.findings.length; i += FINDINGS_PER_PART) {
+    // Wrapped once more, a run of findings comes out indented as it is in the report: the text
+    // between `[\n  [\n` and `\n  ]\n]` is those findings' lines of it.
+    const run = result.findings.slice(i, i + FINDINGS_PER_PART).map(shape);
+    yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify([run], null, 2).slice(6, -6)}`;
+  }
+  yield result.findings.length > 0 ? '\n  ],' : '],';
+  yield `\n  "diagnostics": ${nested(result.diagnostics, 1)},\n  "stats": ${nested(stats, 1)}\n}\n`;
+}
+
+const FINDINGS_PER_PART = 256;
+
+/**
+ * A value as `JSON.stringify(…, null, 2)` writes it `depth` levels down: its own text with every
+ * line after the first indented (JSON strings hold no raw line breaks, so each is a line of it).
+ */
+function nested(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
 }
 
 /** The exposure table of DESIGN.md. */
