@@ -311,7 +311,7 @@ class ExposureFacts {
   combined(i: number, hit: PortSet): { from: AddressSet; cls: SourceClass } {
     const g = this.groupOf[i]!;
     let byPorts = this.combinedByGroup.get(g);
-    if (!byPorts) this.combinedByGroup.set(g, (byPorts = new Map()));
+    if (!byPorts) this.combinedByGroup.set(g, (byPorts = new Map<string, { from: AddressSet; cls: SourceClass }>()));
     const key = hit.key();
     let combined = byPorts.get(key);
     if (!combined) {

@@ -131,7 +131,7 @@ function plainEvaluation(rules: ActiveRule[], ctx: EvaluationContext): Finding[]
     else {
       const from = [...seen.exposure!.from, ...f.exposure!.from].reduce((acc, c) => acc.union(parseAddressSet(c)!), AddressSet.empty());
       seen.exposure = { ...seen.exposure!, from: from.toCidrs() };
-      if (RANK_OF[f.severity] < RANK_OF[seen.severity]) Object.assign(seen, { severity: f.severity, message: f.message });
+      if (RANK_OF[f.severity]! < RANK_OF[seen.severity]!) Object.assign(seen, { severity: f.severity, message: f.message });
     }
   }
   return [...merged.values()];
