@@ -84,7 +84,10 @@ export class AddressSet {
   /** The smallest list of CIDR blocks that make up this set, IPv4 first. */
   toCidrs(): string[] {
     const out: string[] = [];
-    for (const [lo, hi] of this.intervals.ranges()) {
+    const bounds = this.intervals.bounds;
+    for (let i = 0; i < bounds.length; i += 2) {
+      const lo = bounds[i]!;
+      const hi = bounds[i + 1]!;
       // Split at the family boundary; the gap between the families is never populated.
       if (lo <= V4_MAX) rangeToCidrs4(Number(lo), Number(hi < V4_MAX ? hi : V4_MAX), out);
       if (hi >= V6_BASE) rangeToCidrs(lo > V6_BASE ? lo : V6_BASE, hi, 128, V6_BASE, out);

@@ -202,9 +202,10 @@ export class IntervalSet<T extends Scalar> {
   intersects(other: IntervalSet<T>): boolean {
     if (this.isEmpty || other.isEmpty) return false;
     if (this === other || this.isFull || other.isFull) return true;
-    const [big, small] = other.bounds.length > this.bounds.length ? [other, this] : [this, other];
+    const swap = other.bounds.length > this.bounds.length;
+    const big = swap ? other : this;
     const a = big.bounds;
-    const b = small.bounds;
+    const b = swap ? this.bounds : other.bounds;
     for (let j = 0; j < b.length; j += 2) {
       const i = big.rangeEndingAtOrAfter(b[j] as T);
       if (i < a.length && (a[i] as T) <= (b[j + 1] as T)) return true;
@@ -293,7 +294,12 @@ function intersectInto<T extends Scalar>(big: IntervalSet<T>, small: IntervalSet
     }
   }
   // The same set back keeps identity checks (and memory) cheap.
-  if (out.length === a.length && out.every((v, k) => v === a[k])) return big;
-  if (out.length === b.length && out.every((v, k) => v === b[k])) return small;
+  if (out.length === a.length && sameBounds(out, a)) return big;
+  if (out.length === b.length && sameBounds(out, b)) return small;
   return IntervalSet.fromBuilt(big.domain, out);
+}
+
+function sameBounds<T extends Scalar>(x: readonly T[], y: readonly T[]): boolean {
+  for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+  return true;
 }

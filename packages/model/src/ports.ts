@@ -36,7 +36,8 @@ export function parsePortList(text: string): PortSet | undefined {
 export function formatPorts(ports: PortSet): string {
   if (ports.isFull) return 'all';
   const parts: string[] = [];
-  for (const [lo, hi] of ports.ranges()) parts.push(lo === hi ? String(lo) : `${lo}-${hi}`);
+  const b = ports.bounds;
+  for (let i = 0; i < b.length; i += 2) parts.push(b[i] === b[i + 1] ? String(b[i]) : `${b[i]}-${b[i + 1]}`);
   return parts.join(',');
 }
 
