@@ -83,6 +83,8 @@ export function detectFormat(file: InputFile): FormatInfo | undefined {
     if (s > score) {
       score = s;
       best = p;
+      // Scores are at most 1 and an equal one later does not win: no need to ask the others.
+      if (s >= 1) break;
     }
   }
   return best;

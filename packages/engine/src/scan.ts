@@ -141,7 +141,7 @@ function readHead(abs: string, bytes: number): Buffer {
 }
 
 /** A file's format: the forced one, or what its name and first 64 KiB look like (never a binary file's). */
-function formatOf(abs: string, shown: string, forced: FormatInfo | undefined): { format: FormatInfo | undefined; binary: boolean } {
+function formatOf(abs: string, shown: string, forced: FormatInfo | undefined): Detected {
   const head = readHead(abs, 64 * 1024);
   const binary = head.includes(0);
   return { format: forced ?? (binary ? undefined : detectFormat({ path: shown, text: head.toString('utf8') })), binary };
@@ -154,20 +154,30 @@ function formatOf(abs: string, shown: string, forced: FormatInfo | undefined): {
 export async function scanAsync(options: ScanOptions): Promise<ScanResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const formats = new Set<string>();
+  const seen = new Map<string, Detected>();
   if (options.as) formats.add(options.as);
   else if (!options.noInputs) {
     for (const abs of discoverFiles(options.paths.length ? options.paths : ['.'], cwd, [])) {
       try {
-        const { format } = formatOf(abs, displayPath(abs, cwd), undefined);
-        if (format) formats.add(format.format);
+        const detected = formatOf(abs, displayPath(abs, cwd), undefined);
+        seen.set(abs, detected);
+        if (detected.format) formats.add(detected.format.format);
       } catch {
         // The scan itself reports what cannot be read.
       }
     }
   }
   await loadParsers(formats);
-  return scan(options);
+  // The scan would look at each file's head again: it is given what was seen here.
+  const own = { ...options };
+  detectedBefore.set(own, seen);
+  return scan(own);
 }
+
+type Detected = { format: FormatInfo | undefined; binary: boolean };
+
+/** What scanAsync detected, by file, for the scan it starts (by its own copy of the options). */
+const detectedBefore = new WeakMap<ScanOptions, Map<string, Detected>>();
 
 /** Scans files and folders: parse, analyse, evaluate the rules, apply suppressions. Never throws on input. */
 export function scan(options: ScanOptions): ScanResult {
@@ -228,7 +238,7 @@ export function scan(options: ScanOptions): ScanResult {
     const shown = displayPath(abs, cwd);
     try {
       const size = statSync(abs).size;
-      const { format, binary } = formatOf(abs, shown, forced);
+      const { format, binary } = (!forced && detectedBefore.get(options)?.get(abs)) || formatOf(abs, shown, forced);
       if (!format) {
         // Files found in a folder that are no configuration are normal; a file named on its own is not.
         if (named.has(abs)) {
