@@ -135,13 +135,12 @@ function rangeToCidrs(lo: bigint, hi: bigint, bits: number, base: bigint, out: s
 function rangeToCidrs4(lo: number, hi: number, out: string[]): void {
   let start = lo;
   while (start <= hi) {
-    let size = 0;
-    while (size < 32) {
-      const block = 2 ** (size + 1);
-      if (start % block !== 0 || start + block - 1 > hi) break;
-      size++;
-    }
-    out.push(`${Math.floor(start / 0x1000000)}.${(start >>> 16) & 255}.${(start >>> 8) & 255}.${start & 255}/${32 - size}`);
+    // The largest block that starts at `start` (as many bits as its trailing zeros) and fits below `hi`.
+    const aligned = start === 0 ? 32 : 31 - Math.clz32((start & -start) >>> 0);
+    const room = hi - start + 1;
+    const fits = room >= 2 ** 32 ? 32 : 31 - Math.clz32(room);
+    const size = aligned < fits ? aligned : fits;
+    out.push(`${start >>> 24}.${(start >>> 16) & 255}.${(start >>> 8) & 255}.${start & 255}/${32 - size}`);
     start += 2 ** size;
   }
 }

@@ -56,6 +56,25 @@ describe('parseAddressSet', () => {
 });
 
 describe('AddressSet', () => {
+  it('prints an IPv4 range as the same blocks as the same range of IPv6 (the general bigint path)', () => {
+    // IPv4 ranges print in plain numbers; the IPv6 path is the reference: the range placed at the
+    // start of IPv6 space must give the same block starts and prefix lengths (less 96).
+    const blocks = (set: AddressSet, base: bigint, drop: number): [bigint, number][] =>
+      set.toCidrs().map((c) => {
+        const block = parseAddressSet(c)!.intervals.bounds;
+        return [block[0]! - base, Number(c.slice(c.indexOf('/') + 1)) - drop];
+      });
+    const address = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }), fc.constantFrom(0n, 2n ** 31n - 1n, 2n ** 31n, 2n ** 32n - 1n));
+    fc.assert(
+      fc.property(address, address, (a, b) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        const v4 = blocks(AddressSet.ranges([[lo, hi]]), 0n, 0);
+        expect(v4).toEqual(blocks(AddressSet.ranges([[V6 + lo, V6 + hi]]), V6, 96));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('unions two halves into the whole IPv4 space', () => {
     expect(addresses('0.0.0.0/1', '128.0.0.0/1').toCidrs()).toEqual(['0.0.0.0/0']);
   });
