@@ -175,7 +175,10 @@ export class IntervalSet<T extends Scalar> {
     const first = this.rangeEndingAtOrAfter(b[0] as T);
     const end = this.rangeStartingAfter(b[b.length - 1] as T);
     if (first >= end) return this;
-    const out: T[] = a.slice(0, first);
+    // What changes lies between `first` and `end`; the bounds before and after are copied once,
+    // into an array of the result's own size (taking one address out of a list of thousands is
+    // what a chain of per-service rules does at every rule).
+    const mid: T[] = [];
     let j = 0;
     let changed = false;
     for (let i = first; i < end; i += 2) {
@@ -185,18 +188,22 @@ export class IntervalSet<T extends Scalar> {
       if (j < b.length && (b[j + 1] as T) < cur) j = other.rangeEndingAtOrAfter(cur);
       for (let k = j; k < b.length && (b[k] as T) <= hi; k += 2) {
         changed = true;
-        if ((b[k] as T) > cur) out.push(cur, d.pred(b[k] as T));
+        if ((b[k] as T) > cur) mid.push(cur, d.pred(b[k] as T));
         if ((b[k + 1] as T) >= hi) {
           cur = undefined;
           break;
         }
         cur = d.succ(b[k + 1] as T);
       }
-      if (cur !== undefined) out.push(cur, hi);
+      if (cur !== undefined) mid.push(cur, hi);
     }
     if (!changed) return this;
-    for (let i = end; i < a.length; i++) out.push(a[i] as T);
-    return IntervalSet.built(d, out);
+    if (first === 0 && end === a.length) return IntervalSet.built(d, mid);
+    const out = new Array<T>(first + mid.length + (a.length - end));
+    for (let i = 0; i < first; i++) out[i] = a[i] as T;
+    for (let i = 0; i < mid.length; i++) out[first + i] = mid[i]!;
+    for (let i = end, o = first + mid.length; i < a.length; i++, o++) out[o] = a[i] as T;
+    return new IntervalSet(d, out);
   }
 
   intersects(other: IntervalSet<T>): boolean {
