@@ -33,7 +33,8 @@ export function protocolNumber(nameOrNumber: string): number | undefined {
     const n = Number(t);
     return n <= 255 ? n : undefined;
   }
-  return NAMES[t];
+  // An own name only: `constructor` or `__proto__` is no protocol.
+  return Object.hasOwn(NAMES, t) ? NAMES[t] : undefined;
 }
 
 const PRINTED: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 132: 'sctp', 47: 'gre', 50: 'esp', 51: 'ah' };
