@@ -195,7 +195,8 @@ class RuleReader {
   private inTarget = false;
   private lastWasStray = false;
   private readonly pendingPorts: PendingPorts[] = [];
-  private readonly seen = new Set<string>();
+  /** `-s` (1) and `-d` (2) seen already: each may appear once. */
+  private seen = 0;
   private droppedProblems = 0;
 
   constructor(tokens: Token[], line: number, text: string, chain: string) {
@@ -353,8 +354,9 @@ class RuleReader {
     const v = this.value(option);
     if (!v) return;
     const terms = side === 'src' ? this.ast.sources : this.ast.destinations;
-    if (this.seen.has(side)) this.problem('report', 'duplicate-option', `more than one ${option.text} in a rule`, option.column);
-    this.seen.add(side);
+    const bit = side === 'src' ? 1 : 2;
+    if (this.seen & bit) this.problem('report', 'duplicate-option', `more than one ${option.text} in a rule`, option.column);
+    this.seen |= bit;
     const read = v.text === '0/0' ? readAddresses('0.0.0.0/0') : readAddresses(v.text);
     const term: AddressTerm = { negated: negated || v.negated };
     if (!read.ok) {

@@ -74,8 +74,14 @@ export function readProtocol(text: string): Read<ProtocolSet> {
   const t = text.toLowerCase();
   if (t === 'all' || t === '0') return ok(ALL_PROTOCOLS);
   const n = protocolNumber(t);
-  return n === undefined ? fail(`unknown protocol '${text}'`) : ok(protocolSet([n]));
+  if (n === undefined) return fail(`unknown protocol '${text}'`);
+  // Sets are immutable: one per protocol number serves every rule (`-p tcp` on nearly all of them).
+  let set = PROTOCOL_SETS.get(n);
+  if (!set) PROTOCOL_SETS.set(n, (set = protocolSet([n])));
+  return ok(set);
 }
+
+const PROTOCOL_SETS = new Map<number, ProtocolSet>();
 
 /** The match extension iptables loads implicitly for `-p NAME` (so `--dport` works without `-m tcp`). */
 export function protocolModule(text: string): string | undefined {
