@@ -100,8 +100,10 @@ export function convertFile(ast: FileAst, file: string, ledger: LineLedger): Dev
  */
 class ChainGraph {
   readonly chains: ChainAst[];
-  /** [chain][rule] → the number of the chain the rule jumps or goes to, or -1. */
-  private readonly targets: Int32Array[];
+  /** By rule, all chains' rules one after another: the number of the chain it jumps or goes to, or -1. */
+  private readonly targets: Int32Array;
+  /** Where each chain's rules start in `targets` (one more entry: the end). */
+  private readonly offsets: Int32Array;
   /** [chain] → the rules (with their chain's number) that jump or go to it. */
   private readonly callers: ({ chain: number; rule: RuleAst }[] | undefined)[];
   private readonly reachCache = new Map<number, Uint8Array>();
@@ -111,17 +113,20 @@ class ChainGraph {
     this.byName = table.chains;
     this.chains = [...table.chains.values()];
     this.callers = new Array<{ chain: number; rule: RuleAst }[] | undefined>(this.chains.length);
-    this.targets = this.chains.map((chain, c) => {
-      const targets = new Int32Array(chain.rules.length).fill(-1);
+    // One array for every rule of the table: tens of thousands of chains would each be a typed array.
+    this.offsets = new Int32Array(this.chains.length + 1);
+    this.chains.forEach((chain, c) => (this.offsets[c + 1] = this.offsets[c]! + chain.rules.length));
+    this.targets = new Int32Array(this.offsets[this.chains.length]!).fill(-1);
+    this.chains.forEach((chain, c) => {
+      const base = this.offsets[c]!;
       chain.rules.forEach((rule, r) => {
         const name = rule.target?.name;
         const target = name === undefined || STANDARD_VERDICTS.has(name) ? undefined : table.chains.get(name);
         if (!target) return;
         const t = target.index;
-        targets[r] = t;
+        this.targets[base + r] = t;
         (this.callers[t] ??= []).push({ chain: c, rule });
       });
-      return targets;
     });
   }
 
@@ -132,7 +137,7 @@ class ChainGraph {
 
   /** The number of the chain rule `r` of chain `c` jumps or goes to, or -1 when its target is none. */
   targetOf(c: number, r: number): number {
-    return this.targets[c]![r]!;
+    return this.targets[this.offsets[c]! + r]!;
   }
 
   /** A chain without a `:CHAIN` line: where it is first used, as a rule's chain or as a jump target. */
@@ -150,7 +155,9 @@ class ChainGraph {
     seen[root] = 1;
     const stack = [root];
     while (stack.length > 0) {
-      for (const t of this.targets[stack.pop()!]!) {
+      const c = stack.pop()!;
+      for (let i = this.offsets[c]!; i < this.offsets[c + 1]!; i++) {
+        const t = this.targets[i]!;
         if (t >= 0 && !seen[t]) {
           seen[t] = 1;
           stack.push(t);
