@@ -370,7 +370,7 @@ export class DeviceAnalysis {
         const both = intersectBox(f.box, ruleBox);
         const m = both && settle(both);
         if (!m) continue;
-        matched.push(withBox(f, m));
+        matched.push(m === f.box ? f : withBox(f, m));
         touched.push(f);
       }
       this.work += candidates.length + matched.length;

@@ -33,6 +33,17 @@ export function intersectBox(a: Box, b: Box): Box | undefined {
   if (inInterfaces.isEmpty) return undefined;
   const outInterfaces = a.outInterfaces.intersect(b.outInterfaces);
   if (outInterfaces.isEmpty) return undefined;
+  // `b` takes all of `a` (a jump that every packet here takes, a rule about everything): `a` itself.
+  if (
+    protocols === a.protocols &&
+    ports === a.ports &&
+    sources === a.sources &&
+    destinations === a.destinations &&
+    inInterfaces === a.inInterfaces &&
+    outInterfaces === a.outInterfaces
+  ) {
+    return a;
+  }
   return { protocols, ports, sources, destinations, inInterfaces, outInterfaces };
 }
 
