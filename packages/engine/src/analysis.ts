@@ -411,17 +411,18 @@ export class DeviceAnalysis {
           append(out.translated, sub.translated);
           append(out.denied, sub.denied);
           // What comes back continues after the jump; after a goto it leaves this ruleset too.
-          const back = recorded ? sub.fallthrough.map((f) => withPath(f, f.path.slice(0, -1))) : sub.fallthrough;
+          const comeBack = (): Flow[] => (recorded ? sub.fallthrough.map((f) => withPath(f, f.path.slice(0, -1))) : sub.fallthrough);
           if (rule.action === 'goto') {
-            append(out.fallthrough, back);
+            append(out.fallthrough, comeBack());
             break; // what went in never continues here: `takes` stays as exact as the rule
           }
           // When everything that went in came back untouched (the ruleset decided nothing for these
           // packets), the flows stay as they were instead of being split around the rule.
+          const back = sub.fallthrough;
           const unchanged = back.length === matched.length && back.every((f, i) => f.box === matched[i]!.box);
           if (exact && !unchanged) {
             this.remove(flows, touched, ruleBox);
-            for (const f of back) flows.add(f);
+            for (const f of comeBack()) flows.add(f);
           }
           takes = false;
           break;
