@@ -174,6 +174,18 @@ for (const name of SHAPED_MODULES) MODULES[name] = { captured: {}, inexact: ANY 
 
 const MAX_PROBLEMS = 20;
 
+/**
+ * Most of a rule's condition lists stay empty (a kube-proxy rule has an address and a port or two):
+ * they share one frozen empty list until something is added, instead of seven new arrays a rule.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+const none = <T>(): T[] => NONE as never[];
+const add = <T>(list: T[], item: T): T[] => {
+  if (list === (NONE as readonly unknown[])) return [item];
+  list.push(item);
+  return list;
+};
+
 /** How many values a listed option of `spec` takes; undefined when the module does not list it. */
 const listedArity = (spec: ModuleSpec, option: string): number | undefined =>
   spec.inexact === ANY ? undefined : spec.inexact[option];
@@ -203,8 +215,8 @@ class RuleReader {
     this.tokens = tokens;
     this.ast = {
       line, text, chain,
-      sources: [], destinations: [], sourcePorts: [], destinationPorts: [], eitherPorts: [],
-      states: [], inexact: [], problems: [], evidence: { ipv4: false, ipv6: false },
+      sources: none(), destinations: none(), sourcePorts: none(), destinationPorts: none(), eitherPorts: none(),
+      states: none(), inexact: none(), problems: [], evidence: { ipv4: false, ipv6: false },
     };
   }
 
@@ -314,7 +326,7 @@ class RuleReader {
         return this.interfaceOption(token, negated, name === '-i' || name === '--in-interface' ? 'in' : 'out');
       case '-f':
       case '--fragment':
-        this.ast.inexact.push(negated ? '! -f' : '-f');
+        this.ast.inexact = add(this.ast.inexact, negated ? '! -f' : '-f');
         return;
       case '-m':
       case '--match':
@@ -353,7 +365,6 @@ class RuleReader {
   private addressOption(option: Token, negated: boolean, side: 'src' | 'dst'): void {
     const v = this.value(option);
     if (!v) return;
-    const terms = side === 'src' ? this.ast.sources : this.ast.destinations;
     const bit = side === 'src' ? 1 : 2;
     if (this.seen & bit) this.problem('report', 'duplicate-option', `more than one ${option.text} in a rule`, option.column);
     this.seen |= bit;
@@ -368,7 +379,12 @@ class RuleReader {
       term.set = read.value.set;
       this.noteFamily(read.value.set);
     }
-    terms.push(term);
+    this.address(side, term);
+  }
+
+  private address(side: 'src' | 'dst', term: AddressTerm): void {
+    if (side === 'src') this.ast.sources = add(this.ast.sources, term);
+    else this.ast.destinations = add(this.ast.destinations, term);
   }
 
   private interfaceOption(option: Token, negated: boolean, direction: 'in' | 'out'): void {
@@ -392,7 +408,7 @@ class RuleReader {
     this.inTarget = false;
     if (!MODULES[module]) {
       this.problem('note', 'unsupported-match', `match module '${v.text}' is not supported; the rule is kept as one that may match`, v.column);
-      this.ast.inexact.push(`-m ${module}`);
+      this.ast.inexact = add(this.ast.inexact, `-m ${module}`);
     }
   }
 
@@ -472,7 +488,7 @@ class RuleReader {
       if (!v) break;
       negatedValue ||= v.negated;
     }
-    if (record) this.ast.inexact.push(negated || negatedValue ? `! ${reason}` : reason);
+    if (record) this.ast.inexact = add(this.ast.inexact, negated || negatedValue ? `! ${reason}` : reason);
   }
 
   portOption(option: Token, negated: boolean, kind: 'src' | 'dst' | 'either', list: boolean): void {
@@ -487,7 +503,9 @@ class RuleReader {
       const read = readPorts(p.value.text, protocol, p.list);
       if (!read.ok) this.problem('report', 'invalid-value', read.message, p.value.column);
       const term = read.ok ? { set: read.value, negated: p.negated } : { negated: p.negated };
-      (p.kind === 'src' ? this.ast.sourcePorts : p.kind === 'dst' ? this.ast.destinationPorts : this.ast.eitherPorts).push(term);
+      if (p.kind === 'src') this.ast.sourcePorts = add(this.ast.sourcePorts, term);
+      else if (p.kind === 'dst') this.ast.destinationPorts = add(this.ast.destinationPorts, term);
+      else this.ast.eitherPorts = add(this.ast.eitherPorts, term);
     }
   }
 
@@ -497,7 +515,7 @@ class RuleReader {
     if (option.text === '--icmpv6-type') this.ast.evidence.ipv6 = true;
     // `any` is every type; any other type is a condition the model does not capture.
     if (v.text.toLowerCase() !== 'any' || negated || v.negated) {
-      this.ast.inexact.push(`${negated || v.negated ? '! ' : ''}${option.text} ${v.text}`);
+      this.ast.inexact = add(this.ast.inexact, `${negated || v.negated ? '! ' : ''}${option.text} ${v.text}`);
     }
   }
 
@@ -507,13 +525,13 @@ class RuleReader {
     const read = readStates(v.text);
     if (!read.ok) {
       this.problem('report', 'invalid-value', read.message, v.column);
-      this.ast.inexact.push(`${option.text} ${v.text}`);
+      this.ast.inexact = add(this.ast.inexact, `${option.text} ${v.text}`);
       return;
     }
     const states = read.value;
-    this.ast.states.push({ states, negated: negated || v.negated });
+    this.ast.states = add(this.ast.states, { states, negated: negated || v.negated });
     // DNAT/SNAT are properties of the connection, not of the packet: they say nothing about NEW.
-    if (states.includes('DNAT') || states.includes('SNAT')) this.ast.inexact.push(`${option.text} ${v.text}`);
+    if (states.includes('DNAT') || states.includes('SNAT')) this.ast.inexact = add(this.ast.inexact, `${option.text} ${v.text}`);
   }
 
   commentOption(option: Token): void {
@@ -533,7 +551,7 @@ class RuleReader {
     } else {
       this.problem('report', 'invalid-value', read.message, v.column);
     }
-    (side === 'src' ? this.ast.sources : this.ast.destinations).push(term);
+    this.address(side, term);
   }
 
   /** `-m set --match-set NAME src[,dst…]`: an ipset, which lives outside the file. */
@@ -548,7 +566,7 @@ class RuleReader {
       return;
     }
     const term: AddressTerm = { negated: negated || name.negated || flags.negated, symbolic: `ipset:${name.text}` };
-    (first === 'src' ? this.ast.sources : this.ast.destinations).push(term);
+    this.address(first, term);
     this.problem('note', 'unresolved-reference', `ipset '${name.text}' is not part of the file; the rule is kept as one that may match`, name.column);
   }
 
