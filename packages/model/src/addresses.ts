@@ -193,7 +193,9 @@ export function parseAddressSet(text: string): AddressSet | undefined {
       const n = ((parts[0]! * 256 + parts[1]!) * 256 + parts[2]!) * 256 + parts[3]!;
       const size = 2 ** (32 - len);
       const start = n - (n % size);
-      return AddressSet.ranges([[BigInt(start), BigInt(start + size - 1)]]);
+      // A single address: both bounds are the same bigint (one object, not two).
+      const lo = BigInt(start);
+      return AddressSet.ranges([[lo, size === 1 ? lo : BigInt(start + size - 1)]]);
     }
   }
   const dash = t.indexOf('-');

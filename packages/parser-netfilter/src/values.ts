@@ -59,6 +59,20 @@ export function readPortRange(text: string, protocol: 'tcp' | 'udp' | 'sctp'): R
 
 /** `--dport` (one range) or `--dports` (a comma list of ranges). */
 export function readPorts(text: string, protocol: 'tcp' | 'udp' | 'sctp', list: boolean): Read<PortSet> {
+  // Rules name the same few ports again and again; a set is immutable, so one serves them all.
+  const key = `${protocol}|${list ? 'l' : 's'}|${text}`;
+  const known = PORT_SETS.get(key);
+  if (known) return known;
+  const read = readPortsOnce(text, protocol, list);
+  if (PORT_SETS.size >= MAX_PORT_SETS) PORT_SETS.clear();
+  PORT_SETS.set(key, read);
+  return read;
+}
+
+const PORT_SETS = new Map<string, Read<PortSet>>();
+const MAX_PORT_SETS = 4096;
+
+function readPortsOnce(text: string, protocol: 'tcp' | 'udp' | 'sctp', list: boolean): Read<PortSet> {
   const parts = list ? text.split(',') : [text];
   const ranges: [number, number][] = [];
   for (const part of parts) {
