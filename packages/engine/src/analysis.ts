@@ -121,8 +121,8 @@ export class DeviceAnalysis {
     const names = new Set<string>(device.externalInterfaces);
     for (const rs of Object.values(device.rulesets)) {
       for (const r of rs.rules) {
-        for (const n of r.inInterface?.names ?? []) names.add(n);
-        for (const n of r.outInterface?.names ?? []) names.add(n);
+        if (r.inInterface) for (const n of r.inInterface.names) names.add(n);
+        if (r.outInterface) for (const n of r.outInterface.names) names.add(n);
       }
     }
     this.atoms = new InterfaceAtoms(names);

@@ -52,10 +52,15 @@ export class PortBuckets<T> {
  * every box the rules above it have carved out. Iteration follows insertion order, so results are
  * deterministic.
  */
+/** Stand-ins for an index not made yet: never added to (index() replaces them first). */
+const EMPTY_BUCKETS: ReadonlyMap<number, Set<unknown>> = new Map();
+const EMPTY_WIDE: ReadonlySet<unknown> = new Set();
+
 export class FlowSet<F extends { box: Box }> {
   private readonly flows = new Set<F>();
-  private readonly buckets = new Map<number, Set<F>>();
-  private readonly wide = new Set<F>();
+  // The index, made with the first flow it holds (see `pending`).
+  private buckets: Map<number, Set<F>> = EMPTY_BUCKETS as Map<number, Set<F>>;
+  private wide: Set<F> = EMPTY_WIDE as Set<F>;
   /**
    * Most rulesets are entered with one piece of traffic (a service's chain, an endpoint's), and
    * with one flow every flow is a candidate: the index is built only once a second flow is there,
@@ -91,6 +96,10 @@ export class FlowSet<F extends { box: Box }> {
   }
 
   private index(f: F): void {
+    if (this.wide === EMPTY_WIDE) {
+      this.wide = new Set();
+      this.buckets = new Map();
+    }
     const buckets = bucketsOf(f.box.ports);
     if (!buckets) {
       this.wide.add(f);

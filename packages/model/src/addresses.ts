@@ -174,7 +174,35 @@ function prefixLength(mask: string, kind: 'ipv4' | 'ipv6'): number | undefined {
   return parsed.prefixLengthFromSubnetMask() ?? undefined;
 }
 
-const IPV4_BLOCK = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?:\/(\d{1,3}))?$/;
+/**
+ * `a.b.c.d` or `a.b.c.d/len` as ipaddr.js reads dotted decimal (parts without leading zeros, each at
+ * most 255) with a length of up to three digits, at most 32: the address times 64 plus the length,
+ * or -1 for anything else (which the general path then reads or refuses). No regex match arrays:
+ * every rule of a large dump has an address or two.
+ */
+function dottedBlock(t: string): number {
+  let i = 0;
+  let n = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (t.charCodeAt(i) !== 0x2e) return -1;
+      i++;
+    }
+    const start = i;
+    let v = 0;
+    for (let c = t.charCodeAt(i); c >= 0x30 && c <= 0x39; c = t.charCodeAt(++i)) v = v * 10 + (c - 0x30);
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || (digits > 1 && t.charCodeAt(start) === 0x30) || v > 255) return -1;
+    n = n * 256 + v;
+  }
+  if (i === t.length) return n * 64 + 32;
+  if (t.charCodeAt(i) !== 0x2f) return -1;
+  const start = ++i;
+  let len = 0;
+  for (let c = t.charCodeAt(i); c >= 0x30 && c <= 0x39; c = t.charCodeAt(++i)) len = len * 10 + (c - 0x30);
+  const digits = i - start;
+  return i === t.length && digits >= 1 && digits <= 3 && len <= 32 ? n * 64 + len : -1;
+}
 
 /**
  * Parses an address as configurations write it: `1.2.3.4`, `1.2.3.4/24`, `1.2.3.4/255.255.255.0`,
@@ -183,20 +211,15 @@ const IPV4_BLOCK = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1
  */
 export function parseAddressSet(text: string): AddressSet | undefined {
   const t = text.trim();
-  const v4 = IPV4_BLOCK.exec(t);
-  if (v4) {
-    // The common case, `10.96.0.1` or `10.0.0.0/8`, without building address objects: the same
-    // decimal parts ipaddr.js accepts (no leading zeros, each at most 255) and a length up to 32.
-    const parts = [Number(v4[1]), Number(v4[2]), Number(v4[3]), Number(v4[4])];
-    const len = v4[5] === undefined ? 32 : Number(v4[5]);
-    if (parts.every((p) => p <= 255) && len <= 32) {
-      const n = ((parts[0]! * 256 + parts[1]!) * 256 + parts[2]!) * 256 + parts[3]!;
-      const size = 2 ** (32 - len);
-      const start = n - (n % size);
-      // A single address: both bounds are the same bigint (one object, not two).
-      const lo = BigInt(start);
-      return AddressSet.ranges([[lo, size === 1 ? lo : BigInt(start + size - 1)]]);
-    }
+  const block = dottedBlock(t);
+  if (block >= 0) {
+    // The common case, `10.96.0.1` or `10.0.0.0/8`, without building address objects.
+    const n = Math.floor(block / 64);
+    const size = 2 ** (32 - (block % 64));
+    const start = n - (n % size);
+    // A single address: both bounds are the same bigint (one object, not two).
+    const lo = BigInt(start);
+    return AddressSet.ranges([[lo, size === 1 ? lo : BigInt(start + size - 1)]]);
   }
   const dash = t.indexOf('-');
   if (dash > 0) {
