@@ -338,13 +338,13 @@ class Converter {
       sourcePorts: src,
       destinationPorts: dst,
       matchesNew: ast.states.every(allowsNew),
-      ...(ast.states.length > 0 ? { stateMatch: true } : {}),
       exact,
       symbolic,
       enabled: true,
       text: ast.text,
       origin: { file: this.file, line: ast.line },
     };
+    if (ast.states.length > 0) rule.stateMatch = true;
     if (meaning.action === 'jump' || meaning.action === 'goto') rule.target = targetRuleset!;
     if (ast.inInterface) rule.inInterface = ast.inInterface;
     if (ast.outInterface) rule.outInterface = ast.outInterface;

@@ -1,6 +1,6 @@
 import type { AddressSet } from '@portcullis/model';
 import { isBang, isOptionToken, type Token } from './tokenizer.js';
-import type { AddressTerm, Problem, RuleAst } from './syntax.js';
+import type { AddressTerm, Problem, ProtocolTerm, RuleAst } from './syntax.js';
 import { readTargetOptions, targetOptionArity, targetTakesOption } from './targets.js';
 import {
   protocolModule,
@@ -212,8 +212,9 @@ class RuleReader {
   private seen = 0;
   private droppedProblems = 0;
 
-  constructor(tokens: Token[], line: number, text: string, chain: string) {
+  constructor(tokens: Token[], line: number, text: string, chain: string, start: number) {
     this.tokens = tokens;
+    this.index = start;
     this.ast = {
       line, text, chain,
       sources: none(), destinations: none(), sourcePorts: none(), destinationPorts: none(), eitherPorts: none(),
@@ -357,7 +358,9 @@ class RuleReader {
     if (this.ast.protocol) this.problem('report', 'duplicate-option', 'more than one -p in a rule', option.column);
     const read = readProtocol(v.text);
     if (!read.ok) this.problem('report', 'invalid-value', read.message, v.column);
-    this.ast.protocol = { negated: negated || v.negated, name: v.text.toLowerCase(), ...(read.ok ? { set: read.value } : {}) };
+    const term: ProtocolTerm = { negated: negated || v.negated, name: v.text.toLowerCase() };
+    if (read.ok) term.set = read.value;
+    this.ast.protocol = term;
     const module = protocolModule(v.text);
     if (module) this.loaded.push(module);
     if (module === 'icmp6') this.ast.evidence.ipv6 = true;
@@ -584,6 +587,7 @@ export function clip(text: string, max = 60): string {
 }
 
 /** Reads the options of a rule (the words after `-A CHAIN`). */
-export function readRule(tokens: Token[], line: number, text: string, chain: string): RuleAst {
-  return new RuleReader(tokens, line, text, chain).read();
+/** Reads the rule's options from `tokens[start]` on (before it: the command and its chain). */
+export function readRule(tokens: Token[], line: number, text: string, chain: string, start = 0): RuleAst {
+  return new RuleReader(tokens, line, text, chain, start).read();
 }

@@ -301,7 +301,7 @@ function readCommand(text: string, line: number, column: number): ReadCommand | 
       rest = 3;
     }
   }
-  const rule = readRule(tokens.slice(rest), line, normaliseBlanks(text), chain.text);
+  const rule = readRule(tokens, line, normaliseBlanks(text), chain.text, rest);
   if (unterminatedQuote !== undefined) {
     rule.problems.push({ kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
   }
