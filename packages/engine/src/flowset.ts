@@ -46,16 +46,16 @@ export class PortBuckets<T> {
   }
 }
 
+/** Stand-ins for an index not made yet: never added to (index() replaces them first). */
+const EMPTY_BUCKETS: ReadonlyMap<number, Set<unknown>> = new Map();
+const EMPTY_WIDE: ReadonlySet<unknown> = new Set();
+
 /**
  * The packets still undecided at some point of a ruleset: boxes (with whatever each carries), indexed
  * by destination port so that a rule for one port looks only at the boxes near that port, not at
  * every box the rules above it have carved out. Iteration follows insertion order, so results are
  * deterministic.
  */
-/** Stand-ins for an index not made yet: never added to (index() replaces them first). */
-const EMPTY_BUCKETS: ReadonlyMap<number, Set<unknown>> = new Map();
-const EMPTY_WIDE: ReadonlySet<unknown> = new Set();
-
 export class FlowSet<F extends { box: Box }> {
   private readonly flows = new Set<F>();
   // The index, made with the first flow it holds (see `pending`).

@@ -13,7 +13,7 @@ import { htmlReport } from './html.js';
 import { jsonReport, jsonReportParts } from './json.js';
 import { junitReport } from './junit.js';
 import { markdownAuditReport, markdownReport } from './markdown.js';
-import { sarifReport } from './sarif.js';
+import { sarifReport, sarifReportParts } from './sarif.js';
 import type { ReportOptions } from './shared.js';
 import { textReport } from './text.js';
 
@@ -35,9 +35,11 @@ export function formatReport(result: ScanResult, format: ReportFormat, options: 
   return FORMATTERS[format](result, options);
 }
 
-/** The report in pieces to write one after another: JSON a finding at a time, the others whole. */
+/** The report in pieces to write one after another: JSON and SARIF a few hundred findings at a time, the others whole. */
 export function formatReportParts(result: ScanResult, format: ReportFormat, options: ReportOptions & { cwd?: string }): Iterable<string> {
-  return format === 'json' ? jsonReportParts(result, options) : [formatReport(result, format, options)];
+  if (format === 'json') return jsonReportParts(result, options);
+  if (format === 'sarif') return sarifReportParts(result, options);
+  return [formatReport(result, format, options)];
 }
 
 export * from './rule-doc.js';

@@ -1,5 +1,6 @@
 import type { Finding, ScanResult } from '@portcullis/engine/core';
 import { blockedRows, exposureRows } from '@portcullis/engine/core';
+import { jsonInPieces, placeholder } from './pieces.js';
 import type { ReportOptions } from './shared.js';
 
 export const TOOL = { name: 'portcullis', version: '0.1.0' } as const;
@@ -31,7 +32,6 @@ export function* jsonReportParts(result: ScanResult, options: Pick<ReportOptions
     stats['baselined'] = result.findings.filter((f) => !f.suppressed && baseline.unchanged.has(f)).length;
     stats['fixed'] = baseline.fixed.length;
   }
-  yield `{\n  "tool": ${nested(TOOL, 1)},\n  "findings": [`;
   const shape = (f: Finding): Record<string, unknown> => {
     const out: Record<string, unknown> = { ruleId: f.ruleId, severity: f.severity, message: f.message, location: f.location };
     if (f.exposure) out['exposure'] = f.exposure;
@@ -41,24 +41,8 @@ export function* jsonReportParts(result: ScanResult, options: Pick<ReportOptions
     if (baseline) out['baselineState'] = baseline.unchanged.has(f) ? 'unchanged' : 'new';
     return out;
   };
-  for (let i = 0; i < result.findings.length; i += FINDINGS_PER_PART) {
-    // Wrapped once more, a run of findings comes out indented as it is in the report: the text
-    // between `[\n  [\n` and `\n  ]\n]` is those findings' lines of it.
-    const run = result.findings.slice(i, i + FINDINGS_PER_PART).map(shape);
-    yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify([run], null, 2).slice(6, -6)}`;
-  }
-  yield result.findings.length > 0 ? '\n  ],' : '],';
-  yield `\n  "diagnostics": ${nested(result.diagnostics, 1)},\n  "stats": ${nested(stats, 1)}\n}\n`;
-}
-
-const FINDINGS_PER_PART = 256;
-
-/**
- * A value as `JSON.stringify(…, null, 2)` writes it `depth` levels down: its own text with every
- * line after the first indented (JSON strings hold no raw line breaks, so each is a line of it).
- */
-function nested(value: unknown, depth: number): string {
-  return JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+  const marker = placeholder();
+  yield* jsonInPieces({ tool: TOOL, findings: marker, diagnostics: result.diagnostics, stats }, marker, 2, result.findings, shape);
 }
 
 /** The exposure table of DESIGN.md. */

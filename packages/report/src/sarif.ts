@@ -4,6 +4,7 @@ import type * as Sarif from 'sarif';
 import type { Diagnostic } from '@portcullis/model';
 import type { ActiveRule, Finding, ScanResult, Severity } from '@portcullis/engine/core';
 import { TOOL } from './json.js';
+import { jsonInPieces, placeholder } from './pieces.js';
 import { ruleMarkdown } from './rule-doc.js';
 import { SECURITY_SEVERITY, SEVERITY_ORDER, isAbsoluteUri, ruleById, ruleDocUrl, type ReportOptions } from './shared.js';
 
@@ -23,6 +24,11 @@ const LEVEL: Record<Severity, Sarif.Result.level> = { critical: 'error', high: '
  * invocation's notifications.
  */
 export function sarifReport(result: ScanResult, options: Partial<ReportOptions> = {}): string {
+  return [...sarifReportParts(result, options)].join('');
+}
+
+/** The SARIF log in pieces, a few hundred results at a time (see jsonInPieces). */
+export function* sarifReportParts(result: ScanResult, options: Partial<ReportOptions> = {}): Generator<string> {
   const rules = ruleById(result);
   const descriptors: Sarif.ReportingDescriptor[] = [];
   const index = new Map<string, number>();
@@ -36,16 +42,10 @@ export function sarifReport(result: ScanResult, options: Partial<ReportOptions> 
     return i;
   };
   for (const r of result.rules) describe(r.definition.id);
+  // The rules come before the results in the log: every one a result names is described first.
+  for (const f of result.findings) describe(f.ruleId);
 
-  // Two findings with one fingerprint (the same rule written twice in one chain) stay two alerts:
-  // the occurrence number keeps them apart, and it does not change when unrelated lines move.
-  const occurrences = new Map<string, number>();
-  const results = result.findings.map((f): Sarif.Result => {
-    const n = (occurrences.get(f.fingerprint) ?? 0) + 1;
-    occurrences.set(f.fingerprint, n);
-    return sarifResult(f, describe(f.ruleId), n, options);
-  });
-
+  const marker = placeholder();
   const run: Sarif.Run = {
     tool: { driver: { name: TOOL.name, version: TOOL.version, semanticVersion: TOOL.version, rules: descriptors } },
     invocations: [
@@ -55,7 +55,7 @@ export function sarifReport(result: ScanResult, options: Partial<ReportOptions> 
       },
     ],
     columnKind: 'utf16CodeUnits',
-    results,
+    results: marker as unknown as Sarif.Result[],
   };
   if (options.baseline) {
     run.properties = {
@@ -67,7 +67,14 @@ export function sarifReport(result: ScanResult, options: Partial<ReportOptions> 
     };
   }
   const log: Sarif.Log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // Two findings with one fingerprint (the same rule written twice in one chain) stay two alerts:
+  // the occurrence number keeps them apart, and it does not change when unrelated lines move.
+  const occurrences = new Map<string, number>();
+  yield* jsonInPieces(log, marker, 4, result.findings, (f): Sarif.Result => {
+    const n = (occurrences.get(f.fingerprint) ?? 0) + 1;
+    occurrences.set(f.fingerprint, n);
+    return sarifResult(f, describe(f.ruleId), n, options);
+  });
 }
 
 /** PascalCase of the id: SARIF's friendly `name`, which should differ from the id. */

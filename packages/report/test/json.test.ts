@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareWithBaseline } from '@portcullis/engine';
-import { jsonReport, jsonReportParts } from '@portcullis/report';
+import { jsonReport, jsonReportParts, sarifReport } from '@portcullis/report';
+import { jsonInPieces, placeholder } from '../src/pieces.js';
 import { repoRoot, scanAt } from './helpers.js';
 
 /** What a JSON report holds, written in one piece by JSON.stringify: what the pieces must add up to. */
@@ -36,5 +38,36 @@ describe('JSON report', () => {
       findings: [{ baselineState: 'unchanged' }, ...rest.map(() => ({ baselineState: 'new' }))],
       stats: { baselined: first!.suppressed ? 0 : 1, fixed: 0 },
     });
+  });
+});
+
+describe('a document written in pieces', () => {
+  it('is JSON.stringify of the whole document, wherever the long array sits and however many items it has', () => {
+    const value = fc.jsonValue({ maxDepth: 3 });
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 600 }), fc.integer({ min: 1, max: 5 }), fc.dictionary(fc.string(), value, { maxKeys: 3 }), (items, depth, extra) => {
+        // The array `depth` levels in: inside objects (with other keys around it) and arrays.
+        const marker = placeholder();
+        let doc: unknown = marker;
+        let full: unknown = items;
+        for (let level = depth - 1; level > 0; level--) {
+          doc = level % 2 ? { ...extra, list: doc, after: 1 } : [doc, 'x'];
+          full = level % 2 ? { ...extra, list: full, after: 1 } : [full, 'x'];
+        }
+        const text = [...jsonInPieces(doc, marker, depth, items, (x) => x)].join('');
+        expect(text).toBe(`${JSON.stringify(full, null, 2)}\n`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('makes the same SARIF log as one JSON.stringify, with results in several pieces', () => {
+    const result = scanAt(repoRoot, ['fixtures/demo']);
+    const many = { ...result, findings: Array.from({ length: 700 }, (_, i) => result.findings[i % result.findings.length]!) };
+    for (const r of [result, many, { ...result, findings: [] }]) {
+      const text = sarifReport(r);
+      expect(text).toBe(whole(text));
+      expect((JSON.parse(text) as { runs: { results: unknown[] }[] }).runs[0]!.results).toHaveLength(r.findings.length);
+    }
   });
 });
