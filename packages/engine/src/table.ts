@@ -14,21 +14,66 @@ export interface ExposureRow {
 
 const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A row of the exposure table without its sources: what the HTML report's matrix and paths need. */
+export type ExposureSummary = Omit<ExposureRow, 'from'>;
+
 /**
  * Merges exposures into rows: one per target, protocol and path. Within a row, ports are merged only
  * where they are reachable from the same sources, so a row never claims that every listed port is
  * reachable from every listed source unless it is.
  */
 export function exposureRows(exposures: Exposure[]): ExposureRow[] {
+  const rows = mergeExposures(exposures).map(({ e, ports, from }): ExposureRow => {
+    const { target, protocol, ports: ranges, anywhere, path } = summary(e, ports, from);
+    return { target, protocol, ports: ranges, from: from.toCidrs(), anywhere, path };
+  });
+  return rows.sort((a, b) => compareSummaries(a, b) || cmp(a.from.join(), b.from.join()));
+}
+
+/**
+ * The rows of exposureRows without their source lists, in the same order but for rows that differ
+ * only in their sources (which have the same path): after a long blocklist a row's sources are
+ * tens of thousands of blocks, and a report that does not print them need not make them.
+ */
+export function exposureSummaries(exposures: Exposure[]): ExposureSummary[] {
+  return mergeExposures(exposures)
+    .map(({ e, ports, from }) => summary(e, ports, from))
+    .sort(compareSummaries);
+}
+
+function summary(e: Exposure, ports: PortSet, from: AddressSet): ExposureSummary {
+  const target: ExposureRow['target'] = { host: e.target.host };
+  if (e.target.address !== undefined) target.address = e.target.address;
+  return {
+    target,
+    protocol: e.protocol,
+    ports: portRanges(ports),
+    anywhere: classifySources(from) === 'anywhere',
+    path: e.path.map((s) => ({ file: s.file, line: s.line, summary: s.summary })),
+  };
+}
+
+function compareSummaries(a: ExposureSummary, b: ExposureSummary): number {
+  return (
+    cmp(a.target.host, b.target.host) ||
+    cmp(a.target.address ?? '', b.target.address ?? '') ||
+    cmp(a.protocol, b.protocol) ||
+    cmp(a.ports[0]?.[0] ?? -1, b.ports[0]?.[0] ?? -1) ||
+    cmp(JSON.stringify(a.path), JSON.stringify(b.path))
+  );
+}
+
+function mergeExposures(exposures: Exposure[]): { e: Exposure; ports: PortSet; from: AddressSet }[] {
   const pathKey = (p: PathStep[]): string => p.map((s) => `${s.file}:${s.line}:${s.summary}`).join('|');
   const base = (e: Exposure): string => `${e.target.host}|${e.target.address ?? ''}|${e.protocol}|${pathKey(e.path)}`;
+  const ids = new SetIds();
 
   // Same sources: merge ports. Transit (routed on to destinations the configuration never names)
   // is no service of anyone's; no-default-accept speaks for it.
   const bySources = new Map<string, { e: Exposure; ports: PortSet }>();
   for (const e of exposures) {
     if (e.transit) continue;
-    const key = `${base(e)}|${e.from.key()}`;
+    const key = `${base(e)}|${ids.of(e.from)}`;
     const seen = bySources.get(key);
     if (seen) seen.ports = seen.ports.union(e.ports);
     else bySources.set(key, { e, ports: e.ports });
@@ -41,28 +86,29 @@ export function exposureRows(exposures: Exposure[]): ExposureRow[] {
     if (seen) seen.from = seen.from.union(e.from);
     else byPorts.set(key, { e, ports, from: e.from });
   }
-  const rows: ExposureRow[] = [...byPorts.values()].map(({ e, ports, from }) => {
-    const target: ExposureRow['target'] = { host: e.target.host };
-    if (e.target.address !== undefined) target.address = e.target.address;
-    return {
-      target,
-      protocol: e.protocol,
-      ports: portRanges(ports),
-      from: from.toCidrs(),
-      anywhere: classifySources(from) === 'anywhere',
-      path: e.path.map((s) => ({ file: s.file, line: s.line, summary: s.summary })),
-    };
-  });
-  rows.sort(
-    (a, b) =>
-      cmp(a.target.host, b.target.host) ||
-      cmp(a.target.address ?? '', b.target.address ?? '') ||
-      cmp(a.protocol, b.protocol) ||
-      cmp(a.ports[0]?.[0] ?? -1, b.ports[0]?.[0] ?? -1) ||
-      cmp(JSON.stringify(a.path), JSON.stringify(b.path)) ||
-      cmp(a.from.join(), b.from.join()),
-  );
-  return rows;
+  return [...byPorts.values()];
+}
+
+/**
+ * A number for each distinct address set, equal sets getting equal numbers: a key for merging that
+ * does not spell out every bound (a set with ten thousand holes would be a key of hundreds of KB).
+ */
+class SetIds {
+  private readonly byHash = new Map<number, { set: AddressSet; id: number }[]>();
+  private count = 0;
+
+  of(set: AddressSet): number {
+    const bounds = set.intervals.bounds;
+    let h = bounds.length;
+    for (const b of bounds) h = (Math.imul(h, 31) + Number(b % 1000000007n)) | 0;
+    const list = this.byHash.get(h);
+    const known = list?.find((x) => x.set.equals(set));
+    if (known) return known.id;
+    const entry = { set, id: this.count++ };
+    if (list) list.push(entry);
+    else this.byHash.set(h, [entry]);
+    return entry.id;
+  }
 }
 
 /** A forward that the receiving device drops, for the exposure table. */

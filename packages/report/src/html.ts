@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { exposureRows, type ActiveRule, type ExposureRow, type Finding, type ScanResult, type Severity } from '@portcullis/engine/core';
+import { exposureSummaries, type ActiveRule, type ExposureSummary, type Finding, type ScanResult, type Severity } from '@portcullis/engine/core';
 import { TOOL } from './json.js';
 import { exposureMatrix } from './matrix.js';
 import { RISK_WEIGHTS, SEVERITY_ORDER, plural, reportedFindings, ruleById, ruleDocUrl, type ReportOptions } from './shared.js';
@@ -259,9 +259,9 @@ function sourceBlock(f: Finding, sources: SourceCache): string {
 }
 
 /** The forward → firewall rule → service steps of the exposures, by each step's `file:line`. */
-function pathSteps(result: ScanResult): Map<string, ExposureRow['path']> {
-  const out = new Map<string, ExposureRow['path']>();
-  for (const row of exposureRows(result.exposures)) {
+function pathSteps(result: ScanResult): Map<string, ExposureSummary['path']> {
+  const out = new Map<string, ExposureSummary['path']>();
+  for (const row of exposureSummaries(result.exposures)) {
     for (const step of row.path) {
       const key = `${step.file}:${step.line}`;
       if (!out.has(key)) out.set(key, row.path);
@@ -270,7 +270,7 @@ function pathSteps(result: ScanResult): Map<string, ExposureRow['path']> {
   return out;
 }
 
-function findingsSection(findings: Anchored[], rules: Map<string, ActiveRule>, sources: SourceCache, paths: Map<string, ExposureRow['path']>, docsUrl: string | undefined): string {
+function findingsSection(findings: Anchored[], rules: Map<string, ActiveRule>, sources: SourceCache, paths: Map<string, ExposureSummary['path']>, docsUrl: string | undefined): string {
   const options = (values: string[]): string => values.map((v) => `<option value="${escapeHtml(v)}">${escapeHtml(v)}</option>`).join('');
   const distinct = (key: (f: Finding) => string): string[] => [...new Set(findings.map((a) => key(a.finding)))].sort(cmp);
   const form = `<form id="filter" hidden>
@@ -308,7 +308,7 @@ function ruleBlock(rule: ActiveRule | undefined, docsUrl: string | undefined): s
   return `<dl class="meta"><dt>Why</dt><dd>${escapeHtml(d.rationale.trim())}</dd><dt>How to fix</dt><dd>${escapeHtml(d.remediation.trim())}</dd>${links.length ? `<dt>References</dt><dd><ul>${links.join('')}</ul></dd>` : ''}</dl>`;
 }
 
-function findingBlock({ finding: f, id }: Anchored, sources: SourceCache, paths: Map<string, ExposureRow['path']>): string {
+function findingBlock({ finding: f, id }: Anchored, sources: SourceCache, paths: Map<string, ExposureSummary['path']>): string {
   const where = `${f.location.file}:${f.location.line}`;
   const exposure = f.exposure
     ? `<dt>Reachable</dt><dd>${escapeHtml(`${f.exposure.target}, ${f.exposure.protocol} ${f.exposure.ports} from ${f.exposure.from.length > 8 ? `${f.exposure.from.slice(0, 8).join(', ')}, … (${f.exposure.from.length} blocks)` : f.exposure.from.join(', ') || 'nowhere'}`)}</dd>`

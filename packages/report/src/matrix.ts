@@ -1,4 +1,4 @@
-import { exposureRows, type ExposureRow, type Finding, type ScanResult } from '@portcullis/engine/core';
+import { exposureSummaries, type ExposureSummary, type Finding, type ScanResult } from '@portcullis/engine/core';
 
 /**
  * The exposure matrix shared by the HTML and Markdown audit reports: targets (rows) × protocol and
@@ -30,19 +30,21 @@ export function portLabel([lo, hi]: [number, number]): string {
   return lo === hi ? String(lo) : `${lo}-${hi}`;
 }
 
-function rowTargetLabels(row: ExposureRow): string[] {
+function rowTargetLabels(row: ExposureSummary): string[] {
   return row.target.address ? [`${row.target.address} (via ${row.target.host})`, row.target.host] : [row.target.host];
 }
 
 /** `findings` must be sorted worst first: a cell shows the first finding about it. */
 export function exposureMatrix(result: ScanResult, findings: Finding[]): ExposureMatrix {
-  const rows = exposureRows(result.exposures).filter((r) => r.anywhere);
+  const rows = exposureSummaries(result.exposures).filter((r) => r.anywhere);
   const columns = new Map<string, MatrixColumn>();
   const cells = new Map<string, Set<string>>();
-  const targets = new Map<string, ExposureRow[]>();
+  const targets = new Map<string, ExposureSummary[]>();
   for (const row of rows) {
     const target = rowTargetLabels(row)[0]!;
-    targets.set(target, [...(targets.get(target) ?? []), row]);
+    const list = targets.get(target);
+    if (list) list.push(row);
+    else targets.set(target, [row]);
     const ranges: ([number, number] | undefined)[] = row.ports.length ? row.ports : [undefined];
     for (const range of ranges) {
       const key = range ? `${row.protocol}/${portLabel(range)}` : row.protocol;
