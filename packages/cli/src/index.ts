@@ -22,7 +22,7 @@ import {
   type ScanResult,
   type Severity,
 } from '@portcullis/engine/core';
-import { TOOL, exposureJson, exposureText, formatReport, formatReportParts, REPORT_FORMATS, type ReportFormat } from '@portcullis/report';
+import { TOOL, exposureJsonParts, exposureText, formatReport, formatReportParts, REPORT_FORMATS, type ReportFormat } from '@portcullis/report';
 import { changedSince, isWithin, scannableChanges } from './changed.js';
 import { explainRule, listRules } from './explain.js';
 import { STARTER_CONFIG } from './init.js';
@@ -148,7 +148,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--as <format>', 'force the input format of the given paths')
     .action(async (paths: string[], flags: ScanFlags) => {
       const result = await runScan(paths, { ...flags, failOn: 'none' }, io);
-      write(io, flags.output, flags.format === 'json' ? exposureJson(result) : exposureText(result, { color: io.isTTY && !flags.output }));
+      if (flags.format === 'json') writeParts(io, flags.output, exposureJsonParts(result));
+      else write(io, flags.output, exposureText(result, { color: io.isTTY && !flags.output }));
       reportErrors(result, io);
       code = isUntrusted(result, false) ? EXIT.untrusted : EXIT.ok;
     });

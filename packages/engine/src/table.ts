@@ -23,11 +23,33 @@ export type ExposureSummary = Omit<ExposureRow, 'from'>;
  * reachable from every listed source unless it is.
  */
 export function exposureRows(exposures: Exposure[]): ExposureRow[] {
-  const rows = mergeExposures(exposures).map(({ e, ports, from }): ExposureRow => {
-    const { target, protocol, ports: ranges, anywhere, path } = summary(e, ports, from);
-    return { target, protocol, ports: ranges, from: from.toCidrs(), anywhere, path };
-  });
-  return rows.sort((a, b) => compareSummaries(a, b) || cmp(a.from.join(), b.from.join()));
+  return exposureRowsLazily(exposures).map((r) => r.row());
+}
+
+/** A row of the exposure table whose source list is made when asked for. */
+export interface LazyExposureRow {
+  summary: ExposureSummary;
+  from: AddressSet;
+  row(): ExposureRow;
+}
+
+/**
+ * The rows of exposureRows in the same order, each making its source list only when asked for: a
+ * table of twenty thousand rows of tens of thousands of blocks each (after a long blocklist) can be
+ * written one row at a time.
+ */
+export function exposureRowsLazily(exposures: Exposure[]): LazyExposureRow[] {
+  const rows = mergeExposures(exposures).map(({ e, ports, from }): LazyExposureRow & { joined?: string } => ({
+    summary: summary(e, ports, from),
+    from,
+    row() {
+      const { target, protocol, ports: ranges, anywhere, path } = this.summary;
+      return { target, protocol, ports: ranges, from: from.toCidrs(), anywhere, path };
+    },
+  }));
+  // Rows alike but for their sources are ordered by their source lists, spelled out only for them.
+  const joined = (r: { from: AddressSet; joined?: string }): string => (r.joined ??= r.from.toCidrs().join());
+  return rows.sort((a, b) => compareSummaries(a.summary, b.summary) || cmp(joined(a), joined(b)));
 }
 
 /**

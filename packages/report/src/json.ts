@@ -1,5 +1,5 @@
 import type { Finding, ScanResult } from '@portcullis/engine/core';
-import { blockedRows, exposureRows } from '@portcullis/engine/core';
+import { blockedRows, exposureRowsLazily } from '@portcullis/engine/core';
 import { jsonInPieces, placeholder } from './pieces.js';
 import type { ReportOptions } from './shared.js';
 
@@ -47,6 +47,12 @@ export function* jsonReportParts(result: ScanResult, options: Pick<ReportOptions
 
 /** The exposure table of DESIGN.md. */
 export function exposureJson(result: ScanResult): string {
+  return [...exposureJsonParts(result)].join('');
+}
+
+/** The exposure table in pieces, a few hundred rows at a time, each row's sources made as it is written. */
+export function* exposureJsonParts(result: ScanResult): Generator<string> {
   const blocked = blockedRows(result.blocked);
-  return `${JSON.stringify({ exposures: exposureRows(result.exposures), ...(blocked.length ? { blocked } : {}) }, null, 2)}\n`;
+  const marker = placeholder();
+  yield* jsonInPieces({ exposures: marker, ...(blocked.length ? { blocked } : {}) }, marker, 2, exposureRowsLazily(result.exposures), (r) => r.row());
 }

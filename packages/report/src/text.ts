@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@portcullis/model';
-import { blockedRows, exposureRows, isReported, type BaselineComparison, type Finding, type ScanResult, type Severity } from '@portcullis/engine/core';
+import { blockedRows, exposureRowsLazily, isReported, type BaselineComparison, type Finding, type ScanResult, type Severity } from '@portcullis/engine/core';
 
 export interface TextOptions {
   /** ANSI colours; the CLI turns them on for a terminal only. */
@@ -96,10 +96,12 @@ function summaryLine(result: ScanResult, paint: (s: Style, t: string) => string,
 /** The exposure table as text: what is reachable, from where, and through which rules. */
 export function exposureText(result: ScanResult, options: TextOptions): string {
   const paint = painter(options.color);
-  const rows = exposureRows(result.exposures);
+  const rows = exposureRowsLazily(result.exposures);
   if (rows.length === 0 && result.blocked.length === 0) return `${paint('green', 'Nothing is reachable from the network.')}\n`;
   const lines: string[] = [];
-  for (const r of rows) {
+  for (const lazy of rows) {
+    // Made one at a time: a row's sources may be tens of thousands of blocks.
+    const r = lazy.row();
     const target = r.target.address ? `${r.target.address} (via ${r.target.host})` : r.target.host;
     const ported = ['tcp', 'udp', 'sctp'].includes(r.protocol);
     const ports = r.protocol === 'any' ? 'all protocols' : ported ? `${r.protocol} ${r.ports.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}` : r.protocol;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareWithBaseline } from '@portcullis/engine';
-import { jsonReport, jsonReportParts, sarifReport } from '@portcullis/report';
+import { exposureJson, jsonReport, jsonReportParts, sarifReport } from '@portcullis/report';
+import { exposureRows } from '@portcullis/engine';
 import { jsonInPieces, placeholder } from '../src/pieces.js';
 import { repoRoot, scanAt } from './helpers.js';
 
@@ -69,5 +70,14 @@ describe('a document written in pieces', () => {
       expect(text).toBe(whole(text));
       expect((JSON.parse(text) as { runs: { results: unknown[] }[] }).runs[0]!.results).toHaveLength(r.findings.length);
     }
+  });
+
+  it('makes the same exposure table as one JSON.stringify of its rows, in several pieces', () => {
+    const result = scanAt(repoRoot, ['fixtures']);
+    const rows = exposureRows(result.exposures);
+    expect(rows.length).toBeGreaterThan(256);
+    const text = exposureJson(result);
+    expect(text).toBe(whole(text));
+    expect((JSON.parse(text) as { exposures: unknown[] }).exposures).toEqual(JSON.parse(JSON.stringify(rows)));
   });
 });
