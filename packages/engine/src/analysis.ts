@@ -20,7 +20,7 @@ import {
   type PortSet,
   type Ruleset,
 } from '@portcullis/model';
-import { intersectBox, subtractBox, boxesIntersect, type Box } from './headerspace.js';
+import { intersectBox, subtractBox, type Box } from './headerspace.js';
 import { FlowSet } from './flowset.js';
 import { InterfaceAtoms } from './interfaces.js';
 
@@ -366,7 +366,6 @@ export class DeviceAnalysis {
       const touched: Flow[] = [];
       const candidates = flows.candidates(ruleBox);
       for (const f of candidates) {
-        if (!boxesIntersect(f.box, ruleBox)) continue;
         const both = intersectBox(f.box, ruleBox);
         const m = both && settle(both);
         if (!m) continue;
