@@ -591,7 +591,6 @@ function bareHost(cidr: string): string {
 }
 
 const NAMED = [PROTO.tcp, PROTO.udp, PROTO.sctp, PROTO.icmp, PROTO.icmpv6];
-const NAMED_SETS = new Map(NAMED.map((n) => [n, protocolSet([n])]));
 const ALL_NAMED = protocolSet(NAMED);
 
 /** A box's protocols as report entries: `any` when it is everything, else one entry per protocol. */
@@ -601,9 +600,7 @@ function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box 
   for (const n of NAMED) {
     if (!box.protocols.has(n)) continue;
     const ports = PORTED_PROTOCOLS.has(n) ? box.ports : ALL_PORTS;
-    const only = box.protocols.rangeCount === 1 && box.protocols.bounds[0] === n && box.protocols.bounds[1] === n;
-    const protocols = only ? box.protocols : NAMED_SETS.get(n)!;
-    out.push({ protocol: protocolName(n), ports, box: { ...box, protocols, ports } });
+    out.push({ protocol: protocolName(n), ports, box: { ...box, protocols: protocolSet([n]), ports } });
   }
   const rest = box.protocols.subtract(ALL_NAMED);
   if (!rest.isEmpty) {

@@ -7,9 +7,30 @@ export type PortSet = IntervalSet<number>;
 export const ALL_PORTS: PortSet = IntervalSet.full(PORT_DOMAIN);
 export const NO_PORTS: PortSet = IntervalSet.empty(PORT_DOMAIN);
 
+/**
+ * A set of ports. Sets are immutable, and rules name the same few ports and ranges again and again
+ * (`--dport 443` on thousands of kube-proxy rules, `FromPort: 22` across an AWS account): a set of
+ * one range is made once and shared, through a memo that starts over when full, so a file of
+ * millions of distinct ranges costs no more memory than making them did.
+ */
 export function portSet(ranges: Iterable<readonly [number, number]>): PortSet {
+  if (Array.isArray(ranges) && ranges.length === 1) {
+    const [lo, hi] = ranges[0] as readonly [number, number];
+    if (Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && lo <= hi && hi <= 65535) {
+      const key = lo * 65536 + hi;
+      let set = SINGLE_RANGES.get(key);
+      if (!set) {
+        if (SINGLE_RANGES.size >= MAX_SINGLE_RANGES) SINGLE_RANGES.clear();
+        SINGLE_RANGES.set(key, (set = IntervalSet.of(PORT_DOMAIN, [[lo, hi]])));
+      }
+      return set;
+    }
+  }
   return IntervalSet.of(PORT_DOMAIN, ranges);
 }
+
+const SINGLE_RANGES = new Map<number, PortSet>();
+const MAX_SINGLE_RANGES = 4096;
 
 export function singlePort(port: number): PortSet {
   return portSet([[port, port]]);

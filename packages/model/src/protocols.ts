@@ -8,9 +8,15 @@ export const PROTO = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58, sctp: 132, dccp: 33
 
 export const ALL_PROTOCOLS: ProtocolSet = IntervalSet.full(PROTOCOL_DOMAIN);
 
+/** A set of protocol numbers; the set of one protocol (`-p tcp` on nearly every rule) is made once per number and shared. */
 export function protocolSet(numbers: Iterable<number>): ProtocolSet {
-  return IntervalSet.of(PROTOCOL_DOMAIN, [...numbers].map((n) => [n, n] as const));
+  const list = [...numbers];
+  const n = list[0]!;
+  if (list.length === 1 && Number.isInteger(n) && n >= 0 && n <= 255) return (SINGLE_PROTOCOLS[n] ??= IntervalSet.of(PROTOCOL_DOMAIN, [[n, n]]));
+  return IntervalSet.of(PROTOCOL_DOMAIN, list.map((p) => [p, p] as const));
 }
+
+const SINGLE_PROTOCOLS: ProtocolSet[] = [];
 
 /** Protocols that carry ports; for the others a rule's port set is meaningless and kept full. */
 export const PORTED_PROTOCOLS: ProtocolSet = protocolSet([PROTO.tcp, PROTO.udp, PROTO.sctp, PROTO.dccp, PROTO.udplite]);

@@ -59,20 +59,6 @@ export function readPortRange(text: string, protocol: 'tcp' | 'udp' | 'sctp'): R
 
 /** `--dport` (one range) or `--dports` (a comma list of ranges). */
 export function readPorts(text: string, protocol: 'tcp' | 'udp' | 'sctp', list: boolean): Read<PortSet> {
-  // Rules name the same few ports again and again; a set is immutable, so one serves them all.
-  const key = `${protocol}|${list ? 'l' : 's'}|${text}`;
-  const known = PORT_SETS.get(key);
-  if (known) return known;
-  const read = readPortsOnce(text, protocol, list);
-  if (PORT_SETS.size >= MAX_PORT_SETS) PORT_SETS.clear();
-  PORT_SETS.set(key, read);
-  return read;
-}
-
-const PORT_SETS = new Map<string, Read<PortSet>>();
-const MAX_PORT_SETS = 4096;
-
-function readPortsOnce(text: string, protocol: 'tcp' | 'udp' | 'sctp', list: boolean): Read<PortSet> {
   const parts = list ? text.split(',') : [text];
   const ranges: [number, number][] = [];
   for (const part of parts) {
@@ -88,14 +74,8 @@ export function readProtocol(text: string): Read<ProtocolSet> {
   const t = text.toLowerCase();
   if (t === 'all' || t === '0') return ok(ALL_PROTOCOLS);
   const n = protocolNumber(t);
-  if (n === undefined) return fail(`unknown protocol '${text}'`);
-  // Sets are immutable: one per protocol number serves every rule (`-p tcp` on nearly all of them).
-  let set = PROTOCOL_SETS.get(n);
-  if (!set) PROTOCOL_SETS.set(n, (set = protocolSet([n])));
-  return ok(set);
+  return n === undefined ? fail(`unknown protocol '${text}'`) : ok(protocolSet([n]));
 }
-
-const PROTOCOL_SETS = new Map<number, ProtocolSet>();
 
 /** The match extension iptables loads implicitly for `-p NAME` (so `--dport` works without `-m tcp`). */
 export function protocolModule(text: string): string | undefined {

@@ -4,13 +4,14 @@ import {
   AddressSet,
   PROTO,
   protocolNumber,
+  protocolSet,
   type Device,
   type FilterRule,
   type Origin,
   type PortSet,
   type ProtocolSet,
 } from '@portcullis/model';
-import { cidrSet, cloudDevice, portRange, reportUnresolved, ruleset, singleProtocol, symbolicRule } from '../common/model.js';
+import { cidrSet, cloudDevice, portRange, reportUnresolved, ruleset, symbolicRule } from '../common/model.js';
 import type { Reporter } from '../common/report.js';
 import { isUnresolved, type Maybe } from '../common/unresolved.js';
 import type { AwsAclEntry, AwsNetworkAcl, AwsPermission, AwsSecurityGroup } from './representation.js';
@@ -48,22 +49,22 @@ function awsMatch(protocol: Maybe<string>, from: Maybe<number> | undefined, to: 
   }
   const name = n === PROTO.tcp ? 'tcp' : n === PROTO.udp ? 'udp' : n === PROTO.icmp ? 'icmp' : n === PROTO.icmpv6 ? 'icmpv6' : String(n);
   if (n === PROTO.tcp || n === PROTO.udp) {
-    if (from === undefined && to === undefined) return { protocols: singleProtocol(n), ports: ALL_PORTS, exact: true, text: `${name} all` };
+    if (from === undefined && to === undefined) return { protocols: protocolSet([n]), ports: ALL_PORTS, exact: true, text: `${name} all` };
     const lo = from ?? to!;
     const hi = to ?? from!;
-    if (lo === -1 && hi === -1) return { protocols: singleProtocol(n), ports: ALL_PORTS, exact: true, text: `${name} all` };
+    if (lo === -1 && hi === -1) return { protocols: protocolSet([n]), ports: ALL_PORTS, exact: true, text: `${name} all` };
     const ports = portRange(lo, hi);
     if (!ports) {
       reporter.report(origin, 'warning', 'invalid-value', `ports ${lo}-${hi} are not a valid range (0-65535, from <= to); the rule is left out`);
       return undefined;
     }
-    return { protocols: singleProtocol(n), ports, exact: true, text: `${name} ${lo === hi ? lo : `${lo}-${hi}`}` };
+    return { protocols: protocolSet([n]), ports, exact: true, text: `${name} ${lo === hi ? lo : `${lo}-${hi}`}` };
   }
   if (n === PROTO.icmp || n === PROTO.icmpv6) {
     const anyType = from === undefined || from === -1;
-    return { protocols: singleProtocol(n), ports: ALL_PORTS, exact: anyType, text: anyType ? name : `${name} type ${from}${to !== undefined && to !== -1 ? ` code ${to}` : ''}` };
+    return { protocols: protocolSet([n]), ports: ALL_PORTS, exact: anyType, text: anyType ? name : `${name} type ${from}${to !== undefined && to !== -1 ? ` code ${to}` : ''}` };
   }
-  return { protocols: singleProtocol(n), ports: ALL_PORTS, exact: true, text: name };
+  return { protocols: protocolSet([n]), ports: ALL_PORTS, exact: true, text: name };
 }
 
 function symbolicTexts(p: AwsPermission, origin: Origin, reporter: Reporter): string[] {

@@ -2,12 +2,10 @@ import {
   AddressSet,
   parseAddressSet,
   portSet,
-  protocolSet,
   type Device,
   type FilterRule,
   type Origin,
   type PortSet,
-  type ProtocolSet,
   type Ruleset,
   type RulesetSemantics,
   type Vendor,
@@ -75,30 +73,11 @@ function parsedAddresses(text: string): AddressSet | undefined {
   return parsed;
 }
 
-/**
- * An inclusive port range with both ends known and in order. Sets are immutable and a large account
- * opens the same few ranges in thousands of rules: each range is made once (a bounded memo, as for
- * addresses).
- */
+/** An inclusive port range with both ends known and in order (portSet shares the sets it makes). */
 export function portRange(from: number, to: number): PortSet | undefined {
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 65535 || from > to) return undefined;
-  const key = from * 65536 + to;
-  let ports = madeRanges.get(key);
-  if (!ports) {
-    if (madeRanges.size >= MAX_PARSED_TEXTS) madeRanges.clear();
-    madeRanges.set(key, (ports = portSet([[from, to]])));
-  }
-  return ports;
+  return portSet([[from, to]]);
 }
-
-const madeRanges = new Map<number, PortSet>();
-
-/** The set of one protocol number, made once per number. */
-export function singleProtocol(n: number): ProtocolSet {
-  return (singleProtocols[n] ??= protocolSet([n]));
-}
-
-const singleProtocols: ProtocolSet[] = [];
 
 /** Reports the unresolved values of a rule once each, with why they could not be worked out. */
 export function reportUnresolved(values: Maybe<unknown>[], origin: Origin, reporter: Reporter, consequence: string): void {
