@@ -315,7 +315,6 @@ export class DeviceAnalysis {
         boxes: rs.rules.map((rule) => this.boxOf(rule)),
         targets: rs.rules.map((rule) => (rule.target !== undefined && Object.hasOwn(rulesets, rule.target) ? rulesets[rule.target] : undefined)),
         steps: [],
-        transparent: !rs.builtin && rs.defaultAction === 'return' && rs.rules.every((r) => !r.enabled || !r.matchesNew || PASSING.has(r.action)),
       };
       this.prepared.set(rs, p);
     }
@@ -333,13 +332,7 @@ export class DeviceAnalysis {
       this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
       return out;
     }
-    const { boxes, targets, steps, transparent } = this.prepare(rs);
-    if (transparent) {
-      // A ruleset that only marks packets (kube-proxy's KUBE-MARK-MASQ, entered from every service
-      // endpoint) gives back what went in, as the loop below would, without building a flow index.
-      append(out.fallthrough, input);
-      return out;
-    }
+    const { boxes, targets, steps } = this.prepare(rs);
     const flows = new FlowSet(input);
     // Sources that every packet still here has lost to rules that name nothing but sources
     // (`-s 198.51.100.0/24 -j DROP`): kept aside instead of cut out of every flow at each such rule,
@@ -558,12 +551,7 @@ interface Prepared {
   targets: (Ruleset | undefined)[];
   /** Each rule's path step, made when first needed; one past the last rule is the policy's. */
   steps: PathStep[];
-  /** No rule decides anything and there is no policy: every packet comes back as it went in. */
-  transparent: boolean;
 }
-
-/** Actions that let a packet go on to the next rule, unchanged as far as filtering goes. */
-const PASSING = new Set<FilterRule['action']>(['continue', 'snat', 'masquerade']);
 
 /** The same packets on another path. */
 function withPath(f: Flow, path: PathStep[]): Flow {
