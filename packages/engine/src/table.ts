@@ -14,7 +14,7 @@ export interface ExposureRow {
 
 const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** A row of the exposure table without its sources: what the HTML report's matrix and paths need. */
+/** A row of the exposure table without its sources (what the HTML report's matrix and paths use). */
 export type ExposureSummary = Omit<ExposureRow, 'from'>;
 
 /**
@@ -50,17 +50,6 @@ export function exposureRowsLazily(exposures: Exposure[]): LazyExposureRow[] {
   // Rows alike but for their sources are ordered by their source lists, spelled out only for them.
   const joined = (r: { from: AddressSet; joined?: string }): string => (r.joined ??= r.from.toCidrs().join());
   return rows.sort((a, b) => compareSummaries(a.summary, b.summary) || cmp(joined(a), joined(b)));
-}
-
-/**
- * The rows of exposureRows without their source lists, in the same order but for rows that differ
- * only in their sources (which have the same path): after a long blocklist a row's sources are
- * tens of thousands of blocks, and a report that does not print them need not make them.
- */
-export function exposureSummaries(exposures: Exposure[]): ExposureSummary[] {
-  return mergeExposures(exposures)
-    .map(({ e, ports, from }) => summary(e, ports, from))
-    .sort(compareSummaries);
 }
 
 function summary(e: Exposure, ports: PortSet, from: AddressSet): ExposureSummary {

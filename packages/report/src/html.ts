@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { exposureSummaries, type ActiveRule, type ExposureSummary, type Finding, type ScanResult, type Severity } from '@portcullis/engine/core';
+import { exposureRowsLazily, type ActiveRule, type ExposureSummary, type Finding, type ScanResult, type Severity } from '@portcullis/engine/core';
 import { TOOL } from './json.js';
 import { exposureMatrix } from './matrix.js';
 import { RISK_WEIGHTS, SEVERITY_ORDER, plural, reportedFindings, ruleById, ruleDocUrl, type ReportOptions } from './shared.js';
@@ -261,7 +261,7 @@ function sourceBlock(f: Finding, sources: SourceCache): string {
 /** The forward → firewall rule → service steps of the exposures, by each step's `file:line`. */
 function pathSteps(result: ScanResult): Map<string, ExposureSummary['path']> {
   const out = new Map<string, ExposureSummary['path']>();
-  for (const row of exposureSummaries(result.exposures)) {
+  for (const row of exposureRowsLazily(result.exposures).map((r) => r.summary)) {
     for (const step of row.path) {
       const key = `${step.file}:${step.line}`;
       if (!out.has(key)) out.set(key, row.path);

@@ -1,4 +1,4 @@
-import { exposureSummaries, type ExposureSummary, type Finding, type ScanResult } from '@portcullis/engine/core';
+import { exposureRowsLazily, type ExposureSummary, type Finding, type ScanResult } from '@portcullis/engine/core';
 
 /**
  * The exposure matrix shared by the HTML and Markdown audit reports: targets (rows) × protocol and
@@ -36,7 +36,7 @@ function rowTargetLabels(row: ExposureSummary): string[] {
 
 /** `findings` must be sorted worst first: a cell shows the first finding about it. */
 export function exposureMatrix(result: ScanResult, findings: Finding[]): ExposureMatrix {
-  const rows = exposureSummaries(result.exposures).filter((r) => r.anywhere);
+  const rows = exposureRowsLazily(result.exposures).map((r) => r.summary).filter((r) => r.anywhere);
   const columns = new Map<string, MatrixColumn>();
   const cells = new Map<string, Set<string>>();
   const targets = new Map<string, ExposureSummary[]>();
