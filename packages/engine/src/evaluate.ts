@@ -26,6 +26,7 @@ import { serviceAddresses } from './config.js';
 import { deviceAddresses } from './compose.js';
 import { listenerEvidence, observedHostAddresses, type ObservedState } from './observed.js';
 import { PortBuckets } from './flowset.js';
+import { SetIds } from './set-ids.js';
 import { shadowedRules } from './shadowing.js';
 import type { ActiveRule, Severity, SourceClassMatch } from './rules.js';
 
@@ -227,14 +228,10 @@ class ExposureFacts {
   private readonly groupIndexes = new Map<number, PortIndex>();
   /** Combined sources of a group for a set of ports (its key), with their class. */
   private readonly combinedByGroup = new Map<number, Map<string, { from: AddressSet; cls: SourceClass }>>();
-  /**
-   * Source classes and shown sources by the sets' intervals (exposures share the sets of the rules
-   * that made them), and by their bounds for equal sets made apart.
-   */
-  private readonly classes = new Map<IntervalSet<bigint>, SourceClass>();
-  private readonly classesByKey = new Map<string, SourceClass>();
-  private readonly shown = new Map<IntervalSet<bigint>, { blocks: string[]; words: string }>();
-  private readonly shownByKey = new Map<string, { blocks: string[]; words: string }>();
+  /** Source classes and shown sources, by source set (equal sets made apart count as one). */
+  private readonly setIds = new SetIds<bigint>();
+  private readonly classes: SourceClass[] = [];
+  private readonly shown: { blocks: string[]; words: string }[] = [];
   /** Each exposure's finding slot (place, anchor, target, protocol), made when first asked: -1 until then. */
   private readonly slots: Int32Array;
   private readonly slotIds = new Map<string, number>();
@@ -247,10 +244,10 @@ class ExposureFacts {
     const exposures = ctx.exposures;
     const n = exposures.length;
     this.exposures = exposures;
-    this.trusted = ctx.trusted;
     this.transit = new Uint8Array(n);
     this.protocols = new Array<string>(n);
     this.froms = new Array<AddressSet>(n);
+    this.trusted = ctx.trusted;
     this.ports = new Array<PortSet>(n);
     this.portCounts = new Float64Array(n);
     this.groupOf = new Int32Array(n);
@@ -286,14 +283,7 @@ class ExposureFacts {
   }
 
   classOf(from: AddressSet): SourceClass {
-    let cls = this.classes.get(from.intervals);
-    if (cls === undefined) {
-      const key = from.intervals.key();
-      cls = this.classesByKey.get(key);
-      if (cls === undefined) this.classesByKey.set(key, (cls = classifySources(from, this.trusted)));
-      this.classes.set(from.intervals, cls);
-    }
-    return cls;
+    return (this.classes[this.setIds.of(from.intervals)] ??= classifySources(from, this.trusted));
   }
 
   /**
@@ -348,14 +338,7 @@ class ExposureFacts {
 
   /** A source set as CIDR blocks and as words: many findings share one set. */
   shownSources(from: AddressSet): { blocks: string[]; words: string } {
-    let shown = this.shown.get(from.intervals);
-    if (!shown) {
-      const key = from.intervals.key();
-      shown = this.shownByKey.get(key);
-      if (!shown) this.shownByKey.set(key, (shown = { blocks: from.toCidrs(), words: describeAddresses(from) }));
-      this.shown.set(from.intervals, shown);
-    }
-    return shown;
+    return (this.shown[this.setIds.of(from.intervals)] ??= { blocks: from.toCidrs(), words: describeAddresses(from) });
   }
 }
 

@@ -1,6 +1,7 @@
 import { type AddressSet, classifySources, portRanges, type PortSet } from '@portcullis/model';
 import type { Exposure, PathStep } from './analysis.js';
 import type { BlockedForward } from './compose.js';
+import { SetIds } from './set-ids.js';
 
 /** One row of the exposure table (the `exposure --format json` contract). */
 export interface ExposureRow {
@@ -77,14 +78,14 @@ function compareSummaries(a: ExposureSummary, b: ExposureSummary): number {
 function mergeExposures(exposures: Exposure[]): { e: Exposure; ports: PortSet; from: AddressSet }[] {
   const pathKey = (p: PathStep[]): string => p.map((s) => `${s.file}:${s.line}:${s.summary}`).join('|');
   const base = (e: Exposure): string => `${e.target.host}|${e.target.address ?? ''}|${e.protocol}|${pathKey(e.path)}`;
-  const ids = new SetIds();
+  const ids = new SetIds<bigint>();
 
   // Same sources: merge ports. Transit (routed on to destinations the configuration never names)
   // is no service of anyone's; no-default-accept speaks for it.
   const bySources = new Map<string, { e: Exposure; ports: PortSet }>();
   for (const e of exposures) {
     if (e.transit) continue;
-    const key = `${base(e)}|${ids.of(e.from)}`;
+    const key = `${base(e)}|${ids.of(e.from.intervals)}`;
     const seen = bySources.get(key);
     if (seen) seen.ports = seen.ports.union(e.ports);
     else bySources.set(key, { e, ports: e.ports });
@@ -98,28 +99,6 @@ function mergeExposures(exposures: Exposure[]): { e: Exposure; ports: PortSet; f
     else byPorts.set(key, { e, ports, from: e.from });
   }
   return [...byPorts.values()];
-}
-
-/**
- * A number for each distinct address set, equal sets getting equal numbers: a key for merging that
- * does not spell out every bound (a set with ten thousand holes would be a key of hundreds of KB).
- */
-class SetIds {
-  private readonly byHash = new Map<number, { set: AddressSet; id: number }[]>();
-  private count = 0;
-
-  of(set: AddressSet): number {
-    const bounds = set.intervals.bounds;
-    let h = bounds.length;
-    for (const b of bounds) h = (Math.imul(h, 31) + Number(b % 1000000007n)) | 0;
-    const list = this.byHash.get(h);
-    const known = list?.find((x) => x.set.equals(set));
-    if (known) return known.id;
-    const entry = { set, id: this.count++ };
-    if (list) list.push(entry);
-    else this.byHash.set(h, [entry]);
-    return entry.id;
-  }
 }
 
 /** A forward that the receiving device drops, for the exposure table. */
