@@ -213,9 +213,6 @@ const INDEXED_GROUP = 32;
  */
 class ExposureFacts {
   readonly exposures: Exposure[];
-  readonly transit: Uint8Array;
-  readonly protocols: string[];
-  readonly froms: AddressSet[];
   /** The ports each exposure reaches, for port conditions (see reachablePorts). */
   readonly ports: PortSet[];
   /** How many ports each exposure reaches. */
@@ -244,9 +241,6 @@ class ExposureFacts {
     const exposures = ctx.exposures;
     const n = exposures.length;
     this.exposures = exposures;
-    this.transit = new Uint8Array(n);
-    this.protocols = new Array<string>(n);
-    this.froms = new Array<AddressSet>(n);
     this.trusted = ctx.trusted;
     this.ports = new Array<PortSet>(n);
     this.portCounts = new Float64Array(n);
@@ -258,9 +252,6 @@ class ExposureFacts {
     const groupIds = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       const e = exposures[i]!;
-      if (e.transit) this.transit[i] = 1;
-      this.protocols[i] = e.protocol;
-      this.froms[i] = e.from;
       const ports = reachablePorts(e);
       this.ports[i] = ports;
       this.portCounts[i] = portCount(ports);
@@ -402,8 +393,9 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
   for (let k = 0; k < count; k++) {
     const i = candidates ? candidates[k]! : k;
     // Traffic routed on to destinations the configuration never names is transit, not a service.
-    if (facts.transit[i] === 1) continue;
-    const protocol = facts.protocols[i]!;
+    const e = exposures[i]!;
+    if (e.transit) continue;
+    const protocol = e.protocol;
     if (protocols && protocol !== 'any' && !protocols.includes(protocol)) continue;
     const ports = facts.ports[i]!;
     let hit = ports;
@@ -414,7 +406,7 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
     const everyPort = protocol === 'any' || ports.isFull;
     if (m.allPorts !== undefined && m.allPorts !== everyPort) continue;
     if (limit !== undefined && !(facts.portCounts[i]! > limit)) continue;
-    let from = facts.froms[i]!;
+    let from = e.from;
     let cls = facts.classOf(from);
     if (cls !== 'anywhere' && !hit.isEmpty && facts.othersReach(i, hit)) {
       const combined = facts.combined(i, hit);
@@ -427,7 +419,7 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
     const slot = facts.slot(i);
     const seen = hits.get(slot);
     if (!seen) {
-      hits.set(slot, { e: exposures[i]!, hit, ports, from, cls });
+      hits.set(slot, { e, hit, ports, from, cls });
       continue;
     }
     seen.hit = seen.hit.union(hit);
