@@ -46,8 +46,8 @@ export function decideFamily(ast: FileAst): Family | 'mixed' {
   for (const table of ast.tables.values()) {
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
-        v4 ||= rule.evidence.ipv4;
-        v6 ||= rule.evidence.ipv6;
+        v4 ||= rule.ipv4Evidence;
+        v6 ||= rule.ipv6Evidence;
       }
     }
   }
@@ -70,7 +70,7 @@ export function convertFile(ast: FileAst, file: string, ledger: LineLedger): Dev
   for (const table of ast.tables.values()) {
     const converted = converter.table(table);
     for (const ruleset of converted.rulesets) rulesets[ruleset.name] = ruleset;
-    forwards.push(...converted.forwards);
+    for (const forward of converted.forwards) forwards.push(forward);
     for (const name of converted.externalInterfaces) if (!external.includes(name)) external.push(name);
   }
   const present = (names: string[]): string[] => names.filter((n) => rulesets[n] !== undefined);
@@ -303,9 +303,11 @@ class Converter {
   /** `targetRuleset`: the name of the ruleset the rule jumps or goes to, when its target is a chain. */
   private rule(ast: RuleAst, id: string, targetRuleset: string | undefined, root: string | undefined): FilterRule {
     let exact = ast.inexact.length === 0 && !ast.problems.some((p) => p.kind === 'report');
-    const symbolic: string[] = [];
-    const sources = this.addresses(ast.sources, symbolic);
-    const destinations = this.addresses(ast.destinations, symbolic);
+    let symbolic = NO_SYMBOLS;
+    for (const term of ast.sources) if (term.symbolic !== undefined) symbolic = [...symbolic, term.symbolic];
+    for (const term of ast.destinations) if (term.symbolic !== undefined) symbolic = [...symbolic, term.symbolic];
+    const sources = this.addresses(ast.sources);
+    const destinations = this.addresses(ast.destinations);
     exact &&= sources.exact && destinations.exact;
 
     let protocols = ALL_PROTOCOLS;
@@ -378,13 +380,17 @@ class Converter {
   }
 
   /** The intersection of a rule's address conditions, each complemented within the family when negated. */
-  private addresses(terms: AddressTerm[], symbolic: string[]): { set: AddressSet; exact: boolean } {
-    let set = AddressSet.all(this.familyArg);
+  private addresses(terms: AddressTerm[]): { set: AddressSet; exact: boolean } {
+    const all = AddressSet.all(this.familyArg);
+    // One plain condition (`-d 10.96.0.1/32`) within the family is its own intersection with it: keep
+    // its set instead of making an equal one.
+    const only = terms.length === 1 ? terms[0]! : undefined;
+    if (only?.set && !only.negated && only.symbolic === undefined && within(only.set, all)) return { set: only.set, exact: true };
+    let set = all;
     let exact = true;
     for (const term of terms) {
       if (term.symbolic !== undefined) {
         // An ipset or a host name may hold anything: the rule may match any address.
-        symbolic.push(term.symbolic);
         exact = false;
       } else if (!term.set) {
         exact = false;
@@ -404,6 +410,21 @@ class Converter {
     }
     return { set, exact };
   }
+}
+
+/** A rule's list of symbolic references when it has none, shared (nothing adds to a rule's list). */
+const NO_SYMBOLS: string[] = [];
+
+/** Whether every range of `set` lies inside one range of `all` (which has one or two). */
+function within(set: AddressSet, all: AddressSet): boolean {
+  const bounds = set.intervals.bounds;
+  const outer = all.intervals.bounds;
+  for (let i = 0; i < bounds.length; i += 2) {
+    let inside = false;
+    for (let j = 0; j < outer.length && !inside; j += 2) inside = outer[j]! <= bounds[i]! && bounds[i + 1]! <= outer[j + 1]!;
+    if (!inside) return false;
+  }
+  return true;
 }
 
 /**

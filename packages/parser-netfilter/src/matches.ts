@@ -181,7 +181,7 @@ const MAX_PROBLEMS = 20;
  */
 const NONE: readonly never[] = [];
 const none = <T>(): T[] => NONE as never[];
-const add = <T>(list: T[], item: T): T[] => {
+export const add = <T>(list: T[], item: T): T[] => {
   if (list === (NONE as readonly unknown[])) return [item];
   list.push(item);
   return list;
@@ -216,9 +216,10 @@ class RuleReader {
     this.tokens = tokens;
     this.index = start;
     this.ast = {
-      line, text, chain,
+      line, text, chain, protocol: undefined,
       sources: none(), destinations: none(), sourcePorts: none(), destinationPorts: none(), eitherPorts: none(),
-      states: none(), inexact: none(), problems: [], evidence: { ipv4: false, ipv6: false },
+      inInterface: undefined, outInterface: undefined, states: none(), inexact: none(), comment: undefined,
+      target: undefined, problems: none(), ipv4Evidence: false, ipv6Evidence: false,
     };
   }
 
@@ -232,7 +233,7 @@ class RuleReader {
       if (target.nat?.addresses) this.noteFamily(target.nat.addresses);
     }
     if (this.droppedProblems > 0) {
-      this.ast.problems.push({ kind: 'report', severity: 'warning', code: 'unrecognised-line', message: `and ${this.droppedProblems} more problems on this line` });
+      this.ast.problems = add(this.ast.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: `and ${this.droppedProblems} more problems on this line` });
     }
     return this.ast;
   }
@@ -245,7 +246,7 @@ class RuleReader {
     }
     const p: Problem = { kind, severity, code, message };
     if (column !== undefined) p.column = column;
-    this.ast.problems.push(p);
+    this.ast.problems = add(this.ast.problems, p);
   }
 
   private step(): void {
@@ -363,7 +364,7 @@ class RuleReader {
     this.ast.protocol = term;
     const module = protocolModule(v.text);
     if (module) this.loaded.push(module);
-    if (module === 'icmp6') this.ast.evidence.ipv6 = true;
+    if (module === 'icmp6') this.ast.ipv6Evidence = true;
   }
 
   private addressOption(option: Token, negated: boolean, side: 'src' | 'dst'): void {
@@ -516,7 +517,7 @@ class RuleReader {
   icmpTypeOption(option: Token, negated: boolean): void {
     const v = this.value(option);
     if (!v) return;
-    if (option.text === '--icmpv6-type') this.ast.evidence.ipv6 = true;
+    if (option.text === '--icmpv6-type') this.ast.ipv6Evidence = true;
     // `any` is every type; any other type is a condition the model does not capture.
     if (v.text.toLowerCase() !== 'any' || negated || v.negated) {
       this.ast.inexact = add(this.ast.inexact, `${negated || v.negated ? '! ' : ''}${option.text} ${v.text}`);
@@ -576,8 +577,8 @@ class RuleReader {
 
   noteFamily(set: AddressSet): void {
     const family = set.family();
-    if (family === 'ipv4' || family === 'mixed') this.ast.evidence.ipv4 = true;
-    if (family === 'ipv6' || family === 'mixed') this.ast.evidence.ipv6 = true;
+    if (family === 'ipv4' || family === 'mixed') this.ast.ipv4Evidence = true;
+    if (family === 'ipv6' || family === 'mixed') this.ast.ipv6Evidence = true;
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type ParseResult,
 } from '@portcullis/model';
 import { convertFile } from './convert.js';
-import { clip, readRule } from './matches.js';
+import { add, clip, readRule } from './matches.js';
 import type { ChainAst, FileAst, RuleAst, TableAst } from './syntax.js';
 import { tokenize } from './tokenizer.js';
 
@@ -29,14 +29,12 @@ const WRAP_GAP = 16;
 const MAX_WRAPS = 4;
 const LONG_BLANKS = new RegExp(`[ \\t]{${WRAP_GAP}}`);
 
-interface RuleEntry {
-  ast: RuleAst;
-  chain: ChainAst;
-}
-
 /** The last rule read, while the next line may still turn out to be its wrapped-off tail. */
 interface OpenRule {
-  entry: RuleEntry;
+  ast: RuleAst;
+  chain: ChainAst;
+  /** Its place in the reader's list of rules. */
+  index: number;
   line: number;
   text: string;
   column: number;
@@ -68,7 +66,10 @@ export function parseIptablesSave(file: InputFile): ParseResult {
 class SaveFileReader {
   readonly ast: FileAst = { tables: new Map(), ip6Header: false };
   private current: TableAst | undefined;
-  private readonly entries: RuleEntry[] = [];
+  /** Every rule read, in line order (also those of a table that a later section replaced). */
+  private readonly rules: RuleAst[] = [];
+  /** The chain the last rule went to: rules of one chain mostly come one after another. */
+  private lastChain: ChainAst | undefined;
   private readonly suppressions: InlineSuppression[] = [];
   private open: OpenRule | undefined;
 
@@ -99,7 +100,7 @@ class SaveFileReader {
   /** Closes the last table and reports what was left unfinished; returns the suppressions found. */
   finish(): InlineSuppression[] {
     if (this.current && !this.current.committed) this.missingCommit(this.current);
-    for (const { ast } of this.entries) {
+    for (const ast of this.rules) {
       for (const p of ast.problems) {
         if (p.kind === 'report') this.ledger.report(ast.line, p.severity, p.code, p.message, p.column);
         else this.ledger.note(ast.line, p.severity, p.code, p.message);
@@ -135,6 +136,7 @@ class SaveFileReader {
     const table: TableAst = { name, line: n, committed: false, chains: new Map() };
     this.ast.tables.set(name, table);
     this.current = table;
+    this.lastChain = undefined;
     this.ledger.recognise(n);
   }
 
@@ -164,6 +166,7 @@ class SaveFileReader {
     if (!table) return;
     table.committed = true;
     this.current = undefined;
+    this.lastChain = undefined;
     this.ledger.recognise(n);
   }
 
@@ -248,13 +251,14 @@ class SaveFileReader {
       this.ledger.report(n, 'warning', 'unrecognised-line', `a rule needs a chain: '${clip(text)}'`, column);
       return;
     }
-    const chain = this.chain(table, ast.rule.chain, n);
+    const last = this.lastChain;
+    const chain = last !== undefined && last.name === ast.rule.chain ? last : this.chain(table, ast.rule.chain, n);
+    this.lastChain = chain;
     if (ast.position === undefined) chain.rules.push(ast.rule);
     else chain.rules.splice(Math.min(ast.position, chain.rules.length + 1) - 1, 0, ast.rule);
-    const entry = { ast: ast.rule, chain };
-    this.entries.push(entry);
+    this.rules.push(ast.rule);
     this.ledger.recognise(n);
-    if (ast.rule.problems.length > 0) this.open = { entry, line: n, text, column };
+    if (ast.rule.problems.length > 0) this.open = { ast: ast.rule, chain, index: this.rules.length - 1, line: n, text, column };
   }
 
   /**
@@ -265,14 +269,14 @@ class SaveFileReader {
   private continueRule(open: OpenRule, n: number, body: string, column: number): boolean {
     for (const joined of [open.text + body, `${open.text} ${body}`]) {
       const read = readCommand(joined, open.line, open.column);
-      if (!read || read.rule.problems.length > 0 || read.rule.chain !== open.entry.ast.chain) continue;
-      read.rule.problems.push({
+      if (!read || read.rule.problems.length > 0 || read.rule.chain !== open.ast.chain) continue;
+      read.rule.problems = add(read.rule.problems, {
         kind: 'report', severity: 'warning', code: 'unrecognised-line',
         message: `rule continues on line ${n} (a wrapped line); read as one rule`,
       });
-      const rules = open.entry.chain.rules;
-      rules[rules.indexOf(open.entry.ast)] = read.rule;
-      open.entry.ast = read.rule;
+      const rules = open.chain.rules;
+      rules[rules.indexOf(open.ast)] = read.rule;
+      this.rules[open.index] = read.rule;
       this.ledger.report(n, 'warning', 'unrecognised-line', `continuation of the rule on line ${open.line} (a wrapped line)`, column);
       return true;
     }
@@ -303,7 +307,7 @@ function readCommand(text: string, line: number, column: number): ReadCommand | 
   }
   const rule = readRule(tokens, line, normaliseBlanks(text), chain.text, rest);
   if (unterminatedQuote !== undefined) {
-    rule.problems.push({ kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
+    rule.problems = add(rule.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
   }
   return position === undefined ? { rule } : { rule, position };
 }
@@ -330,7 +334,7 @@ function readWrapped(text: string, line: number, column: number): ReadCommand | 
     joined += text.slice(from);
     const read = readCommand(joined, line, column);
     if (!read || read.rule.problems.length > 0) continue;
-    read.rule.problems.push({
+    read.rule.problems = add(read.rule.problems, {
       kind: 'report', severity: 'warning', code: 'unrecognised-line',
       message: `line is wrapped mid-word at column ${firstColumn}; read as if joined: '${clip(joined, 200)}'`,
       column: firstColumn!,

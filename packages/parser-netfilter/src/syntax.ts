@@ -67,6 +67,10 @@ export interface TargetAst {
   nat?: NatSpec;
 }
 
+/**
+ * Every field is set when the rule is made (optional ones to undefined), so that all rules share one
+ * shape with their fields in the object: a kube-proxy dump holds hundreds of thousands of them.
+ */
 export interface RuleAst {
   line: number;
   /** The rule as written (counters dropped; joined again when the line had been wrapped). */
@@ -87,8 +91,9 @@ export interface RuleAst {
   comment?: string;
   target?: TargetAst;
   problems: Problem[];
-  /** Address literals seen, for deciding the file's family. */
-  evidence: { ipv4: boolean; ipv6: boolean };
+  /** An IPv4 (IPv6) address literal or protocol was seen, for deciding the file's family. */
+  ipv4Evidence: boolean;
+  ipv6Evidence: boolean;
 }
 
 export interface ChainAst {

@@ -102,7 +102,11 @@ interface ProblemSink {
 
 /** Reads the NAT part of DNAT/SNAT/REDIRECT/MASQUERADE/NETMAP targets into `target.nat`. */
 export function readTargetOptions(target: TargetAst, sink: ProblemSink): void {
-  const values = (option: string): string[] => target.options.filter((o) => o.name === option).flatMap((o) => o.values);
+  const values = (option: string): string[] => {
+    const out: string[] = [];
+    for (const o of target.options) if (o.name === option) for (const v of o.values) out.push(v);
+    return out;
+  };
   const bad = (message: string): void => sink.problem('report', 'invalid-value', message, target.column);
   switch (target.name) {
     case 'DNAT':
