@@ -15,7 +15,7 @@ import {
   type Device,
   type Diagnostic,
   type FilterRule,
-  type IntervalSet,
+  IntervalSet,
   type Origin,
   type PortSet,
   type Ruleset,
@@ -334,6 +334,9 @@ export class DeviceAnalysis {
     }
     const { boxes, targets, steps } = this.prepare(rs);
     const flows = new FlowSet(input);
+    // Destination sets that this evaluation made for the flows it holds, and that nothing else
+    // holds: a rule that takes one address out of such a flow changes its set in place (see remove).
+    const owned: Owned = { sets: undefined };
     // Sources that every packet still here has lost to rules that name nothing but sources
     // (`-s 198.51.100.0/24 -j DROP`): kept aside instead of cut out of every flow at each such rule,
     // which made a long chain of them quadratic. Taken out of what a rule matches and of what leaves.
@@ -362,6 +365,8 @@ export class DeviceAnalysis {
         const both = intersectBox(f.box, ruleBox);
         const m = both && settle(both);
         if (!m) continue;
+        // The matched part goes on with the flow's own destination set: no longer this evaluation's alone.
+        if (owned.sets && m.destinations === f.box.destinations) owned.sets.delete(m.destinations);
         matched.push(m === f.box ? f : withBox(f, m));
         touched.push(f);
       }
@@ -413,7 +418,7 @@ export class DeviceAnalysis {
           const back = sub.fallthrough;
           const unchanged = back.length === matched.length && back.every((f, i) => f.box === matched[i]!.box);
           if (exact && !unchanged) {
-            this.remove(flows, touched, ruleBox);
+            this.remove(flows, touched, ruleBox, owned);
             for (const f of comeBack()) flows.add(f);
           }
           takes = false;
@@ -425,7 +430,7 @@ export class DeviceAnalysis {
           takes = false;
           break;
       }
-      if (takes) this.remove(flows, touched, ruleBox);
+      if (takes) this.remove(flows, touched, ruleBox, owned);
     }
     // What no rule decided; a default deny's packets are only worked out when someone asks.
     const policyDenies = (rs.builtin || rs.defaultAction !== 'return') && rs.defaultAction !== 'allow';
@@ -463,11 +468,43 @@ export class DeviceAnalysis {
     );
   }
 
-  /** Takes a rule's box out of the flows it touched; what is left of them stays undecided. */
-  private remove(flows: FlowSet<Flow>, touched: Flow[], box: Box): void {
+  /**
+   * Takes a rule's box out of the flows it touched; what is left of them stays undecided.
+   *
+   * kube-proxy's service chain takes one address and port after another out of the traffic still
+   * undecided: the flow left on a port loses one destination at each rule, and copying its growing
+   * list of holes each time made the chain quadratic in memory. When the rule covers a flow in every
+   * dimension but the destination, what is left is the flow with fewer destinations, and a
+   * destination set this evaluation made and holds alone is changed in place.
+   */
+  private remove(flows: FlowSet<Flow>, touched: Flow[], box: Box, owned: Owned): void {
     for (const f of touched) {
       flows.delete(f);
-      for (const rest of subtractBox(f.box, box)) flows.add(rest === f.box ? f : withBox(f, rest));
+      const a = f.box;
+      if (coversAllButDestinations(box, a)) {
+        const mine = owned.sets?.delete(a.destinations) === true;
+        const destinations = mine ? IntervalSet.subtractOwned(a.destinations, box.destinations) : a.destinations.subtract(box.destinations);
+        if (destinations.isEmpty) continue;
+        if (destinations === a.destinations) {
+          if (mine) owned.sets!.add(destinations);
+          flows.add(f);
+          continue;
+        }
+        (owned.sets ??= new Set()).add(destinations);
+        const rest: Box = {
+          protocols: a.protocols,
+          ports: a.ports,
+          sources: a.sources,
+          destinations,
+          inInterfaces: a.inInterfaces,
+          outInterfaces: a.outInterfaces,
+        };
+        flows.add(withBox(f, rest));
+        continue;
+      }
+      // The pieces may share the flow's destination set: it is no longer one flow's alone.
+      owned.sets?.delete(a.destinations);
+      for (const rest of subtractBox(a, box)) flows.add(rest === a ? f : withBox(f, rest));
     }
   }
 
@@ -596,4 +633,20 @@ function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box 
     out.push({ protocol, ports: ALL_PORTS, box: { ...box, protocols: rest, ports: ALL_PORTS } });
   }
   return out;
+}
+
+/** See `remove`: the destination sets an evaluation may change in place (none until it makes one). */
+interface Owned {
+  sets: Set<IntervalSet<bigint>> | undefined;
+}
+
+/** `box` takes all of `a`'s protocols, ports, sources and interfaces (and so differs at most in destinations). */
+function coversAllButDestinations(box: Box, a: Box): boolean {
+  return (
+    box.protocols.covers(a.protocols) &&
+    box.ports.covers(a.ports) &&
+    box.sources.covers(a.sources) &&
+    box.inInterfaces.covers(a.inInterfaces) &&
+    box.outInterfaces.covers(a.outInterfaces)
+  );
 }

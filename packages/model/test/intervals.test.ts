@@ -71,4 +71,36 @@ describe('interval set operations agree with plain sets of members', () => {
       { numRuns: 2000, seed: 7 },
     );
   });
+
+  it('subtractOwned takes the same members out as subtract, over a series of cuts, without touching other sets', () => {
+    const cuts = fc.array(members, { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(members, cuts, (xs, series) => {
+        const left = new Set(xs);
+        // The owned set is one the caller made and holds alone; `original` is another holder's.
+        const original = toB(xs);
+        let owned = toB(xs);
+        let copied = original;
+        for (const ys of series) {
+          for (const y of ys) left.delete(y);
+          const cut = toB(ys);
+          copied = copied.subtract(cut);
+          owned = IntervalSet.subtractOwned(owned, cut);
+          expect(wellFormed(owned)).toBe(true);
+          expect(owned.isFull).toBe(left.size === SIZE);
+          expect(listB(owned)).toEqual(sorted(left));
+          expect(owned.bounds).toEqual(copied.bounds);
+        }
+        expect(listB(original)).toEqual(sorted(xs));
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
+  });
+
+  it('subtractOwned of a cut that leaves many pieces (more than it splices in place) gives the same set as subtract', () => {
+    const odds = Array.from({ length: SIZE / 2 }, (_, i) => i * 2 + 1);
+    const evens = odds.map((x) => x - 1);
+    const owned = IntervalSet.of(domainN, [[0, SIZE - 1]]);
+    expect(listN(IntervalSet.subtractOwned(owned, toN(evens)))).toEqual(odds);
+  });
 });
