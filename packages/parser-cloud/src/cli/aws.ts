@@ -1,7 +1,7 @@
 import type { InputFile, ParseResult } from '@portcullis/model';
 import { convertNetworkAcl, convertSecurityGroup } from '../aws/convert.js';
 import type { AwsAclEntry, AwsNetworkAcl, AwsPermission, AwsSecurityGroup, AwsSymbolicSource } from '../aws/representation.js';
-import { isRecord, loadJson } from '../common/document.js';
+import { isRecord, readJsonPiecewise, type PiecewiseDocument } from '../common/document.js';
 import { FieldReader, arrayField, numberField, records, stringField } from '../common/fields.js';
 import { Inputs } from '../common/report.js';
 
@@ -22,21 +22,26 @@ const ACL_IGNORED = ['Associations', 'IsDefault', 'VpcId', 'OwnerId', 'Tags'];
 const ENTRY_USED = ['RuleNumber', 'Protocol', 'RuleAction', 'Egress', 'CidrBlock', 'Ipv6CidrBlock', 'PortRange', 'IcmpTypeCode'];
 
 export function parseAwsCli(file: InputFile): ParseResult {
+  // A large output is read a group at a time (see PiecewiseDocument): each is done with before the next.
+  return readJsonPiecewise(file.text, (doc) => readAwsCli(file, doc));
+}
+
+/** Reads one document, piecewise or whole: what `parseAwsCli` does once it has the document. */
+export function readAwsCli(file: InputFile, doc: PiecewiseDocument): ParseResult {
   const inputs = new Inputs();
   inputs.add(file);
-  const doc = loadJson(file.text);
   for (const e of doc.errors) inputs.report({ file: file.path, line: e.line, column: e.column }, 'error', 'parse-error', e.message);
   const r = new FieldReader(inputs, file.path, doc);
   const groups: AwsSecurityGroup[] = [];
   const acls: AwsNetworkAcl[] = [];
   const root = doc.value;
   const list = Array.isArray(root) ? root : isRecord(root) ? arrayField(root, 'SecurityGroups') : [];
-  for (const g of records(list)) groups.push(readGroup(r, g));
+  for (const g of doc.items(list)) if (isRecord(g)) groups.push(readGroup(r, g));
   if (isRecord(root)) {
     r.recognise(r.keySpan(root, 'SecurityGroups'));
     const byGroup = new Map<string, AwsSecurityGroup>();
-    for (const rule of records(arrayField(root, 'SecurityGroupRules'))) readRule(r, rule, groups, byGroup);
-    for (const acl of records(arrayField(root, 'NetworkAcls'))) acls.push(readAcl(r, acl));
+    for (const rule of doc.items(arrayField(root, 'SecurityGroupRules'))) if (isRecord(rule)) readRule(r, rule, groups, byGroup);
+    for (const acl of doc.items(arrayField(root, 'NetworkAcls'))) if (isRecord(acl)) acls.push(readAcl(r, acl));
     for (const key of Object.keys(root)) {
       if (!['SecurityGroups', 'SecurityGroupRules', 'NetworkAcls', 'NextToken'].includes(key)) {
         const span = r.keySpan(root, key);

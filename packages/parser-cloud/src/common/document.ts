@@ -1,7 +1,7 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { MAX_NESTING, nestingDepth } from '@portcullis/model';
 import type { Span } from './report.js';
-import { StrictJsonPositions, scanJsonStructure } from './strict-json.js';
+import { NotStrictPiece, PiecewiseJson, StrictJsonPositions, scanJsonStructure, type ScanOutcome } from './strict-json.js';
 
 /** Where the values of a document came from: readers ask, the loaders answer. */
 export interface PositionLookup {
@@ -130,8 +130,15 @@ function tooDeep(): Document {
  * the tolerant reader, which gives the same values and spans for strict JSON, only slower.
  */
 export function loadJson(text: string): Document {
+  return readScanned(text, scan(text));
+}
+
+function scan(text: string): ScanOutcome {
+  return scanJsonStructure(text, MAX_NESTING, text.length > MAX_TOLERANT_JSON_CHARS ? MAX_LARGE_JSON_VALUES : Infinity);
+}
+
+function readScanned(text: string, structure: ScanOutcome): Document {
   const large = text.length > MAX_TOLERANT_JSON_CHARS;
-  const structure = scanJsonStructure(text, MAX_NESTING, large ? MAX_LARGE_JSON_VALUES : Infinity);
   if (structure === 'too-deep') return tooDeep();
   if (structure === 'too-many') {
     const message = `JSON over ${MAX_TOLERANT_JSON_CHARS / 1024 / 1024} MiB with more than ${MAX_LARGE_JSON_VALUES.toLocaleString('en')} values (objects, arrays, keys and items) is not read`;
@@ -164,6 +171,37 @@ export function loadJson(text: string): Document {
     positions: new Positions(),
     errors: [{ ...where, message: `JSON over ${MAX_TOLERANT_JSON_CHARS / 1024 / 1024} MiB is read only when it is strict JSON (no comments, no trailing commas): ${message}` }],
   };
+}
+
+/** A document whose largest lists a reader may take one item at a time. */
+export interface PiecewiseDocument extends Document {
+  /**
+   * The items of a list of the document. When the document is read piecewise (PiecewiseJson), the
+   * object and array items of its top lists are read as the iteration reaches them, and their values
+   * and positions are let go when it moves on: a reader must be done with an item by then. Any
+   * other list, and every list of a document read whole, is itself.
+   */
+  items(list: unknown[]): Iterable<unknown>;
+}
+
+/**
+ * Reads JSON with `read`: strict JSON piecewise (PiecewiseJson), anything else as loadJson reads it.
+ * When a piece turns out not to be strict JSON, `read` runs again over the whole document, so it
+ * must start from nothing each time (a fresh ledger, fresh lists): what the first run did is dropped.
+ */
+export function readJsonPiecewise<T>(text: string, read: (doc: PiecewiseDocument) => T): T {
+  const structure = scan(text);
+  const piecewise = typeof structure === 'object' && !('notStrictAt' in structure) ? PiecewiseJson.read(text, structure) : undefined;
+  if (piecewise) {
+    try {
+      return read({ value: piecewise.value, positions: piecewise.positions, errors: [], items: (list) => piecewise.items(list) });
+    } catch (error) {
+      if (!(error instanceof NotStrictPiece)) throw error;
+    }
+  }
+  // PiecewiseJson.read marks the lists it splits in the scan's records; a second reading scans anew.
+  const whole = readScanned(text, piecewise ? scan(text) : structure);
+  return read({ ...whole, items: (list) => list });
 }
 
 /** The 1-based line and column of an offset, lines counted as LineIndex counts them. */

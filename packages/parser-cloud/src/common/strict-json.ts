@@ -8,14 +8,16 @@ import type { Span } from './report.js';
  * trailing commas, errors) is left to the tolerant reader in document.ts.
  */
 
-/** Containers (objects and arrays): line, column, end line, first member, member count, flags. */
+/** Containers (objects and arrays): line, column, end line, first member, member count, flags, the offsets of the opening and the closing bracket. */
 const C_LINE = 0;
 const C_COLUMN = 1;
 const C_END_LINE = 2;
 const C_FIRST = 3;
 const C_COUNT = 4;
 const C_FLAGS = 5;
-const C_STRIDE = 6;
+const C_START = 6;
+const C_END = 7;
+const C_STRIDE = 8;
 
 /** Members (an object's keys, an array's items): line, column, end line of the value, the value's container (-1: a scalar), next member (-1: none), the key's offset. */
 const M_LINE = 0;
@@ -29,6 +31,8 @@ const M_STRIDE = 6;
 const ARRAY = 1;
 /** An object whose keys must be read from the text: one has an escape, starts with a digit (JSON.parse orders those first) or repeats. */
 const NAMED = 2;
+/** A list whose object and array items are read one at a time (PiecewiseJson), not with the rest. */
+const SPLIT = 4;
 
 /** A copy of `data` twice its size. */
 function grown(data: Int32Array): Int32Array {
@@ -96,6 +100,7 @@ export function scanJsonStructure(text: string, maxDepth: number, maxValues = In
       const ord = open[--depth]!;
       if (((cs[ord * C_STRIDE + C_FLAGS]! & ARRAY) !== 0) !== (ch === 93)) return { notStrictAt: i };
       cs[ord * C_STRIDE + C_END_LINE] = line;
+      cs[ord * C_STRIDE + C_END] = i;
       // The member whose value this container was ends here.
       if (depth > 0 && last[depth - 1]! >= 0) ms[last[depth - 1]! * M_STRIDE + M_END_LINE] = line;
       expectKey = false;
@@ -160,6 +165,7 @@ export function scanJsonStructure(text: string, maxDepth: number, maxValues = In
       cs[at + C_FIRST] = -1;
       cs[at + C_COUNT] = 0;
       cs[at + C_FLAGS] = ch === 91 ? ARRAY : 0;
+      cs[at + C_START] = i;
     }
     if (depth > 0) {
       const parent = open[depth - 1]!;
@@ -237,6 +243,8 @@ export class StrictJsonPositions {
   private readonly itemLists = new Map<number, Int32Array>();
   private lastValue: object | undefined;
   private lastOrdinal = -1;
+  /** What `forget` keeps: the root and the lists of a document read piecewise. */
+  private readonly pinned = new Map<object, number>();
 
   constructor(
     private readonly text: string,
@@ -265,6 +273,8 @@ export class StrictJsonPositions {
       this.pendingArrays.push(value);
       this.pendingOrdinals.push(ord);
       if (value.length !== c[at + C_COUNT]) return false;
+      // Its object and array items are placeholders here; each is tied when it is read.
+      if ((c[at + C_FLAGS]! & SPLIT) !== 0) return true;
       let index = 0;
       for (let k = c[at + C_FIRST]!; k >= 0; k = m[k * M_STRIDE + M_NEXT]!, index++) {
         const child = m[k * M_STRIDE + M_VALUE]!;
@@ -325,11 +335,47 @@ export class StrictJsonPositions {
 
   private lookUp(value: object): number | undefined {
     const ord = this.ordinals.get(value);
-    if (ord !== undefined || !Array.isArray(value) || this.pendingArrays.length === 0) return ord;
+    if (ord !== undefined) return ord;
+    if (Array.isArray(value) && this.pendingArrays.length > 0) {
+      this.settleArrays();
+      const array = this.ordinals.get(value);
+      if (array !== undefined) return array;
+    }
+    return this.pinned.size > 0 ? this.pinned.get(value) : undefined;
+  }
+
+  private settleArrays(): void {
     for (let i = 0; i < this.pendingArrays.length; i++) this.ordinals.set(this.pendingArrays[i]!, this.pendingOrdinals[i]!);
     this.pendingArrays = [];
     this.pendingOrdinals = [];
-    return this.ordinals.get(value);
+  }
+
+  /** Keeps what is tied so far through every later `forget`. */
+  pin(): void {
+    this.settleArrays();
+    for (const [value, ord] of this.ordinals) this.pinned.set(value, ord);
+    this.ordinals.clear();
+  }
+
+  /** Drops what was tied since the last `pin` or `forget`: a piece that has been read. */
+  forget(): void {
+    this.ordinals.clear();
+    this.pendingArrays = [];
+    this.pendingOrdinals = [];
+    this.keyMaps.clear();
+    this.itemLists.clear();
+    this.lastValue = undefined;
+    this.lastOrdinal = -1;
+  }
+
+  /** Ties a value JSON.parse read from the text of container `ord` alone; false when they disagree. */
+  attachPiece(value: unknown, ord: number): boolean {
+    return this.attachTo(value, ord);
+  }
+
+  /** The container a value was tied to. */
+  ordinal(value: unknown): number | undefined {
+    return typeof value === 'object' && value !== null ? this.ordinalOf(value) : undefined;
   }
 
   of(value: unknown): Span | undefined {
@@ -385,5 +431,104 @@ export class StrictJsonPositions {
     }
     const k = list[index];
     return k === undefined ? undefined : this.memberSpan(k);
+  }
+}
+
+/** A piece of a document read piecewise that JSON.parse refused, or that did not match the scan. */
+export class NotStrictPiece extends Error {}
+
+/**
+ * A strict JSON document whose largest lists are read one item at a time. The lists are the root,
+ * when it is a list, or else the lists its keys hold (`{"SecurityGroups": [...]}`). JSON.parse reads
+ * a skeleton of the text, each object or array item of those lists replaced by `0`, and then each
+ * such item from its own text when a reader comes to it; the item's values and their ties to the
+ * scanned positions are let go when the reader moves on. So a large document is never a tree of
+ * values all at once, and most of its objects die young, where the collector is cheapest.
+ *
+ * The whole text is strict JSON if and only if the skeleton and every item are: an item is a
+ * complete value (the scan matched its brackets), and the skeleton has a value in its place. A
+ * piece that JSON.parse refuses throws NotStrictPiece, and the reader starts over with the whole
+ * document (see readJsonPiecewise in document.ts), which reports the error as it always has.
+ */
+export class PiecewiseJson {
+  private constructor(
+    private readonly text: string,
+    private readonly containers: Int32Array,
+    private readonly members: Int32Array,
+    readonly positions: StrictJsonPositions,
+    readonly value: unknown,
+  ) {}
+
+  /** The document with its lists split, or undefined when it has none or the skeleton is not strict JSON. */
+  static read(text: string, structure: JsonStructure): PiecewiseJson | undefined {
+    const { containers: c, members: m } = structure;
+    if (c.length === 0) return undefined;
+    const lists: number[] = [];
+    if ((c[C_FLAGS]! & ARRAY) !== 0) lists.push(0);
+    else {
+      for (let k = c[C_FIRST]!; k >= 0; k = m[k * M_STRIDE + M_NEXT]!) {
+        const v = m[k * M_STRIDE + M_VALUE]!;
+        if (v >= 0 && (c[v * C_STRIDE + C_FLAGS]! & ARRAY) !== 0) lists.push(v);
+      }
+    }
+    const skeleton: string[] = [];
+    let from = 0;
+    for (const list of lists) {
+      for (let k = c[list * C_STRIDE + C_FIRST]!; k >= 0; k = m[k * M_STRIDE + M_NEXT]!) {
+        const item = m[k * M_STRIDE + M_VALUE]!;
+        if (item < 0) continue;
+        skeleton.push(text.slice(from, c[item * C_STRIDE + C_START]), '0');
+        from = c[item * C_STRIDE + C_END]! + 1;
+      }
+    }
+    if (skeleton.length === 0) return undefined;
+    skeleton.push(text.slice(from));
+    let value: unknown;
+    try {
+      value = JSON.parse(skeleton.join(''));
+    } catch {
+      return undefined;
+    }
+    for (const list of lists) c[list * C_STRIDE + C_FLAGS]! |= SPLIT;
+    const positions = new StrictJsonPositions(text, c, m);
+    if (!positions.attach(value)) {
+      for (const list of lists) c[list * C_STRIDE + C_FLAGS]! &= ~SPLIT;
+      return undefined;
+    }
+    positions.pin();
+    return new PiecewiseJson(text, c, m, positions, value);
+  }
+
+  /**
+   * The items of a list of the document: a split list's objects and arrays are read as the
+   * iteration reaches them, each forgotten when it moves on; any other list is itself.
+   */
+  items(list: unknown[]): Iterable<unknown> {
+    const ord = this.positions.ordinal(list);
+    if (ord === undefined || (this.containers[ord * C_STRIDE + C_FLAGS]! & SPLIT) === 0) return list;
+    return this.pieces(list, ord);
+  }
+
+  private *pieces(list: unknown[], ord: number): Generator<unknown> {
+    const c = this.containers;
+    const m = this.members;
+    let index = 0;
+    for (let k = c[ord * C_STRIDE + C_FIRST]!; k >= 0; k = m[k * M_STRIDE + M_NEXT]!, index++) {
+      const item = m[k * M_STRIDE + M_VALUE]!;
+      if (item < 0) {
+        yield list[index];
+        continue;
+      }
+      this.positions.forget();
+      let value: unknown;
+      try {
+        value = JSON.parse(this.text.slice(c[item * C_STRIDE + C_START], c[item * C_STRIDE + C_END]! + 1));
+      } catch {
+        throw new NotStrictPiece(`item ${index} of a list is not strict JSON`);
+      }
+      if (!this.positions.attachPiece(value, item)) throw new NotStrictPiece(`item ${index} of a list does not match the scan`);
+      yield value;
+    }
+    this.positions.forget();
   }
 }
