@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { scan, type ScanResult } from '@portcullis/engine';
 import type { Device, FilterRule, FormatParser, ParseResult } from '@portcullis/model';
 import { expect } from 'vitest';
+import type { Document } from '../src/common/document.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const FIXTURES = 'fixtures/cloud';
@@ -46,4 +47,19 @@ export function expectAccounted(result: ParseResult, lines: number): void {
   const l = result.lines;
   expect(l.recognised + l.ignored + l.reported).toBe(l.total);
   expect(l.total).toBe(lines);
+}
+
+/** keyLines of an object, as a plain list of [line, endLine] pairs. */
+export function keyLines(doc: Document, owner: Record<string, unknown>): number[][] {
+  const keys = Object.keys(owner);
+  const lines = doc.positions.keyLines(owner, keys);
+  return keys.map((_, i) => [lines[2 * i]!, lines[2 * i + 1]!]);
+}
+
+/** The same pairs from each key's own span. */
+export function keyLinesByKey(doc: Document, owner: Record<string, unknown>): number[][] {
+  return Object.keys(owner).map((k) => {
+    const span = doc.positions.key(owner, k);
+    return span ? [span.line, span.endLine] : [0, 0];
+  });
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadJson, loadTolerantJson, readJsonPiecewise, type Document, type PiecewiseDocument } from '../src/common/document.js';
 import { StrictJsonPositions } from '../src/common/strict-json.js';
 import { parseAwsCli, readAwsCli } from '../src/cli/aws.js';
-import { repoRoot } from './helpers.js';
+import { keyLines, keyLinesByKey, repoRoot } from './helpers.js';
 
 /*
  * A document read piecewise (each item of its top lists parsed from its own text when a reader
@@ -51,8 +51,8 @@ function piecewiseDifferences(text: string): { differences: string[]; split: num
       const ra = a as Record<string, unknown>;
       const rb = b as Record<string, unknown>;
       if (!same(Object.keys(ra), Object.keys(rb))) out.push(`${path}: keys ${JSON.stringify(Object.keys(ra))} != ${JSON.stringify(Object.keys(rb))}`);
-      const inOrder = Object.keys(rb).map((k) => slow.positions.key(rb, k));
-      if (!same(doc.positions.keySpans(ra), inOrder)) out.push(`${path}: key spans in order ${JSON.stringify(doc.positions.keySpans(ra))} != ${JSON.stringify(inOrder)}`);
+      const inOrder = keyLinesByKey(slow, rb);
+      if (!same(keyLines(doc, ra), inOrder)) out.push(`${path}: key lines in order ${JSON.stringify(keyLines(doc, ra))} != ${JSON.stringify(inOrder)}`);
       for (const key of Object.keys(ra)) {
         if (!same(doc.positions.key(ra, key), slow.positions.key(rb, key))) out.push(`${path}.${key}: key span differs`);
         walk(ra[key], rb[key], `${path}.${key}`);

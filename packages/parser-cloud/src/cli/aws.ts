@@ -1,9 +1,9 @@
-import type { InputFile, ParseResult } from '@portcullis/model';
+import type { Device, InputFile, ParseResult } from '@portcullis/model';
 import { convertNetworkAcl, convertSecurityGroup } from '../aws/convert.js';
 import type { AwsAclEntry, AwsNetworkAcl, AwsPermission, AwsSecurityGroup, AwsSymbolicSource } from '../aws/representation.js';
 import { isRecord, readJsonPiecewise, type PiecewiseDocument } from '../common/document.js';
 import { FieldReader, arrayField, numberField, records, stringField } from '../common/fields.js';
-import { Inputs } from '../common/report.js';
+import { HeldReports, Inputs } from '../common/report.js';
 
 /*
  * `aws ec2 describe-security-groups`, `describe-security-group-rules` and `describe-network-acls`
@@ -36,11 +36,21 @@ export function readAwsCli(file: InputFile, doc: PiecewiseDocument): ParseResult
   const acls: AwsNetworkAcl[] = [];
   const root = doc.value;
   const list = Array.isArray(root) ? root : isRecord(root) ? arrayField(root, 'SecurityGroups') : [];
-  for (const g of doc.items(list)) if (isRecord(g)) groups.push(readGroup(r, g));
+  const rules = isRecord(root) ? arrayField(root, 'SecurityGroupRules') : [];
+  // Without separate rules to join them, each group becomes its device as soon as it is read, so
+  // its permissions die young; the converter's diagnostics wait, to come after the reader's as before.
+  const devices: Device[] = [];
+  const held = new HeldReports();
+  for (const g of doc.items(list)) {
+    if (!isRecord(g)) continue;
+    const group = readGroup(r, g);
+    if (rules.length === 0) devices.push(convertSecurityGroup(group, held));
+    else groups.push(group);
+  }
   if (isRecord(root)) {
     r.recognise(r.keySpan(root, 'SecurityGroups'));
     const byGroup = new Map<string, AwsSecurityGroup>();
-    for (const rule of doc.items(arrayField(root, 'SecurityGroupRules'))) if (isRecord(rule)) readRule(r, rule, groups, byGroup);
+    for (const rule of doc.items(rules)) if (isRecord(rule)) readRule(r, rule, groups, byGroup);
     for (const acl of doc.items(arrayField(root, 'NetworkAcls'))) if (isRecord(acl)) acls.push(readAcl(r, acl));
     for (const key of Object.keys(root)) {
       if (!['SecurityGroups', 'SecurityGroupRules', 'NetworkAcls', 'NextToken'].includes(key)) {
@@ -50,15 +60,20 @@ export function readAwsCli(file: InputFile, doc: PiecewiseDocument): ParseResult
     }
   }
   inputs.ignoreRest(file.path);
-  const devices = [...groups.map((g) => convertSecurityGroup(g, inputs)), ...acls.map((a) => convertNetworkAcl(a, inputs))];
+  held.release(inputs);
+  for (const g of groups) devices.push(convertSecurityGroup(g, inputs));
+  for (const a of acls) devices.push(convertNetworkAcl(a, inputs));
   return inputs.finish(devices);
 }
 
 function readGroup(r: FieldReader, g: Record<string, unknown>): AwsSecurityGroup {
   r.fields(g, GROUP_USED, GROUP_IGNORED, 'security group');
   const name = stringField(g, 'GroupId') ?? stringField(g, 'GroupName') ?? `group on line ${r.span(g)?.line ?? 1}`;
-  const permissions = (key: string): AwsPermission[] =>
-    records(arrayField(g, key)).map((p) => readPermission(r, p, name));
+  const permissions = (key: string): AwsPermission[] => {
+    const out: AwsPermission[] = [];
+    for (const p of arrayField(g, key)) if (isRecord(p)) out.push(readPermission(r, p, name));
+    return out;
+  };
   return { name, format: FORMAT, file: r.file, origin: r.origin(g, name), ingress: permissions('IpPermissions'), egress: permissions('IpPermissionsEgress') };
 }
 
@@ -66,21 +81,25 @@ function readPermission(r: FieldReader, p: Record<string, unknown>, group: strin
   r.fields(p, PERMISSION_USED, [], 'permission');
   const cidrs: string[] = [];
   const symbolic: AwsSymbolicSource[] = [];
-  for (const range of records(arrayField(p, 'IpRanges'))) {
+  for (const range of arrayField(p, 'IpRanges')) {
+    if (!isRecord(range)) continue;
     r.fields(range, ['CidrIp'], ['Description'], 'IP range');
     const c = stringField(range, 'CidrIp');
     if (c !== undefined) cidrs.push(c);
   }
-  for (const range of records(arrayField(p, 'Ipv6Ranges'))) {
+  for (const range of arrayField(p, 'Ipv6Ranges')) {
+    if (!isRecord(range)) continue;
     r.fields(range, ['CidrIpv6'], ['Description'], 'IPv6 range');
     const c = stringField(range, 'CidrIpv6');
     if (c !== undefined) cidrs.push(c);
   }
-  for (const pl of records(arrayField(p, 'PrefixListIds'))) {
+  for (const pl of arrayField(p, 'PrefixListIds')) {
+    if (!isRecord(pl)) continue;
     r.fields(pl, ['PrefixListId'], ['Description'], 'prefix list');
     symbolic.push({ kind: 'prefix-list', text: stringField(pl, 'PrefixListId') ?? 'prefix list' });
   }
-  for (const pair of records(arrayField(p, 'UserIdGroupPairs'))) {
+  for (const pair of arrayField(p, 'UserIdGroupPairs')) {
+    if (!isRecord(pair)) continue;
     r.fields(pair, ['GroupId', 'GroupName'], ['UserId', 'VpcId', 'VpcPeeringConnectionId', 'PeeringStatus', 'Description'], 'group pair');
     const id = stringField(pair, 'GroupId') ?? stringField(pair, 'GroupName') ?? 'security group';
     symbolic.push(id === group ? { kind: 'self', text: 'self' } : { kind: 'security-group', text: id });

@@ -11,8 +11,12 @@ export interface PositionLookup {
   key(owner: unknown, key: string): Span | undefined;
   /** The span of the i-th item of an array. */
   item(owner: unknown, index: number): Span | undefined;
-  /** The spans of an object's keys, in the order of `Object.keys(owner)`. */
-  keySpans(owner: Record<string, unknown>): (Span | undefined)[];
+  /**
+   * The first and last line of each of `keys` (`Object.keys(owner)`), at 2i and 2i + 1; 0 where
+   * not known. The array is the lookup's own, overwritten by its next call: readers account for
+   * every key of every object, and a span object per key was most of what they allocated.
+   */
+  keyLines(owner: Record<string, unknown>, keys: readonly string[]): Int32Array;
 }
 
 /**
@@ -23,6 +27,7 @@ export class Positions implements PositionLookup {
   private readonly nodes = new WeakMap<object, Span>();
   private readonly keys = new WeakMap<object, Map<string, Span>>();
   private readonly items = new WeakMap<object, Span[]>();
+  private lines = new Int32Array(64);
 
   setNode(value: object, span: Span): void {
     this.nodes.set(value, span);
@@ -53,9 +58,15 @@ export class Positions implements PositionLookup {
     return Array.isArray(owner) ? this.items.get(owner)?.[index] : undefined;
   }
 
-  keySpans(owner: Record<string, unknown>): (Span | undefined)[] {
+  keyLines(owner: Record<string, unknown>, keys: readonly string[]): Int32Array {
+    if (this.lines.length < keys.length * 2) this.lines = new Int32Array(keys.length * 4);
     const map = this.keys.get(owner);
-    return Object.keys(owner).map((k) => map?.get(k));
+    for (let i = 0; i < keys.length; i++) {
+      const span = map?.get(keys[i]!);
+      this.lines[2 * i] = span?.line ?? 0;
+      this.lines[2 * i + 1] = span?.endLine ?? 0;
+    }
+    return this.lines;
   }
 }
 

@@ -49,17 +49,21 @@ export class FieldReader {
    * other key is reported (`unsupported-field`), named with `what` (`security group rule`).
    */
   fields(obj: Record<string, unknown>, used: readonly string[], ignored: readonly string[], what: string): void {
+    const ledger = this.inputs.ledger(this.file);
     const own = this.span(obj);
-    if (own) this.inputs.recognise(this.file, { line: own.line, endLine: own.line });
+    if (own) ledger?.recognise(own.line);
     const keys = Object.keys(obj);
-    const spans = this.doc.positions.keySpans(obj);
+    const lines = this.doc.positions.keyLines(obj, keys);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      const span = spans[i];
-      if (!span) continue;
-      if (used.includes(key)) this.inputs.recognise(this.file, span);
-      else if (ignored.includes(key)) this.inputs.ignore(this.file, span);
-      else this.inputs.report({ file: this.file, line: span.line }, 'info', 'unsupported-field', `${what}: field '${key}' is not read`);
+      const line = lines[2 * i]!;
+      if (line === 0) continue;
+      const endLine = lines[2 * i + 1]!;
+      if (used.includes(key)) {
+        if (ledger) for (let l = line; l <= endLine; l++) ledger.recognise(l);
+      } else if (ignored.includes(key)) {
+        if (ledger) for (let l = line; l <= endLine; l++) ledger.ignore(l);
+      } else this.inputs.report({ file: this.file, line }, 'info', 'unsupported-field', `${what}: field '${key}' is not read`);
     }
   }
 }

@@ -35,6 +35,32 @@ export interface Reporter {
 }
 
 /**
+ * Diagnostics held back and given to another reporter later, in the order they came: a reader that
+ * converts each piece of a document as soon as it has read it still reports in the order of reading
+ * everything first and converting after (the order diagnostics on one line keep in the report).
+ */
+export class HeldReports implements Reporter {
+  private readonly held: { note: boolean; at: At; severity: DiagnosticSeverity; code: string; message: string }[] = [];
+
+  report(at: At, severity: DiagnosticSeverity, code: string, message: string): void {
+    this.held.push({ note: false, at, severity, code, message });
+  }
+
+  note(at: At, severity: DiagnosticSeverity, code: string, message: string): void {
+    this.held.push({ note: true, at, severity, code, message });
+  }
+
+  /** Gives every held diagnostic to `to`, and forgets them. */
+  release(to: Reporter): void {
+    for (const d of this.held) {
+      if (d.note) to.note(d.at, d.severity, d.code, d.message);
+      else to.report(d.at, d.severity, d.code, d.message);
+    }
+    this.held.length = 0;
+  }
+}
+
+/**
  * The ledgers of the files one parse reads (one file, or a Terraform folder), their suppressions,
  * and the result they make. Every reader marks the lines it used, ignored on purpose, or reported;
  * `finish` accounts for the rest.

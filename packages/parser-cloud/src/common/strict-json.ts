@@ -243,6 +243,8 @@ export class StrictJsonPositions {
   private readonly itemLists = new Map<number, Int32Array>();
   private lastValue: object | undefined;
   private lastOrdinal = -1;
+  /** What keyLines gives, overwritten by each call. */
+  private lines = new Int32Array(64);
   /** What `forget` keeps: the root and the lists of a document read piecewise. */
   private readonly pinned = new Map<object, number>();
 
@@ -404,17 +406,28 @@ export class StrictJsonPositions {
   }
 
   /**
-   * The spans of an object's keys in the order of `Object.keys`: the text's order, read off the
-   * member list, unless the object's keys must be read by name (see NAMED).
+   * The lines of an object's keys in the order of `Object.keys` (see PositionLookup): the text's
+   * order, read off the member list, unless the object's keys must be read by name (see NAMED).
    */
-  keySpans(owner: Record<string, unknown>): (Span | undefined)[] {
-    const keys = Object.keys(owner);
+  keyLines(owner: Record<string, unknown>, keys: readonly string[]): Int32Array {
+    if (this.lines.length < keys.length * 2) this.lines = new Int32Array(keys.length * 4);
+    const out = this.lines;
     const ord = this.ordinalOf(owner);
-    if (ord === undefined) return keys.map(() => undefined);
+    if (ord === undefined) return out.fill(0, 0, keys.length * 2);
     const at = ord * C_STRIDE;
-    if ((this.containers[at + C_FLAGS]! & NAMED) !== 0 || this.containers[at + C_COUNT]! !== keys.length) return keys.map((k) => this.key(owner, k));
-    const out: Span[] = [];
-    for (let k = this.containers[at + C_FIRST]!; k >= 0; k = this.members[k * M_STRIDE + M_NEXT]!) out.push(this.memberSpan(k));
+    if ((this.containers[at + C_FLAGS]! & NAMED) !== 0 || this.containers[at + C_COUNT]! !== keys.length) {
+      for (let i = 0; i < keys.length; i++) {
+        const span = this.key(owner, keys[i]!);
+        out[2 * i] = span?.line ?? 0;
+        out[2 * i + 1] = span?.endLine ?? 0;
+      }
+      return out;
+    }
+    let i = 0;
+    for (let k = this.containers[at + C_FIRST]!; k >= 0; k = this.members[k * M_STRIDE + M_NEXT]!, i += 2) {
+      out[i] = this.members[k * M_STRIDE + M_LINE]!;
+      out[i + 1] = this.members[k * M_STRIDE + M_END_LINE]!;
+    }
     return out;
   }
 
