@@ -315,6 +315,7 @@ export class DeviceAnalysis {
         boxes: rs.rules.map((rule) => this.boxOf(rule)),
         targets: rs.rules.map((rule) => (rule.target !== undefined && Object.hasOwn(rulesets, rule.target) ? rulesets[rule.target] : undefined)),
         steps: [],
+        last: rs.rules.findLastIndex((rule) => rule.enabled && rule.matchesNew),
       };
       this.prepared.set(rs, p);
     }
@@ -332,7 +333,10 @@ export class DeviceAnalysis {
       this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
       return out;
     }
-    const { boxes, targets, steps } = this.prepare(rs);
+    const { boxes, targets, steps, last } = this.prepare(rs);
+    // What no rule decided; a default deny's packets are only worked out when someone asks.
+    const policyDenies = (rs.builtin || rs.defaultAction !== 'return') && rs.defaultAction !== 'allow';
+    const leftUnused = !denials && policyDenies;
     const flows = new FlowSet(input);
     // Destination sets that this evaluation made for the flows it holds, and that nothing else
     // holds: a rule that takes one address out of such a flow changes its set in place (see remove).
@@ -417,7 +421,7 @@ export class DeviceAnalysis {
           // packets), the flows stay as they were instead of being split around the rule.
           const back = sub.fallthrough;
           const unchanged = back.length === matched.length && back.every((f, i) => f.box === matched[i]!.box);
-          if (exact && !unchanged) {
+          if (exact && !unchanged && !(leftUnused && i === last)) {
             this.remove(flows, touched, ruleBox, owned);
             for (const f of comeBack()) flows.add(f);
           }
@@ -430,12 +434,11 @@ export class DeviceAnalysis {
           takes = false;
           break;
       }
-      if (takes) this.remove(flows, touched, ruleBox, owned);
+      // After the last rule, what is left matters only when someone asks for it.
+      if (takes && !(leftUnused && i === last)) this.remove(flows, touched, ruleBox, owned);
     }
-    // What no rule decided; a default deny's packets are only worked out when someone asks.
-    const policyDenies = (rs.builtin || rs.defaultAction !== 'return') && rs.defaultAction !== 'allow';
     const left: Flow[] = [];
-    if (denials || !policyDenies) {
+    if (!leftUnused) {
       for (const f of flows.values()) {
         const box = settle(f.box);
         if (box) left.push(box === f.box ? f : withBox(f, box));
@@ -588,6 +591,8 @@ interface Prepared {
   targets: (Ruleset | undefined)[];
   /** Each rule's path step, made when first needed; one past the last rule is the policy's. */
   steps: PathStep[];
+  /** The place of the last rule that can decide anything (enabled, and for new connections); -1 for none. */
+  last: number;
 }
 
 /** The same packets on another path. */
