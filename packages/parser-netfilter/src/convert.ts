@@ -30,7 +30,7 @@ const BUILTIN_CHAINS: Record<string, readonly string[]> = {
 };
 
 /** The verdicts iptables never treats as chain names. */
-const STANDARD_VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
+export const STANDARD_VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
 
 const PIPELINE: Pipeline = {
   prerouting: ['raw/PREROUTING', 'mangle/PREROUTING'],
@@ -104,30 +104,64 @@ class ChainGraph {
   private readonly targets: Int32Array;
   /** Where each chain's rules start in `targets` (one more entry: the end). */
   private readonly offsets: Int32Array;
-  /** [chain] → the rules (with their chain's number) that jump or go to it. */
-  private readonly callers: ({ chain: number; rule: RuleAst }[] | undefined)[];
+  /**
+   * The rules that jump or go to each chain, with their chains' numbers: those of chain `c` are
+   * entries `callerOffsets[c]` up to `callerOffsets[c + 1]`, in the order of the chains and rules.
+   */
+  private readonly callerOffsets: Int32Array;
+  private readonly callerChains: Int32Array;
+  private readonly callerRules: RuleAst[];
   private readonly reachCache = new Map<number, Uint8Array>();
   private readonly byName: ReadonlyMap<string, ChainAst>;
 
   constructor(table: TableAst) {
     this.byName = table.chains;
-    this.chains = [...table.chains.values()];
-    this.callers = new Array<{ chain: number; rule: RuleAst }[] | undefined>(this.chains.length);
+    const chains = [...table.chains.values()];
+    this.chains = chains;
+    const count = chains.length;
     // One array for every rule of the table: tens of thousands of chains would each be a typed array.
-    this.offsets = new Int32Array(this.chains.length + 1);
-    this.chains.forEach((chain, c) => (this.offsets[c + 1] = this.offsets[c]! + chain.rules.length));
-    this.targets = new Int32Array(this.offsets[this.chains.length]!).fill(-1);
-    this.chains.forEach((chain, c) => {
-      const base = this.offsets[c]!;
-      chain.rules.forEach((rule, r) => {
-        const name = rule.target?.name;
-        const target = name === undefined || STANDARD_VERDICTS.has(name) ? undefined : table.chains.get(name);
-        if (!target) return;
-        const t = target.index;
-        this.targets[base + r] = t;
-        (this.callers[t] ??= []).push({ chain: c, rule });
-      });
-    });
+    const offsets = new Int32Array(count + 1);
+    for (let c = 0; c < count; c++) offsets[c + 1] = offsets[c]! + chains[c]!.rules.length;
+    const targets = new Int32Array(offsets[count]!).fill(-1);
+    const callerOffsets = new Int32Array(count + 1);
+    let jumps = 0;
+    for (let c = 0; c < count; c++) {
+      const rules = chains[c]!.rules;
+      const base = offsets[c]!;
+      for (let r = 0; r < rules.length; r++) {
+        const rule = rules[r]!;
+        // Most jumps were resolved as the rule was read; the others are looked up now.
+        let target = rule.targetChain;
+        if (target === undefined) {
+          const name = rule.target?.name;
+          target = name === undefined || STANDARD_VERDICTS.has(name) ? undefined : table.chains.get(name);
+        }
+        if (target === undefined) continue;
+        targets[base + r] = target.index;
+        callerOffsets[target.index + 1]!++;
+        jumps++;
+      }
+    }
+    for (let c = 0; c < count; c++) callerOffsets[c + 1]! += callerOffsets[c]!;
+    const callerChains = new Int32Array(jumps);
+    const callerRules = new Array<RuleAst>(jumps);
+    const next = callerOffsets.slice(0, count);
+    for (let c = 0; c < count; c++) {
+      const rules = chains[c]!.rules;
+      const base = offsets[c]!;
+      for (let r = 0; r < rules.length; r++) {
+        const t = targets[base + r]!;
+        if (t < 0) continue;
+        const at = next[t]!++;
+        callerChains[at] = c;
+        callerRules[at] = rules[r]!;
+      }
+    }
+    this.offsets = offsets;
+    this.targets = targets;
+    this.callerOffsets = callerOffsets;
+    this.callerChains = callerChains;
+    this.callerRules = callerRules;
   }
 
   /** The number of the chain called `name`, or -1. */
@@ -143,7 +177,7 @@ class ChainGraph {
   /** A chain without a `:CHAIN` line: where it is first used, as a rule's chain or as a jump target. */
   firstUse(c: number): number {
     let line = this.chains[c]!.line;
-    for (const caller of this.callers[c] ?? []) line = Math.min(line, caller.rule.line);
+    for (let i = this.callerOffsets[c]!; i < this.callerOffsets[c + 1]!; i++) line = Math.min(line, this.callerRules[i]!.line);
     return line;
   }
 
@@ -177,9 +211,10 @@ class ChainGraph {
     visiting.add(c);
     const reachable = this.reach(root);
     let common: InterfaceMatch | undefined;
-    for (const caller of this.callers[c] ?? []) {
-      if (!reachable[caller.chain]) continue;
-      const iface = caller.rule[side] ?? this.inherited(caller.chain, root, side, visiting);
+    for (let i = this.callerOffsets[c]!; i < this.callerOffsets[c + 1]!; i++) {
+      const callerChain = this.callerChains[i]!;
+      if (!reachable[callerChain]) continue;
+      const iface = this.callerRules[i]![side] ?? this.inherited(callerChain, root, side, visiting);
       if (!iface) return undefined;
       if (common && interfaceKey(common) !== interfaceKey(iface)) return undefined;
       common = iface;
@@ -224,10 +259,11 @@ class Converter {
     const converted = graph.chains.map((chain, c) => {
       const name = names[c]!;
       const root = builtins.includes(chain.name) ? chain.name : fromBuiltin[c];
-      const rules = chain.rules.map((rule, i) => {
+      const rules = new Array<FilterRule>(chain.rules.length);
+      for (let i = 0; i < rules.length; i++) {
         const t = graph.targetOf(c, i);
-        return this.rule(rule, `${name}#${i + 1}`, t < 0 ? undefined : names[t], root);
-      });
+        rules[i] = this.rule(chain.rules[i]!, `${name}#${i + 1}`, t < 0 ? undefined : names[t], root);
+      }
       const builtin = chain.policy !== undefined || (!chain.declared && builtins.includes(chain.name));
       rulesets.push({
         name,
@@ -302,7 +338,7 @@ class Converter {
 
   /** `targetRuleset`: the name of the ruleset the rule jumps or goes to, when its target is a chain. */
   private rule(ast: RuleAst, id: string, targetRuleset: string | undefined, root: string | undefined): FilterRule {
-    let exact = ast.inexact.length === 0 && !ast.problems.some((p) => p.kind === 'report');
+    let exact = ast.inexact.length === 0 && (ast.problems.length === 0 || !ast.problems.some((p) => p.kind === 'report'));
     let symbolic = NO_SYMBOLS;
     for (const term of ast.sources) if (term.symbolic !== undefined) symbolic = [...symbolic, term.symbolic];
     for (const term of ast.destinations) if (term.symbolic !== undefined) symbolic = [...symbolic, term.symbolic];
@@ -339,7 +375,7 @@ class Converter {
       destinations: destinations.set,
       sourcePorts: src,
       destinationPorts: dst,
-      matchesNew: ast.states.every(allowsNew),
+      matchesNew: ast.states.length === 0 || ast.states.every(allowsNew),
       exact,
       symbolic,
       enabled: true,
@@ -358,8 +394,8 @@ class Converter {
 
   private meaning(ast: RuleAst, targetRuleset: string | undefined, root: string | undefined): TargetMeaning {
     const target = ast.target;
-    if (!target) return { action: 'continue', exact: true };
-    if (targetRuleset !== undefined) return { action: target.goto ? 'goto' : 'jump', exact: true };
+    if (!target) return CONTINUE;
+    if (targetRuleset !== undefined) return target.goto ? GOTO : JUMP;
     const role = root === 'PREROUTING' || root === 'OUTPUT' || root === 'POSTROUTING' || root === 'INPUT' ? root : 'other';
     const meaning = targetMeaning(target, role);
     if (meaning) return meaning;
@@ -367,7 +403,7 @@ class Converter {
       ast.line, 'warning', 'unsupported-target',
       `target '${target.name}' is neither a known target nor a chain of table ${this.tableName}; the rule is kept as one that may match and go on`,
     );
-    return { action: 'continue', exact: false };
+    return MAY_CONTINUE;
   }
 
   private translation(ast: RuleAst, meaning: TargetMeaning): Translation | undefined {
@@ -411,6 +447,11 @@ class Converter {
     return { set, exact };
   }
 }
+
+const CONTINUE: TargetMeaning = { action: 'continue', exact: true };
+const MAY_CONTINUE: TargetMeaning = { action: 'continue', exact: false };
+const JUMP: TargetMeaning = { action: 'jump', exact: true };
+const GOTO: TargetMeaning = { action: 'goto', exact: true };
 
 /** A rule's list of symbolic references when it has none, shared (nothing adds to a rule's list). */
 const NO_SYMBOLS: string[] = [];

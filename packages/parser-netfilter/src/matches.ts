@@ -1,7 +1,7 @@
 import type { AddressSet } from '@portcullis/model';
-import { isBang, isOptionToken, type Token } from './tokenizer.js';
-import type { AddressTerm, Problem, ProtocolTerm, RuleAst } from './syntax.js';
-import { readTargetOptions, targetOptionArity, targetTakesOption } from './targets.js';
+import { Vocabulary, type Words } from './tokenizer.js';
+import type { AddressTerm, Problem, RuleAst } from './syntax.js';
+import { TARGET_WORDS, readTargetOptions, targetOptionArity, targetTakesOption } from './targets.js';
 import {
   protocolModule,
   readAddressRange,
@@ -19,14 +19,8 @@ import {
  * accepted in both spellings: `! --dport 22` (modern) and `--dport ! 22` (before iptables 1.4.3).
  */
 
-/** An option value with its position; `negated` when it was written in the old `--opt ! value` form. */
-interface Value {
-  text: string;
-  column: number;
-  negated: boolean;
-}
-
-type Handler = (reader: RuleReader, option: Token, negated: boolean) => void;
+/** Words are passed around by their number in the rule's Words. */
+type Handler = (reader: RuleReader, option: number, negated: boolean) => void;
 
 interface ModuleSpec {
   /** Options the model captures. */
@@ -172,6 +166,20 @@ const SHAPED_MODULES = [
 ];
 for (const name of SHAPED_MODULES) MODULES[name] = { captured: {}, inexact: ANY };
 
+/**
+ * The words a rule line is mostly made of: commands, options, module, protocol and target names.
+ * Read from a line, they come as these (interned) strings; every other word is sliced from the line.
+ */
+export const RULE_WORDS = new Vocabulary([
+  '-A', '--append', '-I', '--insert', '-N', '--new-chain', '-P', '--policy', '!',
+  '-p', '--protocol', '-s', '--source', '--src', '-d', '--destination', '--dst', '-i', '--in-interface', '-o',
+  '--out-interface', '-f', '--fragment', '-m', '--match', '-j', '--jump', '-g', '--goto', '-c', '--set-counters',
+  'tcp', 'udp', 'icmp', 'icmpv6', 'ipv6-icmp', 'sctp', 'dccp', 'all', 'udplite', 'esp', 'ah', 'gre',
+  ...Object.keys(MODULES),
+  ...Object.values(MODULES).flatMap((spec) => [...Object.keys(spec.captured), ...(spec.inexact === ANY ? [] : Object.keys(spec.inexact))]),
+  ...TARGET_WORDS,
+]);
+
 const MAX_PROBLEMS = 20;
 
 /**
@@ -194,15 +202,19 @@ const listedArity = (spec: ModuleSpec, option: string): number | undefined =>
 interface PendingPorts {
   kind: 'src' | 'dst' | 'either';
   list: boolean;
-  value: Value;
+  /** The value's word. */
+  value: number;
   negated: boolean;
 }
 
 class RuleReader {
   readonly ast: RuleAst;
-  private readonly tokens: Token[];
+  private readonly words: Words;
   private index = 0;
-  private pendingBang: Token | undefined;
+  /** The word number of a `!` waiting for its option, or -1. */
+  private pendingBang = -1;
+  /** Whether the value `value` read last was written in the old `--opt ! value` form. */
+  private valueNegated = false;
   /** Match modules in the order they were loaded (`-m`, or implicitly by `-p`). */
   private readonly loaded: string[] = [];
   private inTarget = false;
@@ -212,20 +224,20 @@ class RuleReader {
   private seen = 0;
   private droppedProblems = 0;
 
-  constructor(tokens: Token[], line: number, text: string, chain: string, start: number) {
-    this.tokens = tokens;
+  constructor(words: Words, line: number, text: string, chain: string, start: number) {
+    this.words = words;
     this.index = start;
     this.ast = {
       line, text, chain, protocol: undefined,
       sources: none(), destinations: none(), sourcePorts: none(), destinationPorts: none(), eitherPorts: none(),
       inInterface: undefined, outInterface: undefined, states: none(), inexact: none(), comment: undefined,
-      target: undefined, problems: none(), ipv4Evidence: false, ipv6Evidence: false,
+      target: undefined, targetChain: undefined, problems: none(), ipv4Evidence: false, ipv6Evidence: false,
     };
   }
 
   read(): RuleAst {
-    while (this.index < this.tokens.length) this.step();
-    if (this.pendingBang) this.problem('report', 'unrecognised-line', "'!' is not followed by an option", this.pendingBang.column);
+    while (this.index < this.words.length) this.step();
+    if (this.pendingBang >= 0) this.problem('report', 'unrecognised-line', "'!' is not followed by an option", this.words.column(this.pendingBang));
     this.resolvePorts();
     const target = this.ast.target;
     if (target) {
@@ -250,66 +262,73 @@ class RuleReader {
   }
 
   private step(): void {
-    const token = this.tokens[this.index]!;
-    if (isBang(token)) {
-      if (this.pendingBang) this.problem('report', 'unrecognised-line', "double '!'", token.column);
-      this.pendingBang = token;
+    const w = this.words;
+    const word = this.index;
+    if (w.isBang(word)) {
+      if (this.pendingBang >= 0) this.problem('report', 'unrecognised-line', "double '!'", w.column(word));
+      this.pendingBang = word;
       this.index++;
       this.lastWasStray = false;
       return;
     }
     this.index++;
-    if (!isOptionToken(token)) {
+    if (!w.isOption(word)) {
       // A word no option asked for: garbage, or a fragment of a wrapped line. One report per run.
-      if (!this.lastWasStray) this.problem('report', 'unrecognised-line', `unexpected '${clip(token.text)}'`, token.column);
+      if (!this.lastWasStray) this.problem('report', 'unrecognised-line', `unexpected '${clip(w.text(word))}'`, w.column(word));
       this.lastWasStray = true;
       return;
     }
     this.lastWasStray = false;
-    const negated = this.pendingBang !== undefined;
-    this.pendingBang = undefined;
-    this.option(token, negated);
+    const negated = this.pendingBang >= 0;
+    this.pendingBang = -1;
+    this.option(word, negated);
   }
 
-  /** Reads one value; the old syntax puts the `!` between the option and its value. */
-  value(option: Token): Value | undefined {
-    let next = this.tokens[this.index];
+  /**
+   * Reads one value: the number of its word, or -1 (reported). The old syntax puts a `!` between
+   * the option and its value: `valueNegated` says whether this value had one.
+   */
+  value(option: number): number {
+    const w = this.words;
+    let next = this.index;
     let negated = false;
-    if (isBang(next) && this.tokens[this.index + 1] && !isOptionToken(this.tokens[this.index + 1])) {
+    if (w.isBang(next) && next + 1 < w.length && !w.isOption(next + 1)) {
       negated = true;
       this.index++;
-      next = this.tokens[this.index];
+      next = this.index;
     }
-    if (!next || isOptionToken(next) || isBang(next)) {
-      this.problem('report', 'unrecognised-line', `${option.text} needs a value`, option.column);
-      return undefined;
+    this.valueNegated = negated;
+    if (next >= w.length || w.isOption(next) || w.isBang(next)) {
+      this.problem('report', 'unrecognised-line', `${w.text(option)} needs a value`, w.column(option));
+      return -1;
     }
     this.index++;
-    return { text: next.text, column: next.column, negated };
+    return next;
   }
 
   /** Skips the values of an option we only know by shape: words up to the next option. */
   skipValues(): { values: string[]; negated: boolean } {
+    const w = this.words;
     const values: string[] = [];
     let negated = false;
     for (;;) {
-      const next = this.tokens[this.index];
-      if (!next || isOptionToken(next)) break;
-      if (isBang(next)) {
-        const after = this.tokens[this.index + 1];
-        if (!after || isOptionToken(after) || isBang(after)) break;
+      const next = this.index;
+      if (next >= w.length || w.isOption(next)) break;
+      if (w.isBang(next)) {
+        const after = next + 1;
+        if (after >= w.length || w.isOption(after) || w.isBang(after)) break;
         negated = true;
         this.index++;
         continue;
       }
-      values.push(next.text);
+      values.push(w.text(next));
       this.index++;
     }
     return { values, negated };
   }
 
-  private option(token: Token, negated: boolean): void {
-    const name = token.text;
+  private option(token: number, negated: boolean): void {
+    const name = this.words.text(token);
     switch (name) {
       case '-p':
       case '--protocol':
@@ -347,39 +366,41 @@ class RuleReader {
         return;
       default:
         if (this.ast.target && (this.inTarget ? this.targetOwns(name) : targetTakesOption(this.ast.target.name, name) === true)) {
-          return this.targetSpecificOption(token, negated);
+          return this.targetSpecificOption(token, name, negated);
         }
-        return this.moduleOption(token, negated);
+        return this.moduleOption(token, name, negated);
     }
   }
 
-  private protocolOption(option: Token, negated: boolean): void {
+  private protocolOption(option: number, negated: boolean): void {
     const v = this.value(option);
-    if (!v) return;
-    if (this.ast.protocol) this.problem('report', 'duplicate-option', 'more than one -p in a rule', option.column);
-    const read = readProtocol(v.text);
-    if (!read.ok) this.problem('report', 'invalid-value', read.message, v.column);
-    const term: ProtocolTerm = { negated: negated || v.negated, name: v.text.toLowerCase() };
-    if (read.ok) term.set = read.value;
-    this.ast.protocol = term;
-    const module = protocolModule(v.text);
+    if (v < 0) return;
+    const w = this.words;
+    const text = w.text(v);
+    if (this.ast.protocol) this.problem('report', 'duplicate-option', 'more than one -p in a rule', w.column(option));
+    const read = readProtocol(text);
+    if (!read.ok) this.problem('report', 'invalid-value', read.message, w.column(v));
+    this.ast.protocol = { negated: negated || this.valueNegated, name: text.toLowerCase(), set: read.ok ? read.value : undefined };
+    const module = protocolModule(text);
     if (module) this.loaded.push(module);
     if (module === 'icmp6') this.ast.ipv6Evidence = true;
   }
 
-  private addressOption(option: Token, negated: boolean, side: 'src' | 'dst'): void {
+  private addressOption(option: number, negated: boolean, side: 'src' | 'dst'): void {
     const v = this.value(option);
-    if (!v) return;
+    if (v < 0) return;
+    const w = this.words;
+    const text = w.text(v);
+    const term: AddressTerm = { negated: negated || this.valueNegated, set: undefined, symbolic: undefined };
     const bit = side === 'src' ? 1 : 2;
-    if (this.seen & bit) this.problem('report', 'duplicate-option', `more than one ${option.text} in a rule`, option.column);
+    if (this.seen & bit) this.problem('report', 'duplicate-option', `more than one ${w.text(option)} in a rule`, w.column(option));
     this.seen |= bit;
-    const read = v.text === '0/0' ? readAddresses('0.0.0.0/0') : readAddresses(v.text);
-    const term: AddressTerm = { negated: negated || v.negated };
+    const read = text === '0/0' ? readAddresses('0.0.0.0/0') : readAddresses(text);
     if (!read.ok) {
-      this.problem('report', 'invalid-value', read.message, v.column);
+      this.problem('report', 'invalid-value', read.message, w.column(v));
     } else if (read.value.hostName !== undefined) {
       term.symbolic = `host:${read.value.hostName}`;
-      this.problem('note', 'unresolved-reference', `host name '${read.value.hostName}' is resolved only when the rule is loaded`, v.column);
+      this.problem('note', 'unresolved-reference', `host name '${read.value.hostName}' is resolved only when the rule is loaded`, w.column(v));
     } else if (read.value.set) {
       term.set = read.value.set;
       this.noteFamily(read.value.set);
@@ -392,36 +413,40 @@ class RuleReader {
     else this.ast.destinations = add(this.ast.destinations, term);
   }
 
-  private interfaceOption(option: Token, negated: boolean, direction: 'in' | 'out'): void {
+  private interfaceOption(option: number, negated: boolean, direction: 'in' | 'out'): void {
     const v = this.value(option);
-    if (!v) return;
-    if (v.text === '') {
-      this.problem('report', 'invalid-value', `empty interface name`, v.column);
+    if (v < 0) return;
+    const text = this.words.text(v);
+    if (text === '') {
+      this.problem('report', 'invalid-value', `empty interface name`, this.words.column(v));
       return;
     }
-    const match = { names: [v.text], negated: negated || v.negated };
+    const match = { names: [text], negated: negated || this.valueNegated };
     if (direction === 'in') this.ast.inInterface = match;
     else this.ast.outInterface = match;
   }
 
-  private matchOption(option: Token, negated: boolean): void {
+  private matchOption(option: number, negated: boolean): void {
     const v = this.value(option);
-    if (!v) return;
-    if (negated || v.negated) this.problem('report', 'unrecognised-line', `'!' cannot negate ${option.text}`, option.column);
-    const module = v.text.toLowerCase();
+    if (v < 0) return;
+    const w = this.words;
+    if (negated || this.valueNegated) this.problem('report', 'unrecognised-line', `'!' cannot negate ${w.text(option)}`, w.column(option));
+    const text = w.text(v);
+    const module = text.toLowerCase();
     this.loaded.push(module);
     this.inTarget = false;
     if (!MODULES[module]) {
-      this.problem('note', 'unsupported-match', `match module '${v.text}' is not supported; the rule is kept as one that may match`, v.column);
+      this.problem('note', 'unsupported-match', `match module '${text}' is not supported; the rule is kept as one that may match`, w.column(v));
       this.ast.inexact = add(this.ast.inexact, `-m ${module}`);
     }
   }
 
-  private targetOption(option: Token, goto: boolean): void {
+  private targetOption(option: number, goto: boolean): void {
     const v = this.value(option);
-    if (!v) return;
-    if (this.ast.target) this.problem('report', 'duplicate-option', 'more than one target in a rule', option.column);
-    this.ast.target = { name: v.text, goto, column: v.column, options: [] };
+    if (v < 0) return;
+    const w = this.words;
+    if (this.ast.target) this.problem('report', 'duplicate-option', 'more than one target in a rule', w.column(option));
+    this.ast.target = { name: w.text(v), goto, column: w.column(v), options: none(), nat: undefined };
     this.inTarget = true;
   }
 
@@ -436,19 +461,18 @@ class RuleReader {
     return !this.loaded.some((m) => MODULES[m]?.captured[option] !== undefined);
   }
 
-  private targetSpecificOption(option: Token, negated: boolean): void {
+  private targetSpecificOption(option: number, name: string, negated: boolean): void {
     const target = this.ast.target!;
-    if (targetOptionArity(option.text) === 1) {
+    if (targetOptionArity(name) === 1) {
       const v = this.value(option);
-      if (v) target.options.push({ name: option.text, values: [v.text], negated: negated || v.negated });
+      if (v >= 0) target.options = add(target.options, { name, values: [this.words.text(v)], negated: negated || this.valueNegated });
       return;
     }
     const skipped = this.skipValues();
-    target.options.push({ name: option.text, values: skipped.values, negated: negated || skipped.negated });
+    target.options = add(target.options, { name, values: skipped.values, negated: negated || skipped.negated });
   }
 
-  private moduleOption(option: Token, negated: boolean): void {
-    const name = option.text;
+  private moduleOption(option: number, name: string, negated: boolean): void {
     const loaded = this.loaded;
     const current = loaded[loaded.length - 1];
     const currentSpec = current === undefined ? undefined : MODULES[current];
@@ -456,7 +480,7 @@ class RuleReader {
     // last loaded module known only by shape (or unknown); 4. tolerance: a module that was not loaded.
     if (currentSpec?.captured[name]) return currentSpec.captured[name](this, option, negated);
     const currentArity = currentSpec && listedArity(currentSpec, name);
-    if (currentArity !== undefined) return this.skipInexact(option, `${current} ${name}`, negated, currentArity);
+    if (currentArity !== undefined) return this.skipInexact(option, current, name, negated, currentArity);
     for (let i = loaded.length - 1; i >= 0; i--) {
       const handler = MODULES[loaded[i]!]?.captured[name];
       if (handler) return handler(this, option, negated);
@@ -464,115 +488,131 @@ class RuleReader {
     for (let i = loaded.length - 1; i >= 0; i--) {
       const spec = MODULES[loaded[i]!];
       const arity = spec && listedArity(spec, name);
-      if (arity !== undefined) return this.skipInexact(option, `${loaded[i]} ${name}`, negated, arity);
+      if (arity !== undefined) return this.skipInexact(option, loaded[i], name, negated, arity);
     }
     for (let i = loaded.length - 1; i >= 0; i--) {
       const spec = MODULES[loaded[i]!];
       // An unknown module was reported (and made the rule inexact) when it was loaded.
-      if (!spec) return this.skipInexact(option, `${loaded[i]} ${name}`, negated, SOME, false);
-      if (spec.inexact === ANY) return this.skipInexact(option, `${loaded[i]} ${name}`, negated, SOME);
+      if (!spec) return this.skipInexact(option, loaded[i], name, negated, SOME, false);
+      if (spec.inexact === ANY) return this.skipInexact(option, loaded[i], name, negated, SOME);
     }
+    const column = this.words.column(option);
     for (const [module, spec] of Object.entries(MODULES)) {
       const arity = listedArity(spec, name);
       if (!spec.captured[name] && arity === undefined) continue;
       // iptables would refuse the rule; read the option anyway, and say so.
-      this.problem('report', 'invalid-value', `${name} needs -m ${module} (or a -p that loads it) before it`, option.column);
+      this.problem('report', 'invalid-value', `${name} needs -m ${module} (or a -p that loads it) before it`, column);
       if (spec.captured[name]) return spec.captured[name](this, option, negated);
-      return this.skipInexact(option, `${module} ${name}`, negated, arity!);
+      return this.skipInexact(option, module, name, negated, arity!);
     }
-    this.problem('note', 'unsupported-match', `option '${name}' is not supported; the rule is kept as one that may match`, option.column);
-    this.skipInexact(option, name, negated, SOME);
+    this.problem('note', 'unsupported-match', `option '${name}' is not supported; the rule is kept as one that may match`, column);
+    this.skipInexact(option, undefined, name, negated, SOME);
   }
 
-  /** Skips an option's values: exactly `arity` of them, or (SOME) every word up to the next option. */
-  private skipInexact(option: Token, reason: string, negated: boolean, arity: number, record = true): void {
+  /**
+   * Skips an option's values: exactly `arity` of them, or (SOME) every word up to the next option.
+   * `record`: the condition (`module option`) goes into the rule's inexact list.
+   */
+  private skipInexact(option: number, module: string | undefined, name: string, negated: boolean, arity: number, record = true): void {
     let negatedValue = false;
     if (arity === SOME) negatedValue = this.skipValues().negated;
     for (let i = 0; i < arity; i++) {
-      const v = this.value(option);
-      if (!v) break;
-      negatedValue ||= v.negated;
+      if (this.value(option) < 0) break;
+      negatedValue ||= this.valueNegated;
     }
-    if (record) this.ast.inexact = add(this.ast.inexact, negated || negatedValue ? `! ${reason}` : reason);
+    if (!record) return;
+    const reason = module === undefined ? name : `${module} ${name}`;
+    this.ast.inexact = add(this.ast.inexact, negated || negatedValue ? `! ${reason}` : reason);
   }
 
-  portOption(option: Token, negated: boolean, kind: 'src' | 'dst' | 'either', list: boolean): void {
+  portOption(option: number, negated: boolean, kind: 'src' | 'dst' | 'either', list: boolean): void {
     const v = this.value(option);
-    if (v) this.pendingPorts.push({ kind, list, value: v, negated: negated || v.negated });
+    if (v >= 0) this.pendingPorts.push({ kind, list, value: v, negated: negated || this.valueNegated });
   }
 
   /** Ports are read last: service names depend on the protocol, which may come later in the rule. */
   private resolvePorts(): void {
     const protocol = serviceProtocol(this.ast.protocol?.name);
     for (const p of this.pendingPorts) {
-      const read = readPorts(p.value.text, protocol, p.list);
-      if (!read.ok) this.problem('report', 'invalid-value', read.message, p.value.column);
-      const term = read.ok ? { set: read.value, negated: p.negated } : { negated: p.negated };
+      const read = readPorts(this.words.text(p.value), protocol, p.list);
+      if (!read.ok) this.problem('report', 'invalid-value', read.message, this.words.column(p.value));
+      const term = { set: read.ok ? read.value : undefined, negated: p.negated };
       if (p.kind === 'src') this.ast.sourcePorts = add(this.ast.sourcePorts, term);
       else if (p.kind === 'dst') this.ast.destinationPorts = add(this.ast.destinationPorts, term);
       else this.ast.eitherPorts = add(this.ast.eitherPorts, term);
     }
   }
 
-  icmpTypeOption(option: Token, negated: boolean): void {
+  icmpTypeOption(option: number, negated: boolean): void {
     const v = this.value(option);
-    if (!v) return;
-    if (option.text === '--icmpv6-type') this.ast.ipv6Evidence = true;
+    if (v < 0) return;
+    const w = this.words;
+    const name = w.text(option);
+    const text = w.text(v);
+    const negatedValue = negated || this.valueNegated;
+    if (name === '--icmpv6-type') this.ast.ipv6Evidence = true;
     // `any` is every type; any other type is a condition the model does not capture.
-    if (v.text.toLowerCase() !== 'any' || negated || v.negated) {
-      this.ast.inexact = add(this.ast.inexact, `${negated || v.negated ? '! ' : ''}${option.text} ${v.text}`);
+    if (text.toLowerCase() !== 'any' || negatedValue) {
+      this.ast.inexact = add(this.ast.inexact, `${negatedValue ? '! ' : ''}${name} ${text}`);
     }
   }
 
-  stateOption(option: Token, negated: boolean): void {
+  stateOption(option: number, negated: boolean): void {
     const v = this.value(option);
-    if (!v) return;
-    const read = readStates(v.text);
+    if (v < 0) return;
+    const w = this.words;
+    const text = w.text(v);
+    const read = readStates(text);
     if (!read.ok) {
-      this.problem('report', 'invalid-value', read.message, v.column);
-      this.ast.inexact = add(this.ast.inexact, `${option.text} ${v.text}`);
+      this.problem('report', 'invalid-value', read.message, w.column(v));
+      this.ast.inexact = add(this.ast.inexact, `${w.text(option)} ${text}`);
       return;
     }
     const states = read.value;
-    this.ast.states = add(this.ast.states, { states, negated: negated || v.negated });
+    this.ast.states = add(this.ast.states, { states, negated: negated || this.valueNegated });
     // DNAT/SNAT are properties of the connection, not of the packet: they say nothing about NEW.
-    if (states.includes('DNAT') || states.includes('SNAT')) this.ast.inexact = add(this.ast.inexact, `${option.text} ${v.text}`);
+    if (states.includes('DNAT') || states.includes('SNAT')) this.ast.inexact = add(this.ast.inexact, `${w.text(option)} ${text}`);
   }
 
-  commentOption(option: Token): void {
+  commentOption(option: number): void {
     const v = this.value(option);
-    if (!v) return;
-    this.ast.comment = this.ast.comment === undefined ? v.text : `${this.ast.comment}; ${v.text}`;
+    if (v < 0) return;
+    const text = this.words.text(v);
+    this.ast.comment = this.ast.comment === undefined ? text : `${this.ast.comment}; ${text}`;
   }
 
-  rangeOption(option: Token, negated: boolean, side: 'src' | 'dst'): void {
+  rangeOption(option: number, negated: boolean, side: 'src' | 'dst'): void {
     const v = this.value(option);
-    if (!v) return;
-    const read = readAddressRange(v.text);
-    const term: AddressTerm = { negated: negated || v.negated };
+    if (v < 0) return;
+    const read = readAddressRange(this.words.text(v));
+    const term: AddressTerm = { negated: negated || this.valueNegated, set: undefined, symbolic: undefined };
     if (read.ok) {
       term.set = read.value;
       this.noteFamily(read.value);
     } else {
-      this.problem('report', 'invalid-value', read.message, v.column);
+      this.problem('report', 'invalid-value', read.message, this.words.column(v));
     }
     this.address(side, term);
   }
 
   /** `-m set --match-set NAME src[,dst…]`: an ipset, which lives outside the file. */
-  setOption(option: Token, negated: boolean): void {
+  setOption(option: number, negated: boolean): void {
     const name = this.value(option);
-    if (!name) return;
+    if (name < 0) return;
+    const nameNegated = this.valueNegated;
     const flags = this.value(option);
-    if (!flags) return;
-    const first = flags.text.split(',')[0];
+    if (flags < 0) return;
+    const w = this.words;
+    const flagsText = w.text(flags);
+    const first = flagsText.split(',')[0];
     if (first !== 'src' && first !== 'dst') {
-      this.problem('report', 'invalid-value', `ipset direction '${flags.text}' must start with src or dst`, flags.column);
+      this.problem('report', 'invalid-value', `ipset direction '${flagsText}' must start with src or dst`, w.column(flags));
       return;
     }
-    const term: AddressTerm = { negated: negated || name.negated || flags.negated, symbolic: `ipset:${name.text}` };
+    const setName = w.text(name);
+    const term: AddressTerm = { negated: negated || nameNegated || this.valueNegated, set: undefined, symbolic: `ipset:${setName}` };
     this.address(first, term);
-    this.problem('note', 'unresolved-reference', `ipset '${name.text}' is not part of the file; the rule is kept as one that may match`, name.column);
+    this.problem('note', 'unresolved-reference', `ipset '${setName}' is not part of the file; the rule is kept as one that may match`, w.column(name));
   }
 
   noteFamily(set: AddressSet): void {
@@ -587,8 +627,7 @@ export function clip(text: string, max = 60): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
-/** Reads the options of a rule (the words after `-A CHAIN`). */
-/** Reads the rule's options from `tokens[start]` on (before it: the command and its chain). */
-export function readRule(tokens: Token[], line: number, text: string, chain: string, start = 0): RuleAst {
-  return new RuleReader(tokens, line, text, chain, start).read();
+/** Reads the rule's options from word `start` on (before it: the command and its chain). */
+export function readRule(words: Words, line: number, text: string, chain: string, start = 0): RuleAst {
+  return new RuleReader(words, line, text, chain, start).read();
 }

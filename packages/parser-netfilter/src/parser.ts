@@ -7,10 +7,10 @@ import {
   type InputFile,
   type ParseResult,
 } from '@portcullis/model';
-import { convertFile } from './convert.js';
-import { add, clip, readRule } from './matches.js';
+import { STANDARD_VERDICTS, convertFile } from './convert.js';
+import { RULE_WORDS, add, clip, readRule } from './matches.js';
 import type { ChainAst, FileAst, RuleAst, TableAst } from './syntax.js';
-import { tokenize } from './tokenizer.js';
+import { Words } from './tokenizer.js';
 
 /*
  * Reads an iptables-save (or ip6tables-save, or hand-written iptables-restore) file line by line
@@ -28,6 +28,8 @@ const WRAP_GAP = 16;
 /** How many such places we try to join (2^n parses); more than that is read as written. */
 const MAX_WRAPS = 4;
 const LONG_BLANKS = new RegExp(`[ \\t]{${WRAP_GAP}}`);
+/** How many recently named chains the reader compares a name with before looking it up. */
+const RECENT_CHAINS = 8;
 
 /** The last rule read, while the next line may still turn out to be its wrapped-off tail. */
 interface OpenRule {
@@ -68,8 +70,12 @@ class SaveFileReader {
   private current: TableAst | undefined;
   /** Every rule read, in line order (also those of a table that a later section replaced). */
   private readonly rules: RuleAst[] = [];
-  /** The chain the last rule went to: rules of one chain mostly come one after another. */
-  private lastChain: ChainAst | undefined;
+  /**
+   * The chains of the open table named last (as a rule's chain or its target), newest first: a rule
+   * mostly goes to a chain named just before (`-j KUBE-SVC-…`, then `-A KUBE-SVC-…`), and comparing
+   * a few names costs less than looking one up among tens of thousands.
+   */
+  private readonly recent: (ChainAst | undefined)[] = new Array<ChainAst | undefined>(RECENT_CHAINS).fill(undefined);
   private readonly suppressions: InlineSuppression[] = [];
   private open: OpenRule | undefined;
 
@@ -136,7 +142,7 @@ class SaveFileReader {
     const table: TableAst = { name, line: n, committed: false, chains: new Map() };
     this.ast.tables.set(name, table);
     this.current = table;
-    this.lastChain = undefined;
+    this.recent.fill(undefined);
     this.ledger.recognise(n);
   }
 
@@ -166,7 +172,7 @@ class SaveFileReader {
     if (!table) return;
     table.committed = true;
     this.current = undefined;
-    this.lastChain = undefined;
+    this.recent.fill(undefined);
     this.ledger.recognise(n);
   }
 
@@ -182,12 +188,31 @@ class SaveFileReader {
   }
 
   private chain(table: TableAst, name: string, n: number): ChainAst {
-    let chain = table.chains.get(name);
+    let chain = this.known(table, name);
     if (!chain) {
       chain = { name, index: table.chains.size, line: n, declared: false, rules: [] };
       table.chains.set(name, chain);
+      this.remember(chain);
     }
     return chain;
+  }
+
+  /** The chain called `name` in the open table, if there is one yet. */
+  private known(table: TableAst, name: string): ChainAst | undefined {
+    const recent = this.recent;
+    for (let i = 0; i < RECENT_CHAINS; i++) {
+      const chain = recent[i];
+      if (chain === undefined) break;
+      if (chain.name === name) return chain;
+    }
+    const chain = table.chains.get(name);
+    if (chain) this.remember(chain);
+    return chain;
+  }
+
+  private remember(chain: ChainAst): void {
+    this.recent.copyWithin(1, 0, RECENT_CHAINS - 1);
+    this.recent[0] = chain;
   }
 
   /** `-A`, `-I`, `-N`, `-P` (iptables-restore accepts them all), with an optional `[packets:bytes]` prefix. */
@@ -226,9 +251,9 @@ class SaveFileReader {
   private chainCommand(n: number, text: string, column: number, create: boolean): void {
     const table = this.openTable(n, column, 'a chain command');
     if (!table) return;
-    const words = tokenize(text, column).tokens;
-    const name = words[1]?.text;
-    const policy = words[2]?.text;
+    const words = new Words(text, column, RULE_WORDS);
+    const name = words.length > 1 ? words.text(1) : undefined;
+    const policy = words.length > 2 ? words.text(2) : undefined;
     const valid = create ? words.length === 2 : words.length === 3 && (policy === 'ACCEPT' || policy === 'DROP');
     if (!name || !valid) {
       this.ledger.report(n, 'warning', 'unrecognised-line', create ? `expected '-N CHAIN'` : `expected '-P CHAIN ACCEPT|DROP'`, column);
@@ -251,9 +276,10 @@ class SaveFileReader {
       this.ledger.report(n, 'warning', 'unrecognised-line', `a rule needs a chain: '${clip(text)}'`, column);
       return;
     }
-    const last = this.lastChain;
-    const chain = last !== undefined && last.name === ast.rule.chain ? last : this.chain(table, ast.rule.chain, n);
-    this.lastChain = chain;
+    const chain = this.chain(table, ast.rule.chain, n);
+    // A jump to a chain that exists already is resolved now; one to a chain made later, at the end.
+    const target = ast.rule.target;
+    if (target !== undefined && !STANDARD_VERDICTS.has(target.name)) ast.rule.targetChain = this.known(table, target.name);
     if (ast.position === undefined) chain.rules.push(ast.rule);
     else chain.rules.splice(Math.min(ast.position, chain.rules.length + 1) - 1, 0, ast.rule);
     this.rules.push(ast.rule);
@@ -292,20 +318,23 @@ interface ReadCommand {
 
 /** Reads `-A CHAIN options…` / `-I CHAIN [n] options…`; undefined when there is no chain. */
 function readCommand(text: string, line: number, column: number): ReadCommand | undefined {
-  const { tokens, unterminatedQuote } = tokenize(text, column);
-  const chain = tokens[1];
-  if (!chain || chain.quoted || chain.text.startsWith('-') || chain.text === '!') return undefined;
+  const words = new Words(text, column, RULE_WORDS);
+  const unterminatedQuote = words.unterminatedQuote;
+  if (words.length < 2 || words.quoted(1)) return undefined;
+  const chain = words.text(1);
+  if (chain.startsWith('-') || chain === '!') return undefined;
   let rest = 2;
   let position: number | undefined;
-  if (tokens[0]!.text === '-I' || tokens[0]!.text === '--insert') {
+  const command = words.text(0);
+  if (command === '-I' || command === '--insert') {
     position = 1;
-    const n = tokens[2]?.text;
+    const n = words.length > 2 ? words.text(2) : undefined;
     if (n !== undefined && /^\d{1,9}$/.test(n)) {
       position = Math.max(1, Number(n));
       rest = 3;
     }
   }
-  const rule = readRule(tokens, line, normaliseBlanks(text), chain.text, rest);
+  const rule = readRule(words, line, normaliseBlanks(text), chain, rest);
   if (unterminatedQuote !== undefined) {
     rule.problems = add(rule.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
   }

@@ -90,6 +90,8 @@ export interface RuleAst {
   inexact: string[];
   comment?: string;
   target?: TargetAst;
+  /** The chain the target names, when it was a chain of the table already as the rule was read. */
+  targetChain?: ChainAst;
   problems: Problem[];
   /** An IPv4 (IPv6) address literal or protocol was seen, for deciding the file's family. */
   ipv4Evidence: boolean;

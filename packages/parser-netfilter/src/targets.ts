@@ -96,6 +96,12 @@ export function targetOptionArity(option: string): 1 | 'any' {
   return SINGLE_VALUE.has(option) ? 1 : 'any';
 }
 
+/** Target names and target options, for the words a rule line is read with. */
+export const TARGET_WORDS: readonly string[] = [
+  ...Object.keys(DECIDING), ...NON_TERMINATING, 'NETMAP', 'ROUTE', '--continue', '--to',
+  ...SINGLE_VALUE, ...Object.values(TARGET_OPTIONS).flat(),
+];
+
 interface ProblemSink {
   problem(kind: Problem['kind'], code: string, message: string, column?: number): void;
 }

@@ -49,6 +49,38 @@ describe('the device', () => {
     expect(result.diagnostics).toEqual([]);
   });
 
+  it('resolves a jump to a chain made before the rule, long before it, after it, or in another section', () => {
+    const result = parseText([
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':early - [0:0]',
+      ':c1 - [0:0]', ':c2 - [0:0]', ':c3 - [0:0]', ':c4 - [0:0]', ':c5 - [0:0]', ':c6 - [0:0]', ':c7 - [0:0]', ':c8 - [0:0]', ':c9 - [0:0]',
+      ':ACCEPT - [0:0]',
+      '-A INPUT -j c9',
+      '-A INPUT -j early',
+      '-A INPUT -j later',
+      '-A INPUT -j ACCEPT',
+      '-A later -j DROP',
+      'COMMIT',
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':DNAT - [0:0]',
+      '-A PREROUTING -j DNAT',
+      '-A PREROUTING -j early',
+      'COMMIT',
+    ].join('\n'));
+    const at = (line: number): unknown => pick(view(ruleAt(result, line)), ['action', 'target']);
+    expect(at(14)).toEqual({ action: 'jump', target: 'filter/c9' });
+    expect(at(15)).toEqual({ action: 'jump', target: 'filter/early' });
+    expect(at(16)).toEqual({ action: 'jump', target: 'filter/later' });
+    // The standard verdicts are never chains, whatever the file declares.
+    expect(at(17)).toEqual({ action: 'allow' });
+    // A chain named like a target is a chain of its table; a chain of another table is not.
+    expect(at(23)).toEqual({ action: 'jump', target: 'nat/DNAT' });
+    expect(at(24)).toEqual({ action: 'continue' });
+    expect(codes(result)).toEqual([{ code: 'invalid-value', line: 23 }, { code: 'unsupported-target', line: 24 }]);
+  });
+
   it('reads iptables-restore commands: -N, -P and -I', () => {
     const result = parseFile(FIXTURES, 'restore-commands.iptables-save');
     const d = device(result);
