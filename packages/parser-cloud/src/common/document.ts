@@ -209,9 +209,9 @@ export function readJsonPiecewise<T>(text: string, read: (doc: PiecewiseDocument
     } catch (error) {
       if (!(error instanceof NotStrictPiece)) throw error;
     }
+    piecewise.unsplit();
   }
-  // PiecewiseJson.read marks the lists it splits in the scan's records; a second reading scans anew.
-  const whole = readScanned(text, piecewise ? scan(text) : structure);
+  const whole = readScanned(text, structure);
   return read({ ...whole, items: (list) => list });
 }
 

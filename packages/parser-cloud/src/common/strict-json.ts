@@ -468,9 +468,15 @@ export class PiecewiseJson {
     private readonly text: string,
     private readonly containers: Int32Array,
     private readonly members: Int32Array,
+    private readonly lists: number[],
     readonly positions: StrictJsonPositions,
     readonly value: unknown,
   ) {}
+
+  /** Gives the scan's records back as they were, for reading the document whole. */
+  unsplit(): void {
+    for (const list of this.lists) this.containers[list * C_STRIDE + C_FLAGS]! &= ~SPLIT;
+  }
 
   /** The document with its lists split, or undefined when it has none or the skeleton is not strict JSON. */
   static read(text: string, structure: JsonStructure): PiecewiseJson | undefined {
@@ -509,7 +515,7 @@ export class PiecewiseJson {
       return undefined;
     }
     positions.pin();
-    return new PiecewiseJson(text, c, m, positions, value);
+    return new PiecewiseJson(text, c, m, lists, positions, value);
   }
 
   /**
