@@ -1,6 +1,4 @@
 import {
-  ALL_PORTS,
-  ALL_PROTOCOLS,
   AddressSet,
   type Device,
   type Family,
@@ -9,11 +7,10 @@ import {
   type LineLedger,
   type Pipeline,
   type PortForward,
-  type PortSet,
   type Ruleset,
   type Translation,
 } from '@portcullis/model';
-import type { AddressTerm, ChainAst, FileAst, PortTerm, RuleAst, StateTerm, TableAst } from './syntax.js';
+import type { ChainAst, FileAst, RuleAst, TableAst } from './syntax.js';
 import { targetMeaning, type TargetMeaning } from './targets.js';
 
 /*
@@ -338,51 +335,26 @@ class Converter {
 
   /** `targetRuleset`: the name of the ruleset the rule jumps or goes to, when its target is a chain. */
   private rule(ast: RuleAst, id: string, targetRuleset: string | undefined, root: string | undefined): FilterRule {
-    let exact = ast.inexact.length === 0 && (ast.problems.length === 0 || !ast.problems.some((p) => p.kind === 'report'));
-    let symbolic = NO_SYMBOLS;
-    for (const term of ast.sources) if (term.symbolic !== undefined) symbolic = [...symbolic, term.symbolic];
-    for (const term of ast.destinations) if (term.symbolic !== undefined) symbolic = [...symbolic, term.symbolic];
-    const sources = this.addresses(ast.sources);
-    const destinations = this.addresses(ast.destinations);
-    exact &&= sources.exact && destinations.exact;
-
-    let protocols = ALL_PROTOCOLS;
-    if (ast.protocol?.set) protocols = ast.protocol.negated ? ast.protocol.set.complement() : ast.protocol.set;
-    else if (ast.protocol) exact = false;
-
-    const sourcePorts = this.ports(ast.sourcePorts);
-    const destinationPorts = this.ports(ast.destinationPorts);
-    exact &&= sourcePorts.exact && destinationPorts.exact;
-    let src = sourcePorts.set;
-    let dst = destinationPorts.set;
-    for (const term of ast.eitherPorts) {
-      if (!term.set) exact = false;
-      // `! --ports P` is "neither port in P", which the model can state; `--ports P` ("either") it cannot.
-      else if (term.negated) {
-        src = src.intersect(term.set.complement());
-        dst = dst.intersect(term.set.complement());
-      } else exact = false;
-    }
-
+    let exact = ast.exact && (ast.problems.length === 0 || !ast.problems.some((p) => p.kind === 'report'));
     const meaning = this.meaning(ast, targetRuleset, root);
     exact &&= meaning.exact;
 
     const rule: FilterRule = {
       id,
       action: meaning.action,
-      protocols,
-      sources: sources.set,
-      destinations: destinations.set,
-      sourcePorts: src,
-      destinationPorts: dst,
-      matchesNew: ast.states.length === 0 || ast.states.every(allowsNew),
+      protocols: ast.protocols,
+      sources: this.addresses(ast.sources, ast.notSources),
+      destinations: this.addresses(ast.destinations, ast.notDestinations),
+      sourcePorts: ast.sourcePorts,
+      destinationPorts: ast.destinationPorts,
+      matchesNew: ast.matchesNew,
       exact,
-      symbolic,
+      symbolic: ast.symbolic,
       enabled: true,
       text: ast.text,
       origin: { file: this.file, line: ast.line },
     };
-    if (ast.states.length > 0) rule.stateMatch = true;
+    if (ast.stateMatch) rule.stateMatch = true;
     if (meaning.action === 'jump' || meaning.action === 'goto') rule.target = targetRuleset!;
     if (ast.inInterface) rule.inInterface = ast.inInterface;
     if (ast.outInterface) rule.outInterface = ast.outInterface;
@@ -415,36 +387,17 @@ class Converter {
     return t;
   }
 
-  /** The intersection of a rule's address conditions, each complemented within the family when negated. */
-  private addresses(terms: AddressTerm[]): { set: AddressSet; exact: boolean } {
+  /**
+   * The addresses a rule matches: every address of the family, within the intersection of its plain
+   * conditions (`plain`, undefined when there is none) and outside each negated one.
+   */
+  private addresses(plain: AddressSet | undefined, negated: AddressSet[]): AddressSet {
     const all = AddressSet.all(this.familyArg);
-    // One plain condition (`-d 10.96.0.1/32`) within the family is its own intersection with it: keep
-    // its set instead of making an equal one.
-    const only = terms.length === 1 ? terms[0]! : undefined;
-    if (only?.set && !only.negated && only.symbolic === undefined && within(only.set, all)) return { set: only.set, exact: true };
-    let set = all;
-    let exact = true;
-    for (const term of terms) {
-      if (term.symbolic !== undefined) {
-        // An ipset or a host name may hold anything: the rule may match any address.
-        exact = false;
-      } else if (!term.set) {
-        exact = false;
-      } else {
-        set = set.intersect(term.negated ? term.set.complement(this.familyArg) : term.set);
-      }
-    }
-    return { set, exact };
-  }
-
-  private ports(terms: PortTerm[]): { set: PortSet; exact: boolean } {
-    let set = ALL_PORTS;
-    let exact = true;
-    for (const term of terms) {
-      if (!term.set) exact = false;
-      else set = set.intersect(term.negated ? term.set.complement() : term.set);
-    }
-    return { set, exact };
+    // A condition within the family (`-d 10.96.0.1/32`) is its own intersection with it: keep its
+    // set instead of making an equal one.
+    let set = plain === undefined ? all : within(plain, all) ? plain : all.intersect(plain);
+    for (const n of negated) set = set.intersect(n.complement(this.familyArg));
+    return set;
   }
 }
 
@@ -452,9 +405,6 @@ const CONTINUE: TargetMeaning = { action: 'continue', exact: true };
 const MAY_CONTINUE: TargetMeaning = { action: 'continue', exact: false };
 const JUMP: TargetMeaning = { action: 'jump', exact: true };
 const GOTO: TargetMeaning = { action: 'goto', exact: true };
-
-/** A rule's list of symbolic references when it has none, shared (nothing adds to a rule's list). */
-const NO_SYMBOLS: string[] = [];
 
 /** Whether every range of `set` lies inside one range of `all` (which has one or two). */
 function within(set: AddressSet, all: AddressSet): boolean {
@@ -466,13 +416,4 @@ function within(set: AddressSet, all: AddressSet): boolean {
     if (!inside) return false;
   }
   return true;
-}
-
-/**
- * Whether a state condition lets the first packet of a new connection through. DNAT/SNAT describe
- * the connection, and a new connection's first packet already has them.
- */
-function allowsNew(term: StateTerm): boolean {
-  if (term.negated) return !term.states.includes('NEW');
-  return term.states.some((s) => s === 'NEW' || s === 'UNTRACKED' || s === 'DNAT' || s === 'SNAT');
 }

@@ -1,6 +1,6 @@
-import type { AddressSet } from '@portcullis/model';
+import { ALL_PORTS, ALL_PROTOCOLS, type AddressSet } from '@portcullis/model';
 import { Vocabulary, type Words } from './tokenizer.js';
-import type { AddressTerm, Problem, RuleAst } from './syntax.js';
+import type { AddressTerm, PortTerm, Problem, ProtocolTerm, RuleAst, StateTerm } from './syntax.js';
 import { TARGET_WORDS, readTargetOptions, targetOptionArity, targetTakesOption } from './targets.js';
 import {
   protocolModule,
@@ -223,14 +223,25 @@ class RuleReader {
   /** `-s` (1) and `-d` (2) seen already: each may appear once. */
   private seen = 0;
   private droppedProblems = 0;
+  // The rule's conditions as read; `summarise` turns them into the sets the rule keeps.
+  private protocol: ProtocolTerm | undefined;
+  private sources: AddressTerm[] = none();
+  private destinations: AddressTerm[] = none();
+  private sourcePorts: PortTerm[] = none();
+  private destinationPorts: PortTerm[] = none();
+  /** `-m multiport --ports`: source or destination port. */
+  private eitherPorts: PortTerm[] = none();
+  private states: StateTerm[] = none();
+  /** Conditions the model does not capture (`limit`, `tcp-flags`, `ctstate DNAT` …): the rule may match. */
+  private inexact: string[] = none();
 
   constructor(words: Words, line: number, text: string, chain: string, start: number) {
     this.words = words;
     this.index = start;
     this.ast = {
-      line, text, chain, protocol: undefined,
-      sources: none(), destinations: none(), sourcePorts: none(), destinationPorts: none(), eitherPorts: none(),
-      inInterface: undefined, outInterface: undefined, states: none(), inexact: none(), comment: undefined,
+      line, text, chain, protocols: ALL_PROTOCOLS, sources: undefined, notSources: none(), destinations: undefined,
+      notDestinations: none(), sourcePorts: ALL_PORTS, destinationPorts: ALL_PORTS, inInterface: undefined,
+      outInterface: undefined, matchesNew: true, stateMatch: false, symbolic: none(), exact: true, comment: undefined,
       target: undefined, targetChain: undefined, problems: none(), ipv4Evidence: false, ipv6Evidence: false,
     };
   }
@@ -247,7 +258,65 @@ class RuleReader {
     if (this.droppedProblems > 0) {
       this.ast.problems = add(this.ast.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: `and ${this.droppedProblems} more problems on this line` });
     }
+    this.summarise();
     return this.ast;
+  }
+
+  /**
+   * Turns the conditions read into the sets the rule keeps, as far as they do not depend on the
+   * file's address family (which only the whole file tells): the conditions themselves are not kept.
+   */
+  private summarise(): void {
+    const ast = this.ast;
+    let exact = this.inexact.length === 0;
+    const protocol = this.protocol;
+    if (protocol?.set) ast.protocols = protocol.negated ? protocol.set.complement() : protocol.set;
+    else if (protocol) exact = false;
+
+    for (const term of this.sources) {
+      if (term.symbolic !== undefined) {
+        // An ipset or a host name may hold anything: the rule may match any address.
+        ast.symbolic = add(ast.symbolic, term.symbolic);
+        exact = false;
+      } else if (!term.set) exact = false;
+      else if (term.negated) ast.notSources = add(ast.notSources, term.set);
+      else ast.sources = ast.sources === undefined ? term.set : ast.sources.intersect(term.set);
+    }
+    for (const term of this.destinations) {
+      if (term.symbolic !== undefined) {
+        ast.symbolic = add(ast.symbolic, term.symbolic);
+        exact = false;
+      } else if (!term.set) exact = false;
+      else if (term.negated) ast.notDestinations = add(ast.notDestinations, term.set);
+      else ast.destinations = ast.destinations === undefined ? term.set : ast.destinations.intersect(term.set);
+    }
+
+    let src = ALL_PORTS;
+    for (const term of this.sourcePorts) {
+      if (!term.set) exact = false;
+      else src = src.intersect(term.negated ? term.set.complement() : term.set);
+    }
+    let dst = ALL_PORTS;
+    for (const term of this.destinationPorts) {
+      if (!term.set) exact = false;
+      else dst = dst.intersect(term.negated ? term.set.complement() : term.set);
+    }
+    for (const term of this.eitherPorts) {
+      if (!term.set) exact = false;
+      // `! --ports P` is "neither port in P", which the model can state; `--ports P` ("either") it cannot.
+      else if (term.negated) {
+        src = src.intersect(term.set.complement());
+        dst = dst.intersect(term.set.complement());
+      } else exact = false;
+    }
+    ast.sourcePorts = src;
+    ast.destinationPorts = dst;
+
+    if (this.states.length > 0) {
+      ast.matchesNew = this.states.every(allowsNew);
+      ast.stateMatch = true;
+    }
+    ast.exact = exact;
   }
 
   problem(kind: Problem['kind'], code: string, message: string, column?: number, severity: Problem['severity'] = 'warning'): void {
@@ -348,7 +417,7 @@ class RuleReader {
         return this.interfaceOption(token, negated, name === '-i' || name === '--in-interface' ? 'in' : 'out');
       case '-f':
       case '--fragment':
-        this.ast.inexact = add(this.ast.inexact, negated ? '! -f' : '-f');
+        this.inexact = add(this.inexact, negated ? '! -f' : '-f');
         return;
       case '-m':
       case '--match':
@@ -377,10 +446,10 @@ class RuleReader {
     if (v < 0) return;
     const w = this.words;
     const text = w.text(v);
-    if (this.ast.protocol) this.problem('report', 'duplicate-option', 'more than one -p in a rule', w.column(option));
+    if (this.protocol) this.problem('report', 'duplicate-option', 'more than one -p in a rule', w.column(option));
     const read = readProtocol(text);
     if (!read.ok) this.problem('report', 'invalid-value', read.message, w.column(v));
-    this.ast.protocol = { negated: negated || this.valueNegated, name: text.toLowerCase(), set: read.ok ? read.value : undefined };
+    this.protocol = { negated: negated || this.valueNegated, name: text.toLowerCase(), set: read.ok ? read.value : undefined };
     const module = protocolModule(text);
     if (module) this.loaded.push(module);
     if (module === 'icmp6') this.ast.ipv6Evidence = true;
@@ -409,8 +478,8 @@ class RuleReader {
   }
 
   private address(side: 'src' | 'dst', term: AddressTerm): void {
-    if (side === 'src') this.ast.sources = add(this.ast.sources, term);
-    else this.ast.destinations = add(this.ast.destinations, term);
+    if (side === 'src') this.sources = add(this.sources, term);
+    else this.destinations = add(this.destinations, term);
   }
 
   private interfaceOption(option: number, negated: boolean, direction: 'in' | 'out'): void {
@@ -437,7 +506,7 @@ class RuleReader {
     this.inTarget = false;
     if (!MODULES[module]) {
       this.problem('note', 'unsupported-match', `match module '${text}' is not supported; the rule is kept as one that may match`, w.column(v));
-      this.ast.inexact = add(this.ast.inexact, `-m ${module}`);
+      this.inexact = add(this.inexact, `-m ${module}`);
     }
   }
 
@@ -522,7 +591,7 @@ class RuleReader {
     }
     if (!record) return;
     const reason = module === undefined ? name : `${module} ${name}`;
-    this.ast.inexact = add(this.ast.inexact, negated || negatedValue ? `! ${reason}` : reason);
+    this.inexact = add(this.inexact, negated || negatedValue ? `! ${reason}` : reason);
   }
 
   portOption(option: number, negated: boolean, kind: 'src' | 'dst' | 'either', list: boolean): void {
@@ -532,14 +601,14 @@ class RuleReader {
 
   /** Ports are read last: service names depend on the protocol, which may come later in the rule. */
   private resolvePorts(): void {
-    const protocol = serviceProtocol(this.ast.protocol?.name);
+    const protocol = serviceProtocol(this.protocol?.name);
     for (const p of this.pendingPorts) {
       const read = readPorts(this.words.text(p.value), protocol, p.list);
       if (!read.ok) this.problem('report', 'invalid-value', read.message, this.words.column(p.value));
       const term = { set: read.ok ? read.value : undefined, negated: p.negated };
-      if (p.kind === 'src') this.ast.sourcePorts = add(this.ast.sourcePorts, term);
-      else if (p.kind === 'dst') this.ast.destinationPorts = add(this.ast.destinationPorts, term);
-      else this.ast.eitherPorts = add(this.ast.eitherPorts, term);
+      if (p.kind === 'src') this.sourcePorts = add(this.sourcePorts, term);
+      else if (p.kind === 'dst') this.destinationPorts = add(this.destinationPorts, term);
+      else this.eitherPorts = add(this.eitherPorts, term);
     }
   }
 
@@ -553,7 +622,7 @@ class RuleReader {
     if (name === '--icmpv6-type') this.ast.ipv6Evidence = true;
     // `any` is every type; any other type is a condition the model does not capture.
     if (text.toLowerCase() !== 'any' || negatedValue) {
-      this.ast.inexact = add(this.ast.inexact, `${negatedValue ? '! ' : ''}${name} ${text}`);
+      this.inexact = add(this.inexact, `${negatedValue ? '! ' : ''}${name} ${text}`);
     }
   }
 
@@ -565,13 +634,13 @@ class RuleReader {
     const read = readStates(text);
     if (!read.ok) {
       this.problem('report', 'invalid-value', read.message, w.column(v));
-      this.ast.inexact = add(this.ast.inexact, `${w.text(option)} ${text}`);
+      this.inexact = add(this.inexact, `${w.text(option)} ${text}`);
       return;
     }
     const states = read.value;
-    this.ast.states = add(this.ast.states, { states, negated: negated || this.valueNegated });
+    this.states = add(this.states, { states, negated: negated || this.valueNegated });
     // DNAT/SNAT are properties of the connection, not of the packet: they say nothing about NEW.
-    if (states.includes('DNAT') || states.includes('SNAT')) this.ast.inexact = add(this.ast.inexact, `${w.text(option)} ${text}`);
+    if (states.includes('DNAT') || states.includes('SNAT')) this.inexact = add(this.inexact, `${w.text(option)} ${text}`);
   }
 
   commentOption(option: number): void {
@@ -620,6 +689,15 @@ class RuleReader {
     if (family === 'ipv4' || family === 'mixed') this.ast.ipv4Evidence = true;
     if (family === 'ipv6' || family === 'mixed') this.ast.ipv6Evidence = true;
   }
+}
+
+/**
+ * Whether a state condition lets the first packet of a new connection through. DNAT/SNAT describe
+ * the connection, and a new connection's first packet already has them.
+ */
+function allowsNew(term: StateTerm): boolean {
+  if (term.negated) return !term.states.includes('NEW');
+  return term.states.some((s) => s === 'NEW' || s === 'UNTRACKED' || s === 'DNAT' || s === 'SNAT');
 }
 
 /** Keeps messages short when a line carries a huge token. */

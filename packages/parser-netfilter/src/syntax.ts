@@ -76,18 +76,34 @@ export interface RuleAst {
   /** The rule as written (counters dropped; joined again when the line had been wrapped). */
   text: string;
   chain: string;
-  protocol?: ProtocolTerm;
-  sources: AddressTerm[];
-  destinations: AddressTerm[];
-  sourcePorts: PortTerm[];
-  destinationPorts: PortTerm[];
-  /** `-m multiport --ports`: source or destination port. */
-  eitherPorts: PortTerm[];
+  /*
+   * The rule's conditions, read into sets as far as they do not depend on the file's address family
+   * (which only the whole file tells): a kube-proxy dump holds hundreds of thousands of rules, and
+   * the conditions one by one would outweigh the model made of them.
+   */
+  /** Every protocol when the rule names none. */
+  protocols: ProtocolSet;
+  /** The intersection of the plain `-s`/`--src-range` conditions; undefined when there is none. */
+  sources: AddressSet | undefined;
+  /** The negated ones, complemented within the family once it is known. */
+  notSources: AddressSet[];
+  destinations: AddressSet | undefined;
+  notDestinations: AddressSet[];
+  sourcePorts: PortSet;
+  destinationPorts: PortSet;
   inInterface?: InterfaceMatch;
   outInterface?: InterfaceMatch;
-  states: StateTerm[];
-  /** Conditions the model does not capture (`limit`, `tcp-flags`, `ctstate DNAT` …): the rule may match. */
-  inexact: string[];
+  /** Whether the state conditions let the first packet of a new connection through. */
+  matchesNew: boolean;
+  /** The rule has a state condition. */
+  stateMatch: boolean;
+  /** `ipset:NAME`, `host:NAME`: references that may hold any address. */
+  symbolic: string[];
+  /**
+   * False when a condition is one the model does not capture (`limit`, `tcp-flags`, `ctstate DNAT`
+   * …) or could not be read: the rule may match.
+   */
+  exact: boolean;
   comment?: string;
   target?: TargetAst;
   /** The chain the target names, when it was a chain of the table already as the rule was read. */
