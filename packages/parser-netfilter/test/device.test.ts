@@ -121,6 +121,20 @@ describe('address family', () => {
     expect(device(mixed).family).toBe('mixed');
     expect(view(ruleAt(mixed, 5)).sources).toEqual(['0.0.0.0/0', '::/0']);
   });
+
+  it('completes address conditions in the family a later line decides', () => {
+    const lines = ['*filter', '-A INPUT -s 10.0.0.0/8 ! -s 10.1.0.0/16 -j ACCEPT', '-A INPUT ! -d 10.0.0.0/8 -j DROP', '-A INPUT -s 2001:db8::/32 ! -s 2001:db8:1::/48 -j ACCEPT', 'COMMIT'];
+    const tenButOne = ['10.0.0.0/16', '10.2.0.0/15', '10.4.0.0/14', '10.8.0.0/13', '10.16.0.0/12', '10.32.0.0/11', '10.64.0.0/10', '10.128.0.0/9'];
+    const allButTen = ['0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1'];
+    const mixed = parseText(lines.join('\n'));
+    expect(pick(view(ruleAt(mixed, 2)), ['sources', 'destinations'])).toEqual({ sources: tenButOne, destinations: ['0.0.0.0/0', '::/0'] });
+    expect(pick(view(ruleAt(mixed, 3)), ['sources', 'destinations'])).toEqual({ sources: ['0.0.0.0/0', '::/0'], destinations: [...allButTen, '::/0'] });
+    expect(view(ruleAt(mixed, 4)).sources.slice(0, 2)).toEqual(['2001:db8::/48', '2001:db8:2::/47']);
+    // Without the IPv6 rule the file is IPv4, and "not 10.0.0.0/8" is IPv4 space only.
+    const ipv4 = parseText(lines.filter((_, i) => i !== 3).join('\n'));
+    expect(pick(view(ruleAt(ipv4, 2)), ['sources', 'destinations'])).toEqual({ sources: tenButOne, destinations: ['0.0.0.0/0'] });
+    expect(pick(view(ruleAt(ipv4, 3)), ['sources', 'destinations'])).toEqual({ sources: ['0.0.0.0/0'], destinations: allButTen });
+  });
 });
 
 describe('port forwards', () => {
