@@ -156,18 +156,33 @@ function severityFor(rule: ActiveRule, cls: SourceClass): Severity {
  * are exposure indexes of one group, in order; those that reach none of `hit` add nothing.
  */
 function combinedSources(members: ArrayLike<number>, hit: PortSet, facts: ExposureFacts): AddressSet {
-  const cuts = new Set<number>();
-  const reach: { i: number; ports: PortSet }[] = [];
+  const near: number[] = [];
+  let whole = true;
   for (let k = 0; k < members.length; k++) {
     const i = members[k]!;
-    if (!facts.ports[i]!.intersects(hit)) continue;
-    reach.push({ i, ports: facts.ports[i]!.intersect(hit) });
+    const ports = facts.ports[i]!;
+    if (!ports.intersects(hit)) continue;
+    near.push(i);
+    whole &&= ports.covers(hit);
   }
-  if (reach.length === 1) {
+  if (near.length === 1) {
     // What the segments below come to for one exposure: its sources, or none when it alone is open to everyone.
-    const only = facts.exposures[reach[0]!.i]!;
+    const only = facts.exposures[near[0]!]!;
     return only.anywhere ? AddressSet.empty() : only.from;
   }
+  if (whole) {
+    // Each of them reaches every port of `hit` (one port, most often): what the segments below
+    // come to is all their sources, or none when one of them is open to everyone.
+    let from = AddressSet.empty();
+    for (const i of near) {
+      const g = facts.exposures[i]!;
+      if (g.anywhere) return AddressSet.empty();
+      from = from.union(g.from);
+    }
+    return from;
+  }
+  const cuts = new Set<number>();
+  const reach = near.map((i) => ({ i, ports: facts.ports[i]!.intersect(hit) }));
   for (const { ports } of reach) for (const [a, b] of ports.ranges()) cuts.add(a).add(b + 1);
   const sorted = [...cuts].sort((a, b) => a - b);
   let best = AddressSet.empty();
