@@ -31,6 +31,15 @@ const LONG_BLANKS = new RegExp(`[ \\t]{${WRAP_GAP}}`);
 /** How many recently named chains the reader compares a name with before looking it up. */
 const RECENT_CHAINS = 8;
 
+/**
+ * A number that equal names share and different ones mostly do not: the length and the last two
+ * characters (kube-proxy's chain names differ in a hash at their end). Never 0, the mark of no chain.
+ */
+const nameMark = (name: string): number => {
+  const n = name.length;
+  return (n << 16) | ((n > 1 ? name.charCodeAt(n - 2) & 0xff : 0) << 8) | (name.charCodeAt(n - 1) & 0xff);
+};
+
 /** The last rule read, while the next line may still turn out to be its wrapped-off tail. */
 interface OpenRule {
   ast: RuleAst;
@@ -76,6 +85,10 @@ class SaveFileReader {
    * a few names costs less than looking one up among tens of thousands.
    */
   private readonly recent: (ChainAst | undefined)[] = new Array<ChainAst | undefined>(RECENT_CHAINS).fill(undefined);
+  /** A cheap mark of each recent chain's name (`nameMark`), compared before the names are. */
+  private readonly recentMarks = new Int32Array(RECENT_CHAINS);
+  /** Where the next chain to remember goes (the oldest is overwritten). */
+  private recentNext = 0;
   private readonly suppressions: InlineSuppression[] = [];
   private open: OpenRule | undefined;
 
@@ -142,7 +155,7 @@ class SaveFileReader {
     const table: TableAst = { name, line: n, committed: false, chains: new Map() };
     this.ast.tables.set(name, table);
     this.current = table;
-    this.recent.fill(undefined);
+    this.forgetRecent();
     this.ledger.recognise(n);
   }
 
@@ -172,7 +185,7 @@ class SaveFileReader {
     if (!table) return;
     table.committed = true;
     this.current = undefined;
-    this.recent.fill(undefined);
+    this.forgetRecent();
     this.ledger.recognise(n);
   }
 
@@ -199,20 +212,26 @@ class SaveFileReader {
 
   /** The chain called `name` in the open table, if there is one yet. */
   private known(table: TableAst, name: string): ChainAst | undefined {
-    const recent = this.recent;
+    const mark = nameMark(name);
     for (let i = 0; i < RECENT_CHAINS; i++) {
-      const chain = recent[i];
-      if (chain === undefined) break;
-      if (chain.name === name) return chain;
+      if (this.recentMarks[i] !== mark) continue;
+      const chain = this.recent[i];
+      if (chain !== undefined && chain.name === name) return chain;
     }
     const chain = table.chains.get(name);
-    if (chain) this.remember(chain);
+    if (chain) this.remember(chain, mark);
     return chain;
   }
 
-  private remember(chain: ChainAst): void {
-    this.recent.copyWithin(1, 0, RECENT_CHAINS - 1);
-    this.recent[0] = chain;
+  private remember(chain: ChainAst, mark = nameMark(chain.name)): void {
+    this.recent[this.recentNext] = chain;
+    this.recentMarks[this.recentNext] = mark;
+    this.recentNext = (this.recentNext + 1) % RECENT_CHAINS;
+  }
+
+  private forgetRecent(): void {
+    this.recent.fill(undefined);
+    this.recentMarks.fill(0);
   }
 
   /** `-A`, `-I`, `-N`, `-P` (iptables-restore accepts them all), with an optional `[packets:bytes]` prefix. */
@@ -277,9 +296,17 @@ class SaveFileReader {
       return;
     }
     const chain = this.chain(table, ast.rule.chain, n);
+    // The rule keeps its chain's own name string, and the string it read goes with the line.
+    ast.rule.chain = chain.name;
     // A jump to a chain that exists already is resolved now; one to a chain made later, at the end.
     const target = ast.rule.target;
-    if (target !== undefined && !STANDARD_VERDICTS.has(target.name)) ast.rule.targetChain = this.known(table, target.name);
+    if (target !== undefined && !STANDARD_VERDICTS.has(target.name)) {
+      const targetChain = this.known(table, target.name);
+      if (targetChain !== undefined) {
+        ast.rule.targetChain = targetChain;
+        target.name = targetChain.name;
+      }
+    }
     if (ast.position === undefined) chain.rules.push(ast.rule);
     else chain.rules.splice(Math.min(ast.position, chain.rules.length + 1) - 1, 0, ast.rule);
     this.rules.push(ast.rule);
