@@ -42,6 +42,10 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
   for (const ruleset of Object.values(analysis.device.rulesets)) {
     // In an allow-only union (AWS security groups) no rule comes first: a duplicate is redundant, not dead.
     if (ruleset.semantics === 'allow-union') continue;
+    // Only a rule that hides what follows it can leave a later rule unreached: a ruleset without one
+    // before its last rule (kube-proxy's tens of thousands of service and endpoint chains) has
+    // nothing shadowed, and is not evaluated.
+    if (!ruleset.rules.some((rule, index) => index < ruleset.rules.length - 1 && hides(rule))) continue;
     const open = new FlowSet<{ box: Box }>([{ box: analysis.everything() }]);
     // Sources taken by rules that name nothing but sources: kept aside rather than cut out of every
     // open piece at each such rule (a long chain of `-s … -j DROP` was cubic).
