@@ -28,6 +28,8 @@ const WRAP_GAP = 16;
 /** How many such places we try to join (2^n parses); more than that is read as written. */
 const MAX_WRAPS = 4;
 const LONG_BLANKS = new RegExp(`[ \\t]{${WRAP_GAP}}`);
+/** A tab, two spaces in a row or a space at the end: without them a line has neither wraps nor blanks to collapse. */
+const UNEVEN_BLANKS = /\t| {2}| $/;
 /** How many recently named chains the reader compares a name with before looking it up. */
 const RECENT_CHAINS = 8;
 
@@ -290,7 +292,9 @@ class SaveFileReader {
   private rule(n: number, text: string, column: number): void {
     const table = this.openTable(n, column, 'a rule');
     if (!table) return;
-    const ast = readWrapped(text, n, column) ?? readCommand(text, n, column);
+    // Most rules have single spaces only: then there is no wrap to join and no blank to collapse.
+    const singleSpaced = !UNEVEN_BLANKS.test(text);
+    const ast = (singleSpaced ? undefined : readWrapped(text, n, column)) ?? readCommand(text, n, column, singleSpaced);
     if (!ast) {
       this.ledger.report(n, 'warning', 'unrecognised-line', `a rule needs a chain: '${clip(text)}'`, column);
       return;
@@ -344,7 +348,7 @@ interface ReadCommand {
 }
 
 /** Reads `-A CHAIN options…` / `-I CHAIN [n] options…`; undefined when there is no chain. */
-function readCommand(text: string, line: number, column: number): ReadCommand | undefined {
+function readCommand(text: string, line: number, column: number, singleSpaced = false): ReadCommand | undefined {
   const words = new Words(text, column, RULE_WORDS);
   const unterminatedQuote = words.unterminatedQuote;
   if (words.length < 2 || words.quoted(1)) return undefined;
@@ -361,7 +365,7 @@ function readCommand(text: string, line: number, column: number): ReadCommand | 
       rest = 3;
     }
   }
-  const rule = readRule(words, line, normaliseBlanks(text), chain, rest);
+  const rule = readRule(words, line, singleSpaced ? text : normaliseBlanks(text), chain, rest);
   if (unterminatedQuote !== undefined) {
     rule.problems = add(rule.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
   }
@@ -405,8 +409,7 @@ function readWrapped(text: string, line: number, column: number): ReadCommand | 
  * (and the fingerprints built on it) does not depend on alignment or a terminal's padding.
  */
 function normaliseBlanks(text: string): string {
-  // Most rules have single spaces only: keep the text as it is.
-  if (!/\t| {2}| $/.test(text)) return text;
+  if (!UNEVEN_BLANKS.test(text)) return text;
   const parts: string[] = [];
   let quoted = false;
   let from = 0;
