@@ -73,9 +73,10 @@ export type ScanOutcome = JsonStructure | 'too-deep' | 'too-many' | { notStrictA
  * One function with no closures, as it runs once per character of files of hundreds of megabytes.
  */
 export function scanJsonStructure(text: string, maxDepth: number, maxValues = Infinity): ScanOutcome {
-  const sizeGuess = Math.max(64, text.length >> 6);
-  let cs: Int32Array = new Int32Array(sizeGuess * C_STRIDE);
-  let ms: Int32Array = new Int32Array(sizeGuess * M_STRIDE);
+  // Pretty-printed CLI output holds a container every 70 or so characters and a member every 40 to
+  // 50. A grown table is copied whole, while pages of a table never written to are never resident.
+  let cs: Int32Array = new Int32Array(Math.max(64, text.length >> 6) * C_STRIDE);
+  let ms: Int32Array = new Int32Array(Math.max(64, text.length >> 5) * M_STRIDE);
   let cCount = 0;
   let mCount = 0;
   const open = new Int32Array(maxDepth + 1);
