@@ -89,43 +89,48 @@ function symbolicTexts(p: AwsPermission, origin: Origin, reporter: Reporter): st
   return out;
 }
 
+/** An allow rule of a permission. Object literals rather than spreads of a shared base: a large account has hundreds of thousands of rules. */
+function allowRule(p: AwsPermission, sources: AddressSet, destinations: AddressSet, protocols: ProtocolSet, destinationPorts: PortSet, exact: boolean, symbols: string[], text: string): FilterRule {
+  const r: FilterRule = { id: '', action: 'allow', protocols, sources, destinations, sourcePorts: ALL_PORTS, destinationPorts, matchesNew: true, exact, symbolic: symbols, enabled: true, text, origin: p.origin };
+  if (p.description) r.description = p.description;
+  return r;
+}
+
 /**
  * A permission becomes up to two rules: one for its CIDRs (exact) and one for its symbolic sources
- * (matching no address), so a group reference never hides an open CIDR beside it.
+ * (matching no address), so a group reference never hides an open CIDR beside it. They are added
+ * to `rules`, which is returned.
  */
-export function permissionRules(p: AwsPermission, direction: 'ingress' | 'egress', reporter: Reporter): FilterRule[] {
+export function permissionRules(p: AwsPermission, direction: 'ingress' | 'egress', reporter: Reporter, rules: FilterRule[] = []): FilterRule[] {
   const match = awsMatch(p.protocol, p.fromPort, p.toPort, p.origin, reporter);
   const symbolic = symbolicTexts(p, p.origin, reporter);
   const word = direction === 'ingress' ? 'from' : 'to';
-  // Object literals rather than spreads of a shared base: a large account has hundreds of thousands of rules.
-  const rule = (sources: AddressSet, destinations: AddressSet, protocols: ProtocolSet, destinationPorts: PortSet, exact: boolean, symbols: string[], text: string): FilterRule => {
-    const r: FilterRule = { id: '', action: 'allow', protocols, sources, destinations, sourcePorts: ALL_PORTS, destinationPorts, matchesNew: true, exact, symbolic: symbols, enabled: true, text, origin: p.origin };
-    if (p.description) r.description = p.description;
-    return r;
-  };
   if (!match) {
     const texts = [p.protocol, p.fromPort, p.toPort].filter(isUnresolved).map((u) => u.text);
-    return [rule(AddressSet.empty(), AddressSet.all(), ALL_PROTOCOLS, ALL_PORTS, false, [...texts, ...symbolic], `${direction} allow (unresolved) ${word} ${[...p.cidrs, ...symbolic].join(', ')}`)];
+    rules.push(allowRule(p, AddressSet.empty(), AddressSet.all(), ALL_PROTOCOLS, ALL_PORTS, false, [...texts, ...symbolic], `${direction} allow (unresolved) ${word} ${[...p.cidrs, ...symbolic].join(', ')}`));
+    return rules;
   }
-  const rules: FilterRule[] = [];
+  // Texts joined rather than concatenated: one flat string, not a chain of pieces kept for every rule.
   if (p.cidrs.length > 0) {
     const addresses = cidrSet(p.cidrs, p.origin, reporter);
-    // Joined rather than concatenated: one flat string, not a chain of pieces kept for every rule.
     const text = [direction, 'allow', match.text, word, p.cidrs.join(', ')].join(' ');
-    if (direction === 'ingress') rules.push(rule(addresses, AddressSet.all(), match.protocols, match.ports, match.exact, [], text));
-    else rules.push(rule(AddressSet.all(), addresses, match.protocols, match.ports, match.exact, [], text));
+    if (direction === 'ingress') rules.push(allowRule(p, addresses, AddressSet.all(), match.protocols, match.ports, match.exact, [], text));
+    else rules.push(allowRule(p, AddressSet.all(), addresses, match.protocols, match.ports, match.exact, [], text));
   }
   if (symbolic.length > 0 || p.cidrs.length === 0) {
     // Symbolic sources match no address (as symbolicRule makes them).
-    rules.push(rule(AddressSet.empty(), AddressSet.all(), match.protocols, match.ports, false, symbolic, `${direction} allow ${match.text} ${word} ${symbolic.join(', ') || 'nothing'}`));
+    const text = [direction, 'allow', match.text, word, symbolic.join(', ') || 'nothing'].join(' ');
+    rules.push(allowRule(p, AddressSet.empty(), AddressSet.all(), match.protocols, match.ports, false, symbolic, text));
     if (symbolic.length === 0) reporter.note(p.origin, 'info', 'empty-rule', 'the rule names no source: it allows nothing');
   }
   return rules;
 }
 
 export function convertSecurityGroup(group: AwsSecurityGroup, reporter: Reporter): Device {
-  const ingress = group.ingress.flatMap((p) => permissionRules(p, 'ingress', reporter));
-  const egress = group.egress.flatMap((p) => permissionRules(p, 'egress', reporter));
+  const ingress: FilterRule[] = [];
+  for (const p of group.ingress) permissionRules(p, 'ingress', reporter, ingress);
+  const egress: FilterRule[] = [];
+  for (const p of group.egress) permissionRules(p, 'egress', reporter, egress);
   return cloudDevice(
     group.name, 'aws', group.format, group.origin,
     ruleset('ingress', 'allow-union', 'deny', ingress, group.origin),
