@@ -1,4 +1,4 @@
-import { ALL_PORTS, ALL_PROTOCOLS, type AddressSet } from '@portcullis/model';
+import { ALL_PORTS, ALL_PROTOCOLS, type AddressSet, type ProtocolSet } from '@portcullis/model';
 import { Vocabulary, type Words } from './tokenizer.js';
 import type { AddressTerm, PortTerm, Problem, ProtocolTerm, RuleAst, StateTerm } from './syntax.js';
 import { TARGET_WORDS, readTargetOptions, targetOptionArity, targetTakesOption } from './targets.js';
@@ -10,6 +10,7 @@ import {
   readProtocol,
   readStates,
   serviceProtocol,
+  type Read,
 } from './values.js';
 
 /*
@@ -181,6 +182,27 @@ export const RULE_WORDS = new Vocabulary([
 ]);
 
 const MAX_PROBLEMS = 20;
+
+interface ProtocolValue {
+  read: Read<ProtocolSet>;
+  /** Lower case, for service names. */
+  name: string;
+  /** The match module `-p` loads. */
+  module: string | undefined;
+}
+
+/** `-p` values read so far: a file names a handful of protocols, rule after rule. */
+const PROTOCOL_VALUES = new Map<string, ProtocolValue>();
+const MAX_PROTOCOL_VALUES = 64;
+
+function protocolValue(text: string): ProtocolValue {
+  let value = PROTOCOL_VALUES.get(text);
+  if (value === undefined) {
+    value = { read: readProtocol(text), name: text.toLowerCase(), module: protocolModule(text) };
+    if (PROTOCOL_VALUES.size < MAX_PROTOCOL_VALUES) PROTOCOL_VALUES.set(text, value);
+  }
+  return value;
+}
 
 /**
  * Most of a rule's condition lists stay empty (a kube-proxy rule has an address and a port or two):
@@ -447,10 +469,9 @@ class RuleReader {
     const w = this.words;
     const text = w.text(v);
     if (this.protocol) this.problem('report', 'duplicate-option', 'more than one -p in a rule', w.column(option));
-    const read = readProtocol(text);
+    const { read, name, module } = protocolValue(text);
     if (!read.ok) this.problem('report', 'invalid-value', read.message, w.column(v));
-    this.protocol = { negated: negated || this.valueNegated, name: text.toLowerCase(), set: read.ok ? read.value : undefined };
-    const module = protocolModule(text);
+    this.protocol = { negated: negated || this.valueNegated, name, set: read.ok ? read.value : undefined };
     if (module) this.loaded.push(module);
     if (module === 'icmp6') this.ast.ipv6Evidence = true;
   }

@@ -40,21 +40,32 @@ const NO_WORDS = new Vocabulary([]);
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c || c === 0x0d;
 
+/*
+ * The words of the line being read, shared by all Words: only one line's words are in use at a time
+ * (a Words is read through before the next line's is made), and an array of them per line was a
+ * fifth of what reading a large file allocated. Three numbers a word: its start and end in the line
+ * (quotes included), and for a word that had quotes the place of its text in `quotedTexts`, else -1.
+ */
+const SMALL_SPANS = 3 * 256;
+let spans = new Int32Array(SMALL_SPANS);
+const quotedTexts: (string | undefined)[] = [];
+let quotedCount = 0;
+/** Which Words owns `spans` and `quotedTexts` now. */
+let owner = 0;
+
 /**
  * The words of a rule line, split the way iptables-restore does: on white space, with double quotes
  * grouping a word and `\"` / `\\` escapes inside them. A single linear scan, so any line length is
  * fine. Words are kept as offsets into the line; a word's string is made only when asked for (most
- * words of a rule are option names, compared and never kept).
+ * words of a rule are option names, compared and never kept). Only the newest Words can be read:
+ * an older one throws.
  */
 export class Words {
   /** How many words. */
   readonly length: number;
   /** Column of a quote that was never closed; the rest of the line became one word. */
   readonly unterminatedQuote: number | undefined;
-  /** [start, end) of each word in the line, quotes included. */
-  private readonly spans: number[] = [];
-  /** For a word that had quotes: its text without them and with `\"` unescaped. */
-  private readonly quotedTexts: (string | undefined)[] = [];
+  private readonly id: number;
 
   /** `columnOffset` is the column of `line[0]`. */
   constructor(
@@ -62,6 +73,12 @@ export class Words {
     private readonly columnOffset = 1,
     private readonly vocabulary: Vocabulary = NO_WORDS,
   ) {
+    this.id = ++owner;
+    // A huge line's buffers are not kept for the lines after it.
+    if (spans.length > 64 * SMALL_SPANS) spans = new Int32Array(SMALL_SPANS);
+    for (let k = 0; k < quotedCount; k++) quotedTexts[k] = undefined;
+    quotedCount = 0;
+    let count = 0;
     let unterminatedQuote: number | undefined;
     const text = line;
     const n = text.length;
@@ -70,6 +87,7 @@ export class Words {
       while (i < n && isSpace(text.charCodeAt(i))) i++;
       if (i >= n) break;
       const start = i;
+      let quoted = -1;
       while (i < n && !isSpace(text.charCodeAt(i)) && text.charCodeAt(i) !== 0x22) i++;
       if (i < n && text.charCodeAt(i) === 0x22) {
         // A word with quotes: its text is made now, from runs between quotes and escapes.
@@ -101,46 +119,65 @@ export class Words {
           if (closed) i++;
           else unterminatedQuote ??= quoteAt + columnOffset;
         }
-        this.quotedTexts[this.spans.length >> 1] = word;
+        quoted = quotedCount++;
+        quotedTexts[quoted] = word;
       }
-      this.spans.push(start, i);
+      if (3 * count + 3 > spans.length) {
+        const larger = new Int32Array(2 * spans.length);
+        larger.set(spans);
+        spans = larger;
+      }
+      spans[3 * count] = start;
+      spans[3 * count + 1] = i;
+      spans[3 * count + 2] = quoted;
+      count++;
     }
-    this.length = this.spans.length >> 1;
+    this.length = count;
     this.unterminatedQuote = unterminatedQuote;
   }
 
   /** The word's text (quotes removed); a word of the vocabulary comes as the vocabulary's string. */
   text(i: number): string {
-    const quoted = this.quotedTexts[i];
-    if (quoted !== undefined) return quoted;
-    const start = this.spans[2 * i]!;
-    const end = this.spans[2 * i + 1]!;
+    const at = this.at(i);
+    const quoted = spans[at + 2]!;
+    if (quoted >= 0) return quotedTexts[quoted]!;
+    const start = spans[at]!;
+    const end = spans[at + 1]!;
     return this.vocabulary.find(this.line, start, end) ?? this.line.slice(start, end);
   }
 
   /** 1-based column of the word's first character in the original line. */
   column(i: number): number {
-    return this.spans[2 * i]! + this.columnOffset;
+    return spans[this.at(i)]! + this.columnOffset;
   }
 
   /** Quoted words are always values, even when they start with `-` or are `!`. */
   quoted(i: number): boolean {
-    return this.quotedTexts[i] !== undefined;
+    return spans[this.at(i) + 2]! >= 0;
   }
 
   /** `--dport`, `-s`, `--ctstate`: an unquoted word that starts with `-` and is not a negative number. */
   isOption(i: number): boolean {
-    if (i >= this.length || this.quoted(i)) return false;
-    const start = this.spans[2 * i]!;
-    if (this.spans[2 * i + 1]! - start < 2 || this.line.charCodeAt(start) !== 0x2d) return false;
+    if (i >= this.length) return false;
+    const at = this.at(i);
+    const start = spans[at]!;
+    if (spans[at + 2]! >= 0 || spans[at + 1]! - start < 2 || this.line.charCodeAt(start) !== 0x2d) return false;
     const second = this.line.charCodeAt(start + 1);
     return !(second >= 0x30 && second <= 0x39);
   }
 
   /** The unquoted `!` that negates the option after it (or, in the old syntax, the value after it). */
   isBang(i: number): boolean {
-    if (i >= this.length || this.quoted(i)) return false;
-    const start = this.spans[2 * i]!;
-    return this.spans[2 * i + 1]! - start === 1 && this.line.charCodeAt(start) === 0x21;
+    if (i >= this.length) return false;
+    const at = this.at(i);
+    const start = spans[at]!;
+    return spans[at + 2]! < 0 && spans[at + 1]! - start === 1 && this.line.charCodeAt(start) === 0x21;
+  }
+
+  /** Where word `i`'s numbers are in `spans`. */
+  private at(i: number): number {
+    if (this.id !== owner) throw new Error('the words of a line were read after the next line was split');
+    if (!(i >= 0 && i < this.length)) throw new RangeError(`no word ${i} in a line of ${this.length}`);
+    return 3 * i;
   }
 }

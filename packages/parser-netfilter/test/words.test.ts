@@ -109,6 +109,17 @@ describe('Words', () => {
     }
   });
 
+  it('answers only for the newest line: an older one throws instead of reading the newer one’s words', () => {
+    const first = new Words('-A INPUT -j "ACCEPT"', 1, RULE_WORDS);
+    expect(first.text(3)).toBe('ACCEPT');
+    const second = new Words('-A FORWARD', 1, RULE_WORDS);
+    expect(() => first.text(1)).toThrow();
+    expect(() => first.isOption(0)).toThrow();
+    expect(second.text(1)).toBe('FORWARD');
+    expect(second.quoted(1)).toBe(false);
+    expect(() => second.text(2)).toThrow(RangeError);
+  });
+
   it('hands out the vocabulary’s own string for its words, and a new one for any other', () => {
     const known = '--to-destination';
     const words = new Words(`-j DNAT --to-destination 10.0.0.1 --to-destinatio --TO-DESTINATION "--to-destination"`, 1, RULE_WORDS);
