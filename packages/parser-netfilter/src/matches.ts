@@ -276,6 +276,8 @@ class RuleReader {
     if (target) {
       readTargetOptions(target, this);
       if (target.nat?.addresses) this.noteFamily(target.nat.addresses);
+      // What the options say is in `nat` now; only ROUTE's (`--continue`) are looked at again.
+      if (target.name !== 'ROUTE') target.options = none();
     }
     if (this.droppedProblems > 0) {
       this.ast.problems = add(this.ast.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: `and ${this.droppedProblems} more problems on this line` });

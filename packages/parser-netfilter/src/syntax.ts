@@ -61,7 +61,10 @@ export interface TargetAst {
   /** `-g` rather than `-j`. */
   goto: boolean;
   column: number;
-  /** Target options in order; repeated options (several `--to-destination`) keep every value. */
+  /**
+   * Target options in order; repeated options (several `--to-destination`) keep every value. Once
+   * the rule is read they are in `nat`, and only ROUTE keeps its list.
+   */
   options: { name: string; values: string[]; negated: boolean }[];
   /** Read for DNAT, SNAT, REDIRECT, MASQUERADE and NETMAP. */
   nat?: NatSpec;

@@ -39,6 +39,8 @@ const bucket = (text: string, start: number, end: number): number => {
 const NO_WORDS = new Vocabulary([]);
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c || c === 0x0d;
+/** Neither white space nor a quote: every character above the quote is (most of a line), and `!`. */
+const isPlain = (c: number): boolean => c > 0x22 || c === 0x21 || (c < 0x20 && !isSpace(c));
 
 /*
  * The words of the line being read, shared by all Words: only one line's words are in use at a time
@@ -88,7 +90,7 @@ export class Words {
       if (i >= n) break;
       const start = i;
       let quoted = -1;
-      while (i < n && !isSpace(text.charCodeAt(i)) && text.charCodeAt(i) !== 0x22) i++;
+      while (i < n && isPlain(text.charCodeAt(i))) i++;
       if (i < n && text.charCodeAt(i) === 0x22) {
         // A word with quotes: its text is made now, from runs between quotes and escapes.
         let word = text.slice(start, i);
