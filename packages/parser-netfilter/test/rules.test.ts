@@ -266,6 +266,8 @@ describe('targets', () => {
     { name: '-g is a goto', rule: '-A INPUT -p udp -g logdrop', expect: { action: 'goto', target: 'filter/logdrop' } },
     { name: 'NFQUEUE lets traffic in, inexactly', rule: '-A INPUT -p tcp --dport 8080 -j NFQUEUE --queue-num 0 --queue-bypass', expect: { action: 'allow', exact: false } },
     { name: 'QUEUE too', rule: '-A INPUT -j QUEUE', expect: { action: 'allow', exact: false } },
+    { name: 'ROUTE sends the packet out', rule: '-A FORWARD -j ROUTE --oif eth1', expect: { action: 'allow', exact: false } },
+    { name: 'ROUTE --continue goes on', rule: '-A FORWARD -j ROUTE --oif eth1 --continue', expect: { action: 'continue', exact: true } },
     {
       name: 'an unknown target is reported and goes on',
       rule: '-A INPUT -p tcp --dport 9000 -j BLACKHOLE --level 3',
