@@ -20,7 +20,7 @@ import {
   type PortSet,
   type Ruleset,
 } from '@portcullis/model';
-import { intersectBox, subtractBox, type Box } from './headerspace.js';
+import { intersectBox, subtractBox, withProtocols, type Box } from './headerspace.js';
 import { FlowSet } from './flowset.js';
 import { InterfaceAtoms } from './interfaces.js';
 
@@ -188,13 +188,15 @@ export class DeviceAnalysis {
       untranslated = [...out.accepted.map((x) => x.flow), ...out.fallthrough];
       for (const t of out.translated) {
         const tr = t.rule.translation;
-        const box: Box = { ...t.flow.box, ports: tr?.ports ?? t.flow.box.ports };
-        const flow: Flow = { box, path: t.flow.path, forward: { rule: t.rule, externalPorts: t.flow.box.ports } };
+        const b = t.flow.box;
+        const ports = tr?.ports ?? b.ports;
+        const forward = { rule: t.rule, externalPorts: b.ports };
         // A redirect, or a DNAT to loopback, delivers to the device itself.
-        if (t.rule.action === 'redirect' || !tr?.addresses || LOOPBACK.covers(tr.addresses)) local.push(flow);
-        else {
-          flow.box = { ...box, destinations: tr.addresses.intervals };
-          forwarded.push(flow);
+        if (t.rule.action === 'redirect' || !tr?.addresses || LOOPBACK.covers(tr.addresses)) {
+          local.push({ box: withProtocols(b, b.protocols, ports), path: t.flow.path, forward });
+        } else {
+          const box: Box = { protocols: b.protocols, ports, sources: b.sources, destinations: tr.addresses.intervals, inInterfaces: b.inInterfaces, outInterfaces: b.outInterfaces };
+          forwarded.push({ box, path: t.flow.path, forward });
         }
       }
     }
@@ -630,12 +632,12 @@ function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box 
   for (const n of NAMED) {
     if (!box.protocols.has(n)) continue;
     const ports = PORTED_PROTOCOLS.has(n) ? box.ports : ALL_PORTS;
-    out.push({ protocol: protocolName(n), ports, box: { ...box, protocols: protocolSet([n]), ports } });
+    out.push({ protocol: protocolName(n), ports, box: withProtocols(box, protocolSet([n]), ports) });
   }
   const rest = box.protocols.subtract(ALL_NAMED);
   if (!rest.isEmpty) {
     const protocol = [...rest.ranges()].map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
-    out.push({ protocol, ports: ALL_PORTS, box: { ...box, protocols: rest, ports: ALL_PORTS } });
+    out.push({ protocol, ports: ALL_PORTS, box: withProtocols(box, rest, ALL_PORTS) });
   }
   return out;
 }

@@ -287,6 +287,10 @@ export class IntervalSet<T extends Scalar> {
   /** True when every member of `other` is in this set. */
   covers(other: IntervalSet<T>): boolean {
     if (other.isEmpty || this.isFull || this === other) return true;
+    // Cheap refusals first: nothing covers members before its first one or after its last one.
+    const a = this.bounds;
+    const b = other.bounds;
+    if (a.length === 0 || (b[0] as T) < (a[0] as T) || (b[b.length - 1] as T) > (a[a.length - 1] as T)) return false;
     return other.subtract(this).isEmpty;
   }
 
