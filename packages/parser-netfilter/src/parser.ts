@@ -311,7 +311,7 @@ class SaveFileReader {
         target.name = targetChain.name;
       }
     }
-    if (ast.position === undefined) chain.rules.push(ast.rule);
+    if (ast.position === undefined) chain.rules = appendRule(chain.rules, ast.rule);
     else chain.rules.splice(Math.min(ast.position, chain.rules.length + 1) - 1, 0, ast.rule);
     this.rules.push(ast.rule);
     this.ledger.recognise(n);
@@ -338,6 +338,25 @@ class SaveFileReader {
       return true;
     }
     return false;
+  }
+}
+
+/**
+ * Appends a rule to a chain's list. Lists of up to three rules are made at their size: an array
+ * pushed to makes room for 17, and most chains of a kube-proxy dump (tens of thousands) hold two or
+ * three rules.
+ */
+function appendRule(rules: RuleAst[], rule: RuleAst): RuleAst[] {
+  switch (rules.length) {
+    case 0:
+      return [rule];
+    case 1:
+      return [rules[0]!, rule];
+    case 2:
+      return [rules[0]!, rules[1]!, rule];
+    default:
+      rules.push(rule);
+      return rules;
   }
 }
 
