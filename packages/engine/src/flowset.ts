@@ -58,15 +58,17 @@ const EMPTY_WIDE: ReadonlySet<unknown> = new Set();
  */
 export class FlowSet<F extends { box: Box }> {
   private readonly flows = new Set<F>();
-  // The index, made with the first flow it holds (see `pending`).
+  // The index, made once a second flow is there (see `indexed`).
   private buckets: Map<number, Set<F>> = EMPTY_BUCKETS as Map<number, Set<F>>;
   private wide: Set<F> = EMPTY_WIDE as Set<F>;
   /**
    * Most rulesets are entered with one piece of traffic (a service's chain, an endpoint's), and
    * with one flow every flow is a candidate: the index is built only once a second flow is there,
-   * by replaying the adds and deletes so far (so it is the index it would have been).
+   * from the flows then present in their order. Each bucket keeps the order in which its flows were
+   * last added, as the set of all flows does, so it is the index that adding and deleting them one
+   * by one would have made.
    */
-  private pending: { flows: F[]; added: boolean[] } | undefined = { flows: [], added: [] };
+  private indexed = false;
 
   constructor(initial: Iterable<F> = []) {
     for (const f of initial) this.add(f);
@@ -78,21 +80,16 @@ export class FlowSet<F extends { box: Box }> {
 
   add(f: F): void {
     this.flows.add(f);
-    const pending = this.pending;
-    if (!pending) return this.index(f);
-    pending.flows.push(f);
-    pending.added.push(true);
+    if (this.indexed) return this.index(f);
     if (this.flows.size > 1) {
-      this.pending = undefined;
-      pending.flows.forEach((g, i) => (pending.added[i] ? this.index(g) : this.unindex(g)));
+      this.indexed = true;
+      for (const g of this.flows) this.index(g);
     }
   }
 
   delete(f: F): void {
     if (!this.flows.delete(f)) return;
-    if (!this.pending) return this.unindex(f);
-    this.pending.flows.push(f);
-    this.pending.added.push(false);
+    if (this.indexed) this.unindex(f);
   }
 
   private index(f: F): void {
@@ -122,7 +119,7 @@ export class FlowSet<F extends { box: Box }> {
 
   /** The flows that may meet `box` (a superset of those that do). */
   candidates(box: Box): F[] {
-    if (this.pending) return [...this.flows];
+    if (!this.indexed) return [...this.flows];
     const buckets = bucketsOf(box.ports);
     if (!buckets || buckets.length * 4 > this.buckets.size) return [...this.flows];
     const seen = new Set<F>(this.wide);
