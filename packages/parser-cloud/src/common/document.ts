@@ -189,8 +189,9 @@ export interface PiecewiseDocument extends Document {
   /**
    * The items of a list of the document. When the document is read piecewise (PiecewiseJson), the
    * object and array items of its top lists are read as the iteration reaches them, and their values
-   * and positions are let go when it moves on: a reader must be done with an item by then. Any
-   * other list, and every list of a document read whole, is itself.
+   * and positions are let go when it moves on: a reader must be done with an item by then, and
+   * walk one top list at a time (an item of another lets the current one go too). Any other list,
+   * and every list of a document read whole, is itself.
    */
   items(list: unknown[]): Iterable<unknown>;
 }
