@@ -11,7 +11,7 @@ import {
   type Translation,
 } from '@portcullis/model';
 import type { ChainAst, FileAst, RuleAst, TableAst } from './syntax.js';
-import { targetMeaning, type TargetMeaning } from './targets.js';
+import { KNOWN_TARGETS, targetMeaning, type TargetMeaning } from './targets.js';
 
 /*
  * Turns the vendor representation into the shared model: one Device per file, one Ruleset per
@@ -27,7 +27,17 @@ const BUILTIN_CHAINS: Record<string, readonly string[]> = {
 };
 
 /** The verdicts iptables never treats as chain names. */
-export const STANDARD_VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
+const STANDARD_VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
+
+/**
+ * Whether `-j NAME` may name a chain of the table: never a standard verdict, and a known target
+ * (DNAT) only when the table has a chain named like one, which is rare; looking every DNAT up among
+ * tens of thousands of chains is not.
+ */
+export function mayNameChain(table: TableAst, name: string): boolean {
+  if (STANDARD_VERDICTS.has(name)) return false;
+  return table.chainsNamedLikeTargets || !KNOWN_TARGETS.has(name);
+}
 
 const PIPELINE: Pipeline = {
   prerouting: ['raw/PREROUTING', 'mangle/PREROUTING'],
@@ -131,7 +141,7 @@ class ChainGraph {
         let target = rule.targetChain;
         if (target === undefined) {
           const name = rule.target?.name;
-          target = name === undefined || STANDARD_VERDICTS.has(name) ? undefined : table.chains.get(name);
+          target = name === undefined || !mayNameChain(table, name) ? undefined : table.chains.get(name);
         }
         if (target === undefined) continue;
         targets[base + r] = target.index;

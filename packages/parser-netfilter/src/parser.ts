@@ -7,9 +7,10 @@ import {
   type InputFile,
   type ParseResult,
 } from '@portcullis/model';
-import { STANDARD_VERDICTS, convertFile } from './convert.js';
+import { convertFile, mayNameChain } from './convert.js';
 import { RULE_WORDS, add, clip, readRule } from './matches.js';
 import type { ChainAst, FileAst, RuleAst, TableAst } from './syntax.js';
+import { KNOWN_TARGETS } from './targets.js';
 import { Words } from './tokenizer.js';
 
 /*
@@ -154,7 +155,7 @@ class SaveFileReader {
       this.ledger.note(n, 'warning', 'duplicate-table', `table ${name} appears again (first on line ${earlier.line}); like iptables-restore, this section replaces it`);
     }
     if (!KNOWN_TABLES.has(name)) this.ledger.note(n, 'info', 'unknown-table', `table '${name}' is not one iptables knows; its chains are kept as written`);
-    const table: TableAst = { name, line: n, committed: false, chains: new Map() };
+    const table: TableAst = { name, line: n, committed: false, chains: new Map(), chainsNamedLikeTargets: false };
     this.ast.tables.set(name, table);
     this.current = table;
     this.forgetRecent();
@@ -207,6 +208,7 @@ class SaveFileReader {
     if (!chain) {
       chain = { name, index: table.chains.size, line: n, declared: false, rules: [] };
       table.chains.set(name, chain);
+      if (KNOWN_TARGETS.has(name)) table.chainsNamedLikeTargets = true;
       this.remember(chain);
     }
     return chain;
@@ -304,7 +306,7 @@ class SaveFileReader {
     ast.rule.chain = chain.name;
     // A jump to a chain that exists already is resolved now; one to a chain made later, at the end.
     const target = ast.rule.target;
-    if (target !== undefined && !STANDARD_VERDICTS.has(target.name)) {
+    if (target !== undefined && mayNameChain(table, target.name)) {
       const targetChain = this.known(table, target.name);
       if (targetChain !== undefined) {
         ast.rule.targetChain = targetChain;

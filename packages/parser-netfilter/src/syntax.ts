@@ -135,6 +135,8 @@ export interface TableAst {
   committed: boolean;
   /** In order of first appearance. */
   chains: Map<string, ChainAst>;
+  /** A chain is named like a known target (`:DNAT - [0:0]`): then `-j DNAT` may jump to it. */
+  chainsNamedLikeTargets: boolean;
 }
 
 export interface FileAst {

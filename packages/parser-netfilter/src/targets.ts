@@ -96,6 +96,9 @@ export function targetOptionArity(option: string): 1 | 'any' {
   return SINGLE_VALUE.has(option) ? 1 : 'any';
 }
 
+/** The targets `targetMeaning` knows. */
+export const KNOWN_TARGETS: ReadonlySet<string> = new Set([...Object.keys(DECIDING), ...NON_TERMINATING, 'NETMAP', 'ROUTE']);
+
 /** Target names and target options, for the words a rule line is read with. */
 export const TARGET_WORDS: readonly string[] = [
   ...Object.keys(DECIDING), ...NON_TERMINATING, 'NETMAP', 'ROUTE', '--continue', '--to',

@@ -169,7 +169,7 @@ export function readNatAddress(text: string): Read<NatSpec> {
       portPart = text.slice(first + 1);
     }
   }
-  const spec: NatSpec = { text };
+  const spec: NatSpec = { addresses: undefined, ports: undefined, text };
   if (addressPart !== '') {
     const set = parseAddressSet(addressPart);
     if (!set || addressPart.includes('/')) return fail(`invalid NAT address '${text}'`);

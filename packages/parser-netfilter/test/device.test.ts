@@ -81,6 +81,25 @@ describe('the device', () => {
     expect(codes(result)).toEqual([{ code: 'invalid-value', line: 23 }, { code: 'unsupported-target', line: 24 }]);
   });
 
+  it('jumps to a chain named like a target even when the chain is made after the jump', () => {
+    const result = parseText([
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      '-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.1',
+      '-A PREROUTING -j SNAT',
+      '-N SNAT',
+      'COMMIT',
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      '-A INPUT -j LOG',
+      'COMMIT',
+    ].join('\n'));
+    const at = (line: number): unknown => pick(view(ruleAt(result, line)), ['action', 'target']);
+    expect(at(3)).toEqual({ action: 'dnat' });
+    expect(at(4)).toEqual({ action: 'jump', target: 'nat/SNAT' });
+    expect(at(9)).toEqual({ action: 'continue' });
+  });
+
   it('reads iptables-restore commands: -N, -P and -I', () => {
     const result = parseFile(FIXTURES, 'restore-commands.iptables-save');
     const d = device(result);
