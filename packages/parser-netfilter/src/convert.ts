@@ -324,7 +324,10 @@ class Converter {
 
   private forward(rule: FilterRule, enabled: boolean, inInterface: InterfaceMatch | undefined): PortForward {
     const t = rule.translation;
-    const forward: PortForward = {
+    // A port-only DNAT keeps the destination; an unreadable one may send the packet anywhere.
+    const internalAddresses = rule.action !== 'dnat' ? undefined : t ? (t.addresses ?? rule.destinations) : AddressSet.all(this.familyArg);
+    // Every field set at once, like a rule's.
+    return {
       ruleId: rule.id,
       protocols: rule.protocols,
       externalPorts: rule.destinationPorts,
@@ -334,13 +337,9 @@ class Converter {
       enabled,
       text: rule.text,
       origin: rule.origin,
+      inInterface,
+      internalAddresses,
     };
-    if (inInterface) forward.inInterface = inInterface;
-    if (rule.action === 'dnat') {
-      // A port-only DNAT keeps the destination; an unreadable one may send the packet anywhere.
-      forward.internalAddresses = t ? (t.addresses ?? rule.destinations) : AddressSet.all(this.familyArg);
-    }
-    return forward;
   }
 
   /** `targetRuleset`: the name of the ruleset the rule jumps or goes to, when its target is a chain. */
@@ -349,7 +348,9 @@ class Converter {
     const meaning = this.meaning(ast, targetRuleset, root);
     exact &&= meaning.exact;
 
-    const rule: FilterRule = {
+    // Every field is set here, the optional ones perhaps to undefined: all of a file's rules then share
+    // one shape, made in one step instead of growing one field at a time.
+    return {
       id,
       action: meaning.action,
       protocols: ast.protocols,
@@ -363,15 +364,13 @@ class Converter {
       enabled: true,
       text: ast.text,
       origin: { file: this.file, line: ast.line },
+      stateMatch: ast.stateMatch ? true : undefined,
+      target: meaning.action === 'jump' || meaning.action === 'goto' ? targetRuleset! : undefined,
+      inInterface: ast.inInterface,
+      outInterface: ast.outInterface,
+      description: ast.comment,
+      translation: this.translation(ast, meaning),
     };
-    if (ast.stateMatch) rule.stateMatch = true;
-    if (meaning.action === 'jump' || meaning.action === 'goto') rule.target = targetRuleset!;
-    if (ast.inInterface) rule.inInterface = ast.inInterface;
-    if (ast.outInterface) rule.outInterface = ast.outInterface;
-    if (ast.comment !== undefined) rule.description = ast.comment;
-    const translation = this.translation(ast, meaning);
-    if (translation) rule.translation = translation;
-    return rule;
   }
 
   private meaning(ast: RuleAst, targetRuleset: string | undefined, root: string | undefined): TargetMeaning {
