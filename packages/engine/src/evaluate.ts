@@ -248,7 +248,8 @@ class ExposureFacts {
   private readonly exposureClasses: Int8Array;
   /** Each exposure's finding slot (place, anchor, target, protocol), made when first asked: -1 until then. */
   private readonly slots: Int32Array;
-  private readonly slotIds = new Map<string, number>();
+  private readonly slotIds = new Map<string, { file: string; line: number; target: string; protocol: string; slot: number }[]>();
+  private slotCount = 0;
   private readonly targets: (string | undefined)[];
   /** Marks for merging candidate lists without a set: one stamp per exposure, a new epoch per merge. */
   readonly stamps: Int32Array;
@@ -341,9 +342,14 @@ class ExposureFacts {
     let slot = this.slots[i]!;
     if (slot < 0) {
       const e = this.exposures[i]!;
-      const key = `${e.location.file}|${e.location.line}|${e.anchor}|${this.target(i)}|${e.protocol}`;
-      slot = this.slotIds.get(key) ?? -1;
-      if (slot < 0) this.slotIds.set(key, (slot = this.slotIds.size));
+      const target = this.target(i);
+      // By the anchor (the exposures of one decision share its string), then the few places it is at.
+      let list = this.slotIds.get(e.anchor);
+      if (!list) this.slotIds.set(e.anchor, (list = []));
+      const o = e.location;
+      let seen = list.find((x) => x.file === o.file && x.line === o.line && x.target === target && x.protocol === e.protocol);
+      if (!seen) list.push((seen = { file: o.file, line: o.line, target, protocol: e.protocol, slot: this.slotCount++ }));
+      slot = seen.slot;
       this.slots[i] = slot;
     }
     return slot;
@@ -495,7 +501,12 @@ const CLASSES: readonly SourceClass[] = ['anywhere', 'public', 'private'];
 class GroupIds {
   private readonly byDevice = new Map<string, Map<string, Map<string, Map<string, number>>>>();
 
+  private last: { device: string; target: Exposure['target']; level: Map<string, number> } | undefined;
+
   private level(e: Exposure): Map<string, number> {
+    // The exposures of one decision come together and share their target.
+    const last = this.last;
+    if (last && last.target === e.target && last.device === e.device) return last.level;
     let hosts = this.byDevice.get(e.device);
     if (!hosts) this.byDevice.set(e.device, (hosts = new Map<string, Map<string, Map<string, number>>>()));
     let addresses = hosts.get(e.target.host);
@@ -503,6 +514,7 @@ class GroupIds {
     const address = e.target.address ?? '';
     let protocols = addresses.get(address);
     if (!protocols) addresses.set(address, (protocols = new Map<string, number>()));
+    this.last = { device: e.device, target: e.target, level: protocols };
     return protocols;
   }
 
@@ -761,12 +773,20 @@ function describeForward(fwd: PortForward): string {
  * (or in sources) are one problem for the person reading the report.
  */
 function mergeFindings(findings: Finding[]): Finding[] {
-  const byKey = new Map<string, Finding>();
+  const out: Finding[] = [];
+  // By rule, file and line, then the few findings at one place: no key string per finding.
+  const byPlace = new Map<string, Map<string, Map<number, Finding[]>>>();
   for (const f of findings) {
-    const key = `${f.ruleId}|${f.location.file}|${f.location.line}|${f.exposure?.target ?? ''}|${f.exposure?.protocol ?? ''}|${f.exposure?.ports ?? ''}`;
-    const seen = byKey.get(key);
+    let files = byPlace.get(f.ruleId);
+    if (!files) byPlace.set(f.ruleId, (files = new Map<string, Map<number, Finding[]>>()));
+    let lines = files.get(f.location.file);
+    if (!lines) files.set(f.location.file, (lines = new Map<number, Finding[]>()));
+    const here = lines.get(f.location.line);
+    const seen = here?.find((g) => sameExposure(g, f));
     if (!seen) {
-      byKey.set(key, f);
+      if (here) here.push(f);
+      else lines.set(f.location.line, [f]);
+      out.push(f);
       continue;
     }
     if (seen.exposure && f.exposure) {
@@ -778,7 +798,16 @@ function mergeFindings(findings: Finding[]): Finding[] {
       seen.message = f.message;
     }
   }
-  return [...byKey.values()];
+  return out;
+}
+
+/** Two findings of one rule at one place are one when they are about the same target, protocol and ports. */
+function sameExposure(a: Finding, b: Finding): boolean {
+  return (
+    (a.exposure?.target ?? '') === (b.exposure?.target ?? '') &&
+    (a.exposure?.protocol ?? '') === (b.exposure?.protocol ?? '') &&
+    (a.exposure?.ports ?? '') === (b.exposure?.ports ?? '')
+  );
 }
 
 function mergeCidrs(a: string[], b: string[]): string[] {
