@@ -119,6 +119,10 @@ class ChainGraph {
   private readonly callerChains: Int32Array;
   private readonly callerRules: RuleAst[];
   private readonly reachCache = new Map<number, Uint8Array>();
+  /** `inherited`'s answers, by root and side (2 × root, + 1 for the outgoing side), then by chain. */
+  private readonly inheritedCache = new Map<number, Map<number, InterfaceMatch | undefined>>();
+  /** How many times `inherited` has cut a loop so far. */
+  private loopsCut = 0;
   private readonly byName: ReadonlyMap<string, ChainAst>;
 
   constructor(table: TableAst) {
@@ -213,15 +217,39 @@ class ChainGraph {
    * The interface every path from chain `root` into chain `c` requires (`-A PREROUTING -i eth0 -j
    * wan` makes eth0 the ingress of chain `wan`), or undefined when paths differ or one has none.
    */
-  inherited(c: number, root: number, side: 'inInterface' | 'outInterface', visiting = new Set<number>()): InterfaceMatch | undefined {
-    if (c === root || visiting.has(c)) return undefined;
+  inherited(c: number, root: number, side: 'inInterface' | 'outInterface'): InterfaceMatch | undefined {
+    return this.inheritedOn(c, root, side, new Set<number>());
+  }
+
+  /**
+   * `visiting`: the chains on the way here, to cut loops. A chain's answer is kept when finding it
+   * cut no loop; then it is the same on every way to it (each kube-proxy endpoint chain asks its
+   * service chain, which asks the services chain, again and again).
+   */
+  private inheritedOn(c: number, root: number, side: 'inInterface' | 'outInterface', visiting: Set<number>): InterfaceMatch | undefined {
+    if (c === root) return undefined;
+    if (visiting.has(c)) {
+      this.loopsCut++;
+      return undefined;
+    }
+    const key = side === 'inInterface' ? 2 * root : 2 * root + 1;
+    let known = this.inheritedCache.get(key);
+    if (!known) this.inheritedCache.set(key, (known = new Map<number, InterfaceMatch | undefined>()));
+    if (known.has(c)) return known.get(c);
+    const cutBefore = this.loopsCut;
+    const found = this.inheritedWalk(c, root, side, visiting);
+    if (this.loopsCut === cutBefore) known.set(c, found);
+    return found;
+  }
+
+  private inheritedWalk(c: number, root: number, side: 'inInterface' | 'outInterface', visiting: Set<number>): InterfaceMatch | undefined {
     visiting.add(c);
     const reachable = this.reach(root);
     let common: InterfaceMatch | undefined;
     for (let i = this.callerOffsets[c]!; i < this.callerOffsets[c + 1]!; i++) {
       const callerChain = this.callerChains[i]!;
       if (!reachable[callerChain]) continue;
-      const iface = this.callerRules[i]![side] ?? this.inherited(callerChain, root, side, visiting);
+      const iface = this.callerRules[i]![side] ?? this.inheritedOn(callerChain, root, side, visiting);
       if (!iface) return undefined;
       if (common && interfaceKey(common) !== interfaceKey(iface)) return undefined;
       common = iface;
