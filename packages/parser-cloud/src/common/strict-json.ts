@@ -236,8 +236,8 @@ export class StrictJsonPositions {
    * Arrays wait here until a reader first asks where one is: most readers ask only about objects and
    * their keys, and a large document has more arrays than objects (each a map entry otherwise).
    */
-  private pendingArrays: unknown[][] = [];
-  private pendingOrdinals: number[] = [];
+  private readonly pendingArrays: unknown[][] = [];
+  private readonly pendingOrdinals: number[] = [];
   /** Objects whose keys are looked up by name (many keys, or NAMED): key → member. */
   private readonly keyMaps = new Map<number, Map<string, number>>();
   /** Arrays whose items have been looked up: index → member. */
@@ -349,8 +349,8 @@ export class StrictJsonPositions {
 
   private settleArrays(): void {
     for (let i = 0; i < this.pendingArrays.length; i++) this.ordinals.set(this.pendingArrays[i]!, this.pendingOrdinals[i]!);
-    this.pendingArrays = [];
-    this.pendingOrdinals = [];
+    this.pendingArrays.length = 0;
+    this.pendingOrdinals.length = 0;
   }
 
   /** Keeps what is tied so far through every later `forget`. */
@@ -362,11 +362,12 @@ export class StrictJsonPositions {
 
   /** Drops what was tied since the last `pin` or `forget`: a piece that has been read. */
   forget(): void {
-    this.ordinals.clear();
-    this.pendingArrays = [];
-    this.pendingOrdinals = [];
-    this.keyMaps.clear();
-    this.itemLists.clear();
+    // Clearing a map makes it a new table: only those that hold something (most pieces have no keyMaps or itemLists).
+    if (this.ordinals.size > 0) this.ordinals.clear();
+    if (this.keyMaps.size > 0) this.keyMaps.clear();
+    if (this.itemLists.size > 0) this.itemLists.clear();
+    this.pendingArrays.length = 0;
+    this.pendingOrdinals.length = 0;
     this.lastValue = undefined;
     this.lastOrdinal = -1;
   }
