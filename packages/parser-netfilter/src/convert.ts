@@ -388,7 +388,7 @@ class Converter {
       destinationPorts: ast.destinationPorts,
       matchesNew: ast.matchesNew,
       exact,
-      symbolic: ast.symbolic,
+      symbolic: ast.symbolic.length === 0 ? NO_SYMBOLS : ast.symbolic,
       enabled: true,
       text: ast.text,
       origin: { file: this.file, line: ast.line },
@@ -437,6 +437,9 @@ class Converter {
     return set;
   }
 }
+
+/** The symbolic references of every rule that has none: one list, frozen, since the rules share it. */
+const NO_SYMBOLS = Object.freeze([]) as unknown as string[];
 
 const CONTINUE: TargetMeaning = { action: 'continue', exact: true };
 const MAY_CONTINUE: TargetMeaning = { action: 'continue', exact: false };

@@ -83,7 +83,7 @@ class SaveFileReader {
   /** Every rule read, in line order (also those of a table that a later section replaced). */
   private readonly rules: RuleAst[] = [];
   /**
-   * The chains of the open table named last (as a rule's chain or its target), newest first: a rule
+   * The last few chains of the open table that were named (as a rule's chain or its target): a rule
    * mostly goes to a chain named just before (`-j KUBE-SVC-…`, then `-A KUBE-SVC-…`), and comparing
    * a few names costs less than looking one up among tens of thousands.
    */
@@ -302,7 +302,7 @@ class SaveFileReader {
       return;
     }
     const chain = this.chain(table, ast.rule.chain, n);
-    // The rule keeps its chain's own name string, and the string it read goes with the line.
+    // The rule keeps its chain's name string (one per chain), not the one read from its line.
     ast.rule.chain = chain.name;
     // A jump to a chain that exists already is resolved now; one to a chain made later, at the end.
     const target = ast.rule.target;
