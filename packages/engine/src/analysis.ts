@@ -383,11 +383,11 @@ export class DeviceAnalysis {
       }
       let takes = exact;
       const recorded = record === 'all' || (record === 'nat' && (rule.action === 'dnat' || rule.action === 'redirect'));
-      const at = i;
-      const addStep = (f: Flow): Flow => (recorded ? withPath(f, [...f.path, (steps[at] ??= this.step(rs, rule))]) : f);
+      // The rule's step on the way of each matched flow, when the path records it.
+      const step = recorded ? (steps[i] ??= this.step(rs, rule)) : undefined;
       switch (rule.action) {
         case 'allow':
-          for (const m of matched) out.accepted.push({ kind: 'rule', flow: addStep(m), rule, ruleset: rs });
+          for (const m of matched) out.accepted.push({ kind: 'rule', flow: step ? withStep(m, step) : m, rule, ruleset: rs });
           break;
         case 'deny':
         case 'reject':
@@ -398,7 +398,7 @@ export class DeviceAnalysis {
           break;
         case 'dnat':
         case 'redirect':
-          for (const m of matched) out.translated.push({ flow: addStep(m), rule });
+          for (const m of matched) out.translated.push({ flow: step ? withStep(m, step) : m, rule });
           break;
         case 'jump':
         case 'goto': {
@@ -408,24 +408,26 @@ export class DeviceAnalysis {
             takes = false;
             break;
           }
-          const entered = matched.map(addStep);
-          const sub = this.evaluate(target, entered, depth + 1, [...stack, rs.name], record);
+          const entered = step ? matched.map((m) => withStep(m, step)) : matched;
+          stack.push(rs.name);
+          const sub = this.evaluate(target, entered, depth + 1, stack, record);
+          stack.pop();
           append(out.accepted, sub.accepted);
           append(out.translated, sub.translated);
           append(out.denied, sub.denied);
-          // What comes back continues after the jump; after a goto it leaves this ruleset too.
-          const comeBack = (): Flow[] => (recorded ? sub.fallthrough.map((f) => withPath(f, f.path.slice(0, -1))) : sub.fallthrough);
+          // What comes back continues after the jump (without the jump's step); after a goto it leaves this ruleset too.
+          const back = sub.fallthrough;
           if (rule.action === 'goto') {
-            append(out.fallthrough, comeBack());
+            for (const f of back) out.fallthrough.push(step ? withPath(f, f.path.slice(0, -1)) : f);
             break; // what went in never continues here: `takes` stays as exact as the rule
           }
           // When everything that went in came back untouched (the ruleset decided nothing for these
           // packets), the flows stay as they were instead of being split around the rule.
-          const back = sub.fallthrough;
-          const unchanged = back.length === matched.length && back.every((f, i) => f.box === matched[i]!.box);
+          let unchanged = back.length === matched.length;
+          for (let k = 0; unchanged && k < back.length; k++) unchanged = back[k]!.box === matched[k]!.box;
           if (exact && !unchanged && !(leftUnused && i === last)) {
             this.remove(flows, touched, ruleBox, owned);
-            for (const f of comeBack()) flows.add(f);
+            for (const f of back) flows.add(step ? withPath(f, f.path.slice(0, -1)) : f);
           }
           takes = false;
           break;
@@ -595,6 +597,13 @@ interface Prepared {
   steps: PathStep[];
   /** The place of the last rule that can decide anything (enabled, and for new connections); -1 for none. */
   last: number;
+}
+
+/** The same packets, one step further on their path. */
+function withStep(f: Flow, step: PathStep): Flow {
+  const path = f.path.slice();
+  path.push(step);
+  return withPath(f, path);
 }
 
 /** The same packets on another path. */
