@@ -35,8 +35,8 @@ export class RulesetBuilder {
   }
 
   add(spec: RuleSpec): FilterRule {
-    const { line, ...rest } = spec;
-    return this.rules.add({ ...rest, origin: { file: this.file, line } });
+    // The spec's `line` is not copied into the rule: filterRuleAt reads only the fields it knows.
+    return this.rules.addAt(spec, { file: this.file, line: spec.line });
   }
 
   get size(): number {
@@ -96,8 +96,11 @@ export function resolveAddress(term: AddressTerm, ctx: AclContext, line: number)
   }
 }
 
+/** What no port term resolves to; shared, as nothing keeps a Resolved past aclEntryRules. */
+const ANY_PORT: Resolved<PortSet> = Object.freeze({ value: ALL_PORTS, exact: true, symbolic: Object.freeze([]) as unknown as string[] });
+
 function resolvePorts(term: PortTerm | undefined, ctx: AclContext, line: number): Resolved<PortSet> {
-  if (!term) return { value: ALL_PORTS, exact: true, symbolic: [] };
+  if (!term) return ANY_PORT;
   if (term.kind === 'set') return { value: term.set, exact: true, symbolic: [] };
   if (term.kind === 'invalid') return { value: ALL_PORTS, exact: false, symbolic: [] };
   const r = ctx.objects.ports(term.name);
@@ -126,7 +129,9 @@ export function aclEntryRules(entry: AclEntry, ctx: AclContext, builder: Ruleset
   const dp = resolvePorts(entry.destinationPorts, ctx, entry.line);
   const services = resolveServices(entry, ctx);
   const understood = !entry.problems.some((x) => x.kind === 'report') && entry.inexact.length === 0;
-  const symbolic = [...new Set([...source.symbolic, ...destination.symbolic, ...sp.symbolic, ...dp.symbolic, ...services.symbolic])];
+  // Most entries name no object: skip building a set of nothing (once per entry of a large ACL).
+  const named = source.symbolic.length + destination.symbolic.length + sp.symbolic.length + dp.symbolic.length + services.symbolic.length;
+  const symbolic = named === 0 ? [] : [...new Set([...source.symbolic, ...destination.symbolic, ...sp.symbolic, ...dp.symbolic, ...services.symbolic])];
   const out: FilterRule[] = [];
   for (const v of services.variants) {
     const spec: RuleSpec = {

@@ -44,6 +44,14 @@ const interfaceMatch = (m: InterfaceMatch | string[]): InterfaceMatch => (Array.
 
 /** The FilterRule a spec states, with its id, within a family (undefined: both). */
 export function filterRule(id: string, spec: RuleSpec, family: Family | undefined): FilterRule {
+  return filterRuleAt(id, spec, spec.origin, family);
+}
+
+/**
+ * The same, with the origin given apart from the spec: a reader that states rules by line passes
+ * its spec as it is instead of copying it to add an origin (a copy per rule of a 50k-line file).
+ */
+export function filterRuleAt(id: string, spec: Omit<RuleSpec, 'origin'>, origin: Origin, family: Family | undefined): FilterRule {
   const all = AddressSet.all(family);
   const rule: FilterRule = {
     id,
@@ -58,7 +66,7 @@ export function filterRule(id: string, spec: RuleSpec, family: Family | undefine
     symbolic: spec.symbolic ?? [],
     enabled: spec.enabled ?? true,
     text: spec.text,
-    origin: spec.origin,
+    origin,
   };
   if (spec.target !== undefined) rule.target = spec.target;
   if (spec.inInterface) rule.inInterface = interfaceMatch(spec.inInterface);
@@ -80,7 +88,12 @@ export class RulesetBuilder {
   ) {}
 
   add(spec: RuleSpec): FilterRule {
-    const rule = filterRule(`${this.name}#${this.rules.length + 1}`, spec, this.family);
+    return this.addAt(spec, spec.origin);
+  }
+
+  /** Adds the rule a spec states, with its origin given apart (see filterRuleAt). */
+  addAt(spec: Omit<RuleSpec, 'origin'>, origin: Origin): FilterRule {
+    const rule = filterRuleAt(`${this.name}#${this.rules.length + 1}`, spec, origin, this.family);
     this.rules.push(rule);
     return rule;
   }
