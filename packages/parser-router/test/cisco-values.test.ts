@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { protocolSet } from '@portcullis/model';
-import { ipv4Number, portNumber, wildcardSet } from '../src/cisco-common/values.js';
+import { ipv4Number, portNumber, readPortOperator, wildcardSet } from '../src/cisco-common/values.js';
 
 /* Values as IOS and ASA write them: port names per protocol, dotted quads, wildcard masks. */
 
@@ -41,6 +41,30 @@ describe('port names', () => {
   ];
   for (const c of cases) {
     it(`${c.name}/${c.protocol}`, () => expect(portNumber(c.name, c.protocol === 'tcp' ? TCP : UDP)).toBe(c.port));
+  }
+});
+
+describe('eq and neq', () => {
+  // `eq P` followed by no second port takes a shortcut; `neq` always reads the port list, so its
+  // complement is what the list reading makes of the same words.
+  const cases: string[][] = [
+    ['eq', '80'],
+    ['eq', 'www', 'log'],
+    ['eq', '80', 'established'],
+    ['eq', '22', '443'],
+    ['eq', '22', 'https', 'telnet', 'log'],
+    ['eq', 'syslog', '514'],
+    ['eq', 'nosuchport'],
+    ['eq'],
+  ];
+  for (const words of cases) {
+    it(words.join(' '), () => {
+      const eq = readPortOperator(words, 0, TCP);
+      const neq = readPortOperator(['neq', ...words.slice(1)], 0, TCP);
+      expect(eq.used).toBe(neq.used);
+      expect(eq.error).toBe(neq.error?.replace("'neq'", "'eq'"));
+      expect(eq.set?.bounds).toEqual(neq.set?.complement().bounds);
+    });
   }
 });
 

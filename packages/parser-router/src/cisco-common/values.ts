@@ -200,36 +200,45 @@ export interface PortRead {
  */
 export function readPortOperator(words: readonly string[], at: number, protocols: ProtocolSet | undefined): PortRead {
   const op = words[at]!.toLowerCase();
-  const port = (i: number): number | undefined => (words[i] === undefined ? undefined : portNumber(words[i], protocols));
-  const bad = (i: number): PortRead => ({
-    used: Math.min(i - at + 1, words.length - at),
-    error: words[i] === undefined ? `'${op}' needs a port` : `'${words[i]}' is not a port number or a known port name`,
-  });
+  // No closures over the words: this runs for most entries of a large ACL.
   if (op === 'range') {
-    const a = port(at + 1);
-    if (a === undefined) return bad(at + 1);
-    const b = port(at + 2);
-    if (b === undefined) return bad(at + 2);
+    const a = portAt(words, at + 1, protocols);
+    if (a === undefined) return badPort(words, at, op, at + 1);
+    const b = portAt(words, at + 2, protocols);
+    if (b === undefined) return badPort(words, at, op, at + 2);
     if (b < a) return { used: 3, error: `range ${a} ${b} is empty` };
     return { set: portSet([[a, b]]), used: 3 };
   }
   if (op === 'lt' || op === 'gt') {
-    const p = port(at + 1);
-    if (p === undefined) return bad(at + 1);
+    const p = portAt(words, at + 1, protocols);
+    if (p === undefined) return badPort(words, at, op, at + 1);
     if (op === 'lt') return { set: p === 0 ? portSet([]) : portSet([[0, p - 1]]), used: 2 };
     return { set: p === 65535 ? portSet([]) : portSet([[p + 1, 65535]]), used: 2 };
   }
   // eq / neq with one or more ports.
-  const first = port(at + 1);
-  if (first === undefined) return bad(at + 1);
+  const first = portAt(words, at + 1, protocols);
+  if (first === undefined) return badPort(words, at, op, at + 1);
+  if (op === 'eq' && portAt(words, at + 2, protocols) === undefined) return { set: portSet([[first, first]]), used: 2 };
   const ports = [first];
   let i = at + 2;
   while (i < words.length && ports.length < 10) {
-    const p = port(i);
+    const p = portAt(words, i, protocols);
     if (p === undefined) break;
     ports.push(p);
     i++;
   }
   const set = portSet(ports.map((p) => [p, p] as const));
   return { set: op === 'neq' ? set.complement() : set, used: i - at };
+}
+
+function portAt(words: readonly string[], i: number, protocols: ProtocolSet | undefined): number | undefined {
+  const word = words[i];
+  return word === undefined ? undefined : portNumber(word, protocols);
+}
+
+function badPort(words: readonly string[], at: number, op: string, i: number): PortRead {
+  return {
+    used: Math.min(i - at + 1, words.length - at),
+    error: words[i] === undefined ? `'${op}' needs a port` : `'${words[i]}' is not a port number or a known port name`,
+  };
 }

@@ -106,7 +106,8 @@ class IosConverter {
       // An access list with no entries lets everything through, as IOS treats an empty list.
       const empty = acl.entries.length === 0;
       const builder = new RulesetBuilder(aclRulesetName(acl.name, acl.family), this.file, { file: this.file, line: acl.line }, empty ? 'allow' : 'deny', acl.family);
-      for (const entry of acl.entries) aclEntryRules(entry, { ...ctx, family: acl.family }, builder);
+      const aclCtx: AclContext = { ...ctx, family: acl.family };
+      for (const entry of acl.entries) aclEntryRules(entry, aclCtx, builder);
       this.add(builder.build());
     }
   }

@@ -73,13 +73,21 @@ class IosReader {
     private readonly ledger: LineLedger,
   ) {}
 
+  /** One dialect per family, made once: every ACL entry of a large configuration reads with it. */
+  private readonly dialects = new Map<Family, AclDialect>();
+
   private dialect(family: Family): AclDialect {
-    return {
-      vendor: 'ios',
-      family,
-      objectKind: (name) => this.config.objects.get(name)?.kind,
-      isPortGroup: () => false,
-    };
+    let dialect = this.dialects.get(family);
+    if (!dialect) {
+      dialect = {
+        vendor: 'ios',
+        family,
+        objectKind: (name) => this.config.objects.get(name)?.kind,
+        isPortGroup: () => false,
+      };
+      this.dialects.set(family, dialect);
+    }
+    return dialect;
   }
 
   read(sections: Section[]): void {
@@ -291,9 +299,8 @@ class IosReader {
   /** One entry, from `words[at]` on: `[SEQ] permit|deny …`, `remark …`, `evaluate NAME`, `dynamic …`. */
   private entry(acl: IosAcl, words: readonly string[], at: number, line: number): void {
     let i = at;
-    const lower = (k: number): string | undefined => words[k]?.toLowerCase();
-    if (lower(i) === 'sequence' || /^\d{1,10}$/.test(words[i] ?? '')) i += lower(i) === 'sequence' ? 2 : 1;
-    const w = lower(i);
+    if (lowerAt(words, i) === 'sequence' || /^\d{1,10}$/.test(words[i] ?? '')) i += lowerAt(words, i) === 'sequence' ? 2 : 1;
+    const w = lowerAt(words, i);
     if (w === 'remark') {
       const text = words.slice(i + 1).join(' ');
       this.pendingRemark.set(acl, text);
@@ -310,9 +317,9 @@ class IosReader {
       // Lock-and-key: the entry opens after a user authenticates. It may match.
       dynamic = true;
       i += 2;
-      if (lower(i) === 'timeout') i += 2;
+      if (lowerAt(words, i) === 'timeout') i += 2;
     }
-    const action = lower(i);
+    const action = lowerAt(words, i);
     if (action !== 'permit' && action !== 'deny') {
       return this.ledger.report(line, 'warning', 'unrecognised-line', `expected permit, deny or remark in access list ${acl.name}`);
     }
@@ -464,6 +471,11 @@ class IosReader {
     this.config.routes.push(route);
     this.ledger.recognise(s.head.line);
   }
+}
+
+/** The word at `k` in lower case (no closure per entry of a large ACL). */
+function lowerAt(words: readonly string[], k: number): string | undefined {
+  return words[k]?.toLowerCase();
 }
 
 function portWord(word: string | undefined): number | undefined {
