@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { protocolSet } from '@portcullis/model';
-import { ipv4Number, portNumber, readPortOperator, wildcardSet } from '../src/cisco-common/values.js';
+import { AddressSet, protocolSet } from '@portcullis/model';
+import { MAX_IPV4_BLOCKS, ipv4Number, ipv4Range, portNumber, readPortOperator, wildcardSet } from '../src/cisco-common/values.js';
 
 /* Values as IOS and ASA write them: port names per protocol, dotted quads, wildcard masks. */
 
@@ -66,6 +66,38 @@ describe('eq and neq', () => {
       expect(eq.set?.bounds).toEqual(neq.set?.complement().bounds);
     });
   }
+});
+
+describe('address ranges', () => {
+  // Blocks come from a memo; every range must still be the set the plain construction makes.
+  const made = (lo: number, hi: number): string => AddressSet.ranges([[BigInt(lo), BigInt(hi)]]).key();
+  const cases: [number, number][] = [
+    [0, 0],
+    [0, 0xffffffff],
+    [0xffffffff, 0xffffffff],
+    [0x0a000000, 0x0a0000ff],
+    [0x0a000000, 0x0a0000fe],
+    [0x0a000001, 0x0a000100],
+    [0x0a000080, 0x0a0000ff],
+    [0x0a000040, 0x0a0000bf],
+    [0xc0a80101, 0xc0a80101],
+    [0x80000000, 0xffffffff],
+    [1, 0xffffffff],
+  ];
+  for (const [lo, hi] of cases) {
+    it(`${lo}-${hi}`, () => {
+      expect(ipv4Range(lo, hi).key()).toBe(made(lo, hi));
+      expect(ipv4Range(lo, hi).key()).toBe(made(lo, hi));
+    });
+  }
+  it('a block and the block of the same start and another length are different sets', () => {
+    expect(ipv4Range(0x0a000000, 0x0a000000).key()).not.toBe(ipv4Range(0x0a000000, 0x0a000001).key());
+    expect(ipv4Range(0x0a000000, 0x0a000001).key()).toBe(made(0x0a000000, 0x0a000001));
+  });
+  it('still right once the memo has filled and started over', () => {
+    for (let i = 0; i <= MAX_IPV4_BLOCKS; i++) ipv4Range(i * 4, i * 4 + 3);
+    for (const i of [0, 1, MAX_IPV4_BLOCKS - 1, MAX_IPV4_BLOCKS]) expect(ipv4Range(i * 4, i * 4 + 3).key()).toBe(made(i * 4, i * 4 + 3));
+  });
 });
 
 describe('dotted quads', () => {

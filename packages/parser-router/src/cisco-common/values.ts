@@ -48,9 +48,33 @@ export function formatIpv4(n: number): string {
   return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
-/** One IPv4 address, or the range lo–hi. */
+/**
+ * One IPv4 address, or the range lo–hi. Sets are immutable, and an ACL names the same hosts and
+ * networks again and again (one server in thousands of entries): an address or CIDR block is made
+ * once and shared, through a memo that starts over when full, so a file of millions of distinct
+ * blocks costs no more memory than making them did. Other ranges are made each time.
+ */
 export function ipv4Range(lo: number, hi: number): AddressSet {
-  return AddressSet.ranges([[BigInt(lo), BigInt(hi)]]);
+  const key = blockKey(lo, hi);
+  if (key === undefined) return AddressSet.ranges([[BigInt(lo), BigInt(hi)]]);
+  let set = IPV4_BLOCKS.get(key);
+  if (!set) {
+    if (IPV4_BLOCKS.size >= MAX_IPV4_BLOCKS) IPV4_BLOCKS.clear();
+    IPV4_BLOCKS.set(key, (set = AddressSet.ranges([[BigInt(lo), BigInt(hi)]])));
+  }
+  return set;
+}
+
+const IPV4_BLOCKS = new Map<number, AddressSet>();
+export const MAX_IPV4_BLOCKS = 65536;
+
+/** `lo * 64 + prefix length` for an aligned CIDR block of unsigned 32-bit addresses (exact below 2^38); else undefined. */
+function blockKey(lo: number, hi: number): number | undefined {
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi <= MAX_U32 && lo <= hi)) return undefined;
+  const size = hi - lo + 1;
+  const bits = Math.log2(size);
+  if (!Number.isInteger(bits) || lo % size !== 0) return undefined;
+  return lo * 64 + (32 - bits);
 }
 
 /** How many address blocks a non-contiguous mask may expand to before we keep a superset instead. */
