@@ -40,6 +40,11 @@ export class InterfaceAtoms {
   private atomsFor(pattern: string): number[] {
     const wildcard = pattern.endsWith('+') || pattern.endsWith('*');
     const name = wildcard ? pattern.slice(0, -1) : pattern;
+    if (!wildcard) {
+      // An exact name is the one atom of that name (a router with thousands of interfaces names each once).
+      const i = this.index.get(name);
+      return i === undefined ? [] : [i];
+    }
     const out: number[] = [];
     this.atoms.forEach((atom, i) => {
       if (!wildcard) {
