@@ -38,6 +38,8 @@ export class TerraformModule implements ModuleScope {
   private readonly locals = new Map<string, { node: Node; value?: Value; busy?: boolean }>();
   private readonly resources = new Map<string, ResourceDecl>();
   private readonly attrCache = new Map<number, Map<string, Node>>();
+  /** The attribute node of each expression in attrCache, by the expression's id (its parent, without asking tree-sitter to find it). */
+  private readonly attrOwner = new Map<number, Node>();
   private readonly busyAttrs = new Set<string>();
   readonly evaluator = new Evaluator(this);
 
@@ -188,7 +190,10 @@ export class TerraformModule implements ModuleScope {
       for (const c of named(body)) {
         if (c.type !== 'attribute') continue;
         const [id, expr] = named(c);
-        if (id && expr) map.set(id.text, expr);
+        if (id && expr) {
+          map.set(id.text, expr);
+          this.attrOwner.set(expr.id, c);
+        }
       }
       this.attrCache.set(body.id, map);
     }
@@ -322,12 +327,19 @@ export class TerraformModule implements ModuleScope {
   attributeNodes(body: Node): Map<string, Node> {
     return this.attributes(body);
   }
+
+  /** The attribute an expression of attributeNodes() is the value of: `from_port = 22` for `22`. */
+  attributeOf(expr: Node): Node | undefined {
+    return this.attrOwner.get(expr.id);
+  }
 }
 
 /** A block of a resource (or the resource itself) read through the module's evaluator. */
 export class HclBlock implements TfBlock {
   readonly span: Span;
   private readonly values = new Map<string, TfAttribute | undefined>();
+  /** The block's body, looked up once (null until then): every attribute read needs it. */
+  private bodyNode: Node | undefined | null = null;
 
   constructor(
     private readonly module: TerraformModule,
@@ -341,7 +353,8 @@ export class HclBlock implements TfBlock {
   }
 
   private get body(): Node | undefined {
-    return blockBody(this.node);
+    if (this.bodyNode === null) this.bodyNode = blockBody(this.node);
+    return this.bodyNode;
   }
 
   attr(name: string): TfAttribute | undefined {
@@ -351,7 +364,7 @@ export class HclBlock implements TfBlock {
     let result: TfAttribute | undefined;
     if (node) {
       const value = this.module.evaluator.evaluate(node, this.bindings);
-      if (value !== null) result = { value, span: spanOf(node.parent ?? node) };
+      if (value !== null) result = { value, span: spanOf(this.module.attributeOf(node) ?? node.parent ?? node) };
     }
     this.values.set(name, result);
     return result;
