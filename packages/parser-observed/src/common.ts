@@ -44,6 +44,13 @@ export function words(line: string): Word[] {
   return out;
 }
 
+/** The first word of a line that starts with one (what `words(line)[0]` would be, without the rest). */
+export function firstWord(line: string): string {
+  let i = 0;
+  while (i < line.length && !isBlank(line.charCodeAt(i))) i++;
+  return line.slice(0, i);
+}
+
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }

@@ -1,5 +1,5 @@
 import type { InputFile } from '@portcullis/model';
-import { HEAD_CHARS, HEAD_LINES, words } from '../common.js';
+import { HEAD_CHARS, HEAD_LINES, firstWord, words } from '../common.js';
 import { LINUX_PROTOCOLS, TITLES, WINDOWS_NO_OWNER } from './syntax.js';
 
 /*
@@ -37,6 +37,9 @@ export function detectNetstat(file: InputFile): number {
 }
 
 function isRow(line: string): boolean {
+  // A row starts with its protocol: anything else is not one, without splitting it up.
+  const first = firstWord(line.slice(0, 512));
+  if (first !== 'TCP' && first !== 'UDP' && !LINUX_PROTOCOLS.has(first)) return false;
   const w = words(line.slice(0, 512)).map((x) => x.text);
   const proto = w[0] ?? '';
   if (proto === 'TCP' || proto === 'UDP') {

@@ -1,5 +1,5 @@
 import type { InputFile } from '@portcullis/model';
-import { HEAD_CHARS, HEAD_LINES, words } from '../common.js';
+import { HEAD_CHARS, HEAD_LINES, firstWord, words } from '../common.js';
 import { SS_NETIDS, SS_STATES } from './syntax.js';
 
 /*
@@ -36,6 +36,9 @@ function isHeader(line: string): boolean {
 }
 
 function isRow(line: string): boolean {
+  // A row starts with its netid or its state: anything else is not one, without splitting it up.
+  const first = firstWord(line.slice(0, 512));
+  if (!SS_NETIDS.has(first) && !SS_STATES.has(first)) return false;
   const w = words(line.slice(0, 512)).map((x) => x.text);
   const k = SS_NETIDS.has(w[0] ?? '') ? 1 : 0;
   const [state, recvQ, sendQ, local, peer] = w.slice(k, k + 5);

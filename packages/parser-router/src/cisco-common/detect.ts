@@ -22,7 +22,16 @@ export interface CiscoEvidence {
   foreign: number;
 }
 
-export function ciscoEvidence(file: InputFile): CiscoEvidence {
+/** The IOS and the ASA detector both ask about each file: its evidence is gathered once. */
+const gathered = new WeakMap<InputFile, Readonly<CiscoEvidence>>();
+
+export function ciscoEvidence(file: InputFile): Readonly<CiscoEvidence> {
+  let ev = gathered.get(file);
+  if (!ev) gathered.set(file, (ev = gather(file)));
+  return ev;
+}
+
+function gather(file: InputFile): CiscoEvidence {
   const ev: CiscoEvidence = { content: 0, ios: new Set(), asa: new Set(), foreign: 0 };
   const head = file.text.slice(0, HEAD_CHARS);
   let lastTop = '';
