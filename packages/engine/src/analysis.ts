@@ -566,11 +566,10 @@ export class DeviceAnalysis {
         ? decision.rule.origin
         : decision.ruleset.origin;
     const from = AddressSet.fromIntervals(flow.box.sources);
-    const anchor = fwd
-      ? `${d.name}|${fwd.rule.text}`
-      : decision.kind === 'rule'
-        ? `${d.name}|${decision.ruleset.name}|${decision.rule.text}`
-        : `${d.name}|${decision.ruleset.name}|policy`;
+    // Joined into one flat string: every exposure keeps it, and rules look exposures up by it.
+    const anchor = (
+      fwd ? [d.name, fwd.rule.text] : decision.kind === 'rule' ? [d.name, decision.ruleset.name, decision.rule.text] : [d.name, decision.ruleset.name, 'policy']
+    ).join('|');
     const anywhere = this.anywhere(flow.box.sources, from);
     const policy = decision.kind === 'policy' ? { ruleset: decision.ruleset.name, origin: decision.ruleset.origin } : undefined;
     const forward = fwd ? { externalPorts: fwd.externalPorts, text: fwd.rule.translation?.text ?? '' } : undefined;
