@@ -45,8 +45,10 @@ export class Evaluator {
 
   private node(node: Node, b: ReadonlyMap<string, Value>): Value {
     switch (node.type) {
-      case 'expression':
-        return this.pieces(children(node), b, node);
+      case 'expression': {
+        const plain = plainLiteral(node);
+        return plain !== undefined ? plain : this.pieces(children(node), b, node);
+      }
       case 'literal_value':
         return this.literal(named(node)[0]);
       case 'template_expr':
@@ -396,6 +398,32 @@ export class Evaluator {
     return r === undefined ? new Unresolved(text, `${name}() got arguments it does not accept`) : r;
   }
 }
+
+/**
+ * The value of an expression that is one plain literal, read from its text alone without walking
+ * its nodes: a whole number (`22`, `-1`), `true`, `false`, `null`, or a quoted string without
+ * escapes, interpolation, `$` or `%` (`"tcp"`). Undefined for anything else, and for an expression
+ * with a syntax error, which the general path reads. Most values in real files are these; each node
+ * the general path visits is a call into tree-sitter's WebAssembly and a new object.
+ */
+export function plainLiteral(expr: Node): Value | undefined {
+  const text = expr.text;
+  const c = text.charCodeAt(0);
+  let value: Value | undefined;
+  if (c === 34) {
+    if (!PLAIN_STRING.test(text)) return undefined;
+    value = text.slice(1, -1);
+  } else if ((c >= 48 && c <= 57) || c === 45) {
+    if (!PLAIN_INTEGER.test(text)) return undefined;
+    value = Number(text);
+  } else if (text === 'true' || text === 'false') value = text === 'true';
+  else if (text === 'null') value = null;
+  else return undefined;
+  return expr.hasError ? undefined : value;
+}
+
+const PLAIN_STRING = /^"[^"\\$%\r\n]*"$/;
+const PLAIN_INTEGER = /^-?[0-9]{1,15}$/;
 
 function isObject(v: Value): v is { [key: string]: Value } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Unresolved);

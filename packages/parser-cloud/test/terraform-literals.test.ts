@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { Unresolved } from '../src/common/unresolved.js';
+import { Evaluator, plainLiteral, type ModuleScope } from '../src/terraform/evaluate.js';
+import { children, named, parseHcl, type Node } from '../src/terraform/hcl.js';
+
+/*
+ * The evaluator reads a plain literal (a whole number, true, false, null, a quoted string without
+ * escapes or interpolation) from the expression's text instead of walking its nodes. Wherever it
+ * does, the value must be the one the general path gives for the node under the expression, and
+ * it must decline everything else.
+ */
+const cases: { name: string; text: string; plain: string[] }[] = [
+  { name: 'numbers', text: 'a = 22\nb = 0\nc = 007\nd = 123456789012345\n', plain: ['22', '0', '007', '123456789012345'] },
+  { name: 'negative numbers', text: 'a = -1\nb = -0\nc = - 5\nd = -(5)\n', plain: ['-1', '-0', '5'] },
+  { name: 'decimals and exponents', text: 'a = 1.5\nc = 1.0e-2\nb = 1e3\n', plain: ['1'] },
+  { name: 'booleans and null', text: 'a = true\nb = false\nc = null\nd = truex\ne = nullable\n', plain: ['true', 'false', 'null'] },
+  { name: 'plain strings', text: 'a = "tcp"\nb = ""\nc = "10.0.0.0/8"\nd = "a # b // c /* d"\ne = "é€😀 x\ty"\nf = "{ } [ ] ="\n', plain: ['"tcp"', '""', '"10.0.0.0/8"', '"a # b // c /* d"', '"é€😀 x\ty"', '"{ } [ ] ="'] },
+  { name: 'strings with escapes', text: 'a = "a\\"b"\nb = "a\\nb"\nc = "\\u00e9"\nd = "a\\qb"\n', plain: [] },
+  { name: 'strings with interpolation or directives', text: 'a = "${b}"\nb = "x${c}y"\nc = "$${x}"\nd = "%%{x}"\ne = "a$b"\nf = "100%"\ng = "%{ if true }x%{ endif }"\n', plain: ['true'] },
+  { name: 'heredocs', text: 'a = <<EOT\nplain\nEOT\nb = <<-EOT\n  22\n  EOT\n', plain: [] },
+  { name: 'lists and objects', text: 'a = [1, "x", true, null, -2]\nb = { k = "v", n = 3 }\nc = [[1], ["a"]]\n', plain: ['1', '"x"', 'true', 'null', '-2', '"v"', '3', '1', '"a"'] },
+  { name: 'nested blocks', text: 'resource "r" "x" {\n  n = 1\n  inner {\n    s = "x"\n    deeper {\n      t = true\n    }\n  }\n}\n', plain: ['1', '"x"', 'true'] },
+  { name: 'syntax errors', text: 'a = "ok"\nb = 22 22\nc = "abc\nc = "x"\nd = 1 +\ne = [1, "y"\nf = "a\\qb"\n', plain: ['"ok"'] },
+  { name: 'not literals', text: 'a = var.x\nb = 1 + 2\nc = x ? 1 : 2\nd = f(1)\ne = "a" == "b"\n', plain: ['1', '2', '1'] },
+];
+
+const scope: ModuleScope = {
+  variable: (name) => new Unresolved(`var.${name}`, 'no variables here'),
+  local: (name) => new Unresolved(`local.${name}`, 'no locals here'),
+  resource: (type, _steps, text) => ({ value: new Unresolved(text, `no ${type} here`), used: 0 }),
+};
+
+/** Every expression node of the tree (`plain` lists the ones read from their text; `1e3` is `1` and an error). */
+function expressions(root: Node): Node[] {
+  const out: Node[] = [];
+  const todo: Node[] = [root];
+  while (todo.length > 0) {
+    const n = todo.pop()!;
+    if (n.type === 'expression') out.push(n);
+    todo.push(...named(n));
+  }
+  return out;
+}
+
+describe('plain literals read from their text', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const tree = parseHcl(c.text);
+      if (typeof tree === 'string') throw new Error(tree);
+      try {
+        const evaluator = new Evaluator(scope);
+        const plain: string[] = [];
+        for (const expr of expressions(tree.rootNode)) {
+          const value = plainLiteral(expr);
+          if (value === undefined) continue;
+          plain.push(expr.text);
+          // The general path: the one node under the expression, evaluated by its kind.
+          const parts = children(expr);
+          expect(parts).toHaveLength(1);
+          expect(evaluator.evaluate(parts[0]!)).toStrictEqual(value);
+          expect(evaluator.evaluate(expr)).toStrictEqual(value);
+        }
+        expect(plain.sort()).toEqual([...c.plain].sort());
+      } finally {
+        tree.delete();
+      }
+    });
+  }
+});
