@@ -110,6 +110,29 @@ export function blockHeader(block: Node): { type: string; labels: string[] } {
   return { type, labels };
 }
 
+/**
+ * A block's type, labels and body from one walk of its children: what blockHeader() and
+ * blockBody() give, without asking tree-sitter for the children twice.
+ */
+export function blockParts(block: Node): { type: string; labels: string[]; body: Node | undefined } {
+  let type = '';
+  const labels: string[] = [];
+  let body: Node | undefined;
+  let header = true;
+  for (const c of named(block)) {
+    const t = c.type;
+    if (t === 'body') {
+      body ??= c;
+      if (!header) break;
+    } else if (!header) continue;
+    else if (t === 'identifier' && type === '') type = c.text;
+    else if (t === 'string_lit') labels.push(stringLiteral(c));
+    else if (t === 'identifier') labels.push(c.text);
+    else if (t === 'block_start') header = false;
+  }
+  return { type, labels, body };
+}
+
 export function blockBody(block: Node): Node | undefined {
   return named(block).find((c) => c.type === 'body');
 }

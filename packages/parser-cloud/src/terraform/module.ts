@@ -2,7 +2,7 @@ import type { InputFile } from '@portcullis/model';
 import type { Inputs, Span } from '../common/report.js';
 import { Unresolved } from '../common/unresolved.js';
 import { Evaluator, clipText, entries, type ModuleScope, type Step, type Value } from './evaluate.js';
-import { blockBody, blockHeader, named, parseHcl, spanOf, type Node, type Tree } from './hcl.js';
+import { blockParts, named, parseHcl, spanOf, type Node, type Tree } from './hcl.js';
 import { META_ATTRIBUTES, META_BLOCKS, SCHEMAS, type BlockSchema } from './schema.js';
 import { ObjectBlock, type TfAttribute, type TfBlock, type TfResource } from './view.js';
 
@@ -19,7 +19,42 @@ interface ResourceDecl {
   file: string;
   block: Node;
   body: Node | undefined;
+  span: Span;
   instances?: Instance[];
+}
+
+/**
+ * What a body holds, in order: its attributes and its blocks, each read from tree-sitter once.
+ * Accounting for a resource's lines, the schema's reads and nested blocks' lookups all go through
+ * these instead of asking for the same children again (each child a call into WebAssembly and a new
+ * object). A span is worked out when first asked for.
+ */
+interface AttributeItem {
+  kind: 'attribute';
+  node: Node;
+  /** The first named child's text, '' if none. */
+  name: string;
+  expr: Node | undefined;
+  span?: Span;
+}
+
+interface BlockItem {
+  kind: 'block';
+  node: Node;
+  type: string;
+  labels: string[];
+  body: Node | undefined;
+  span?: Span;
+}
+
+interface BodyContents {
+  items: (AttributeItem | BlockItem)[];
+  /** Attributes with a name and a value, by name (a later one wins). */
+  attributes: Map<string, Node>;
+}
+
+function itemSpan(item: AttributeItem | BlockItem): Span {
+  return (item.span ??= spanOf(item.node));
 }
 
 /** One instance of a resource: its `count.index` or `each` key, or why the instances are not known. */
@@ -37,9 +72,9 @@ export class TerraformModule implements ModuleScope {
   private readonly tfvars = new Map<string, Value>();
   private readonly locals = new Map<string, { node: Node; value?: Value; busy?: boolean }>();
   private readonly resources = new Map<string, ResourceDecl>();
-  private readonly attrCache = new Map<number, Map<string, Node>>();
-  /** The attribute node of each expression in attrCache, by the expression's id (its parent, without asking tree-sitter to find it). */
-  private readonly attrOwner = new Map<number, Node>();
+  private readonly bodies = new Map<number, BodyContents>();
+  /** The attribute of each expression in a body's attributes, by the expression's id (its parent, without asking tree-sitter to find it). */
+  private readonly attrOwner = new Map<number, AttributeItem>();
   private readonly busyAttrs = new Set<string>();
   readonly evaluator = new Evaluator(this);
 
@@ -120,15 +155,13 @@ export class TerraformModule implements ModuleScope {
 
   private declarations(file: string, root: Node): void {
     const body = named(root).find((c) => c.type === 'body');
-    for (const c of body ? named(body) : []) {
-      if (c.type === 'attribute') {
-        this.inputs.report({ file, line: spanOf(c).line }, 'warning', 'unrecognised-line', 'an attribute outside any block: not valid in a .tf file');
+    for (const item of body ? this.contents(body).items : []) {
+      if (item.kind === 'attribute') {
+        this.inputs.report({ file, line: itemSpan(item).line }, 'warning', 'unrecognised-line', 'an attribute outside any block: not valid in a .tf file');
         continue;
       }
-      if (c.type !== 'block') continue;
-      const { type, labels } = blockHeader(c);
-      const span = spanOf(c);
-      const inner = blockBody(c);
+      const { node: c, type, labels, body: inner } = item;
+      const span = itemSpan(item);
       if (!KNOWN_TOP_BLOCKS.has(type)) {
         this.inputs.report({ file, line: span.line }, 'warning', 'unrecognised-line', `'${type}' is not a Terraform block`);
         continue;
@@ -141,9 +174,9 @@ export class TerraformModule implements ModuleScope {
         for (const [name, node] of this.attributes(inner)) this.locals.set(name, { node });
         this.inputs.recognise(file, span);
       } else if (type === 'resource' && labels.length >= 2) {
-        const decl: ResourceDecl = { type: labels[0]!, name: labels[1]!, file, block: c, body: inner };
+        const decl: ResourceDecl = { type: labels[0]!, name: labels[1]!, file, block: c, body: inner, span };
         this.resources.set(`${decl.type}.${decl.name}`, decl);
-        if (SCHEMAS[decl.type]) this.account(file, c, SCHEMAS[decl.type]!, true);
+        if (SCHEMAS[decl.type]) this.account(file, span, inner, SCHEMAS[decl.type]!, true);
       }
       this.inputs.ignore(file, span);
     }
@@ -154,24 +187,22 @@ export class TerraformModule implements ModuleScope {
    * Marks a resource's lines: its header and the attributes and blocks the schema uses are
    * recognised, the ones it knows to be irrelevant ignored, anything else reported.
    */
-  private account(file: string, block: Node, schema: BlockSchema, resource: boolean): void {
-    const span = spanOf(block);
+  private account(file: string, span: Span, body: Node | undefined, schema: BlockSchema, resource: boolean): void {
     this.inputs.recognise(file, { line: span.line, endLine: span.line });
-    const body = blockBody(block);
-    for (const c of body ? named(body) : []) {
-      const s = spanOf(c);
-      if (c.type === 'attribute') {
-        const name = named(c)[0]?.text ?? '';
+    for (const c of body ? this.contents(body).items : []) {
+      const s = itemSpan(c);
+      if (c.kind === 'attribute') {
+        const name = c.name;
         if (schema.used.includes(name) || (resource && (name === 'count' || name === 'for_each'))) this.inputs.recognise(file, s);
         else if (schema.ignored.includes(name) || (resource && META_ATTRIBUTES.includes(name))) this.inputs.ignore(file, s);
         else this.inputs.report({ file, line: s.line }, 'info', 'unsupported-attribute', `attribute '${name}' is not read`);
-      } else if (c.type === 'block') {
-        const { type, labels } = blockHeader(c);
+      } else {
+        const { type, labels } = c;
         const nested = schema.blocks?.[type];
         if (type === 'dynamic' && labels[0] !== undefined && schema.blocks?.[labels[0]]) {
           this.inputs.recognise(file, s);
         } else if (nested) {
-          if (nested.used.length > 0) this.account(file, c, nested, false);
+          if (nested.used.length > 0) this.account(file, s, c.body, nested, false);
           this.inputs.ignore(file, s);
         } else if (resource && META_BLOCKS.includes(type)) {
           this.inputs.ignore(file, s);
@@ -184,20 +215,31 @@ export class TerraformModule implements ModuleScope {
   }
 
   private attributes(body: Node): Map<string, Node> {
-    let map = this.attrCache.get(body.id);
-    if (!map) {
-      map = new Map();
+    return this.contents(body).attributes;
+  }
+
+  /** A body's attributes and blocks, read once. */
+  contents(body: Node): BodyContents {
+    let contents = this.bodies.get(body.id);
+    if (!contents) {
+      contents = { items: [], attributes: new Map() };
       for (const c of named(body)) {
-        if (c.type !== 'attribute') continue;
-        const [id, expr] = named(c);
-        if (id && expr) {
-          map.set(id.text, expr);
-          this.attrOwner.set(expr.id, c);
+        const t = c.type;
+        if (t === 'attribute') {
+          const [id, expr] = named(c);
+          const item: AttributeItem = { kind: 'attribute', node: c, name: id?.text ?? '', expr };
+          contents.items.push(item);
+          if (id && expr) {
+            contents.attributes.set(item.name, expr);
+            this.attrOwner.set(expr.id, item);
+          }
+        } else if (t === 'block') {
+          contents.items.push({ kind: 'block', node: c, ...blockParts(c) });
         }
       }
-      this.attrCache.set(body.id, map);
+      this.bodies.set(body.id, contents);
     }
-    return map;
+    return contents;
   }
 
   // ---- scope ------------------------------------------------------------------------------------
@@ -294,10 +336,10 @@ export class TerraformModule implements ModuleScope {
       if (!SCHEMAS[decl.type]) continue;
       for (const inst of this.instances(decl)) {
         const address = inst.key === undefined ? `${decl.type}.${decl.name}` : `${decl.type}.${decl.name}[${JSON.stringify(inst.key)}]`;
-        const block = new HclBlock(this, decl.file, decl.block, inst.bindings);
+        const block = new HclBlock(this, decl.file, decl.block, decl.body, inst.bindings, decl.span);
         out.push(Object.assign(block, { type: decl.type, address }) as HclBlock & TfResource);
         if (inst.unknown !== undefined) {
-          this.inputs.note({ file: decl.file, line: spanOf(decl.block).line }, 'warning', 'unresolved-reference', `${address}: ${inst.unknown}; read as one instance, values that depend on it stay symbolic`);
+          this.inputs.note({ file: decl.file, line: decl.span.line }, 'warning', 'unresolved-reference', `${address}: ${inst.unknown}; read as one instance, values that depend on it stay symbolic`);
         }
       }
     }
@@ -330,32 +372,30 @@ export class TerraformModule implements ModuleScope {
 
   /** The attribute an expression of attributeNodes() is the value of: `from_port = 22` for `22`. */
   attributeOf(expr: Node): Node | undefined {
-    return this.attrOwner.get(expr.id);
+    return this.attrOwner.get(expr.id)?.node;
+  }
+
+  /** The span of attributeOf(expr), worked out once. */
+  attributeSpan(expr: Node): Span | undefined {
+    const item = this.attrOwner.get(expr.id);
+    return item ? itemSpan(item) : undefined;
   }
 }
 
 /** A block of a resource (or the resource itself) read through the module's evaluator. */
 export class HclBlock implements TfBlock {
-  readonly span: Span;
   private readonly values = new Map<string, TfAttribute | undefined>();
-  /** The block's body, looked up once (null until then): every attribute read needs it. */
-  private bodyNode: Node | undefined | null = null;
 
+  /** `body`: the block's body, as the module read it with the block's header. */
   constructor(
     private readonly module: TerraformModule,
     readonly file: string,
     private readonly node: Node,
+    private readonly body: Node | undefined,
     private readonly bindings: ReadonlyMap<string, Value>,
-    span?: Span,
+    readonly span: Span,
     readonly unexpanded?: Unresolved,
-  ) {
-    this.span = span ?? spanOf(node);
-  }
-
-  private get body(): Node | undefined {
-    if (this.bodyNode === null) this.bodyNode = blockBody(this.node);
-    return this.bodyNode;
-  }
+  ) {}
 
   attr(name: string): TfAttribute | undefined {
     if (this.values.has(name)) return this.values.get(name);
@@ -364,7 +404,7 @@ export class HclBlock implements TfBlock {
     let result: TfAttribute | undefined;
     if (node) {
       const value = this.module.evaluator.evaluate(node, this.bindings);
-      if (value !== null) result = { value, span: spanOf(this.module.attributeOf(node) ?? node.parent ?? node) };
+      if (value !== null) result = { value, span: this.module.attributeSpan(node) ?? spanOf(node.parent ?? node) };
     }
     this.values.set(name, result);
     return result;
@@ -374,19 +414,18 @@ export class HclBlock implements TfBlock {
     const body = this.body;
     if (!body) return [];
     const out: TfBlock[] = [];
-    for (const c of named(body)) {
-      if (c.type !== 'block') continue;
-      const { type: t, labels } = blockHeader(c);
-      if (t === type) out.push(new HclBlock(this.module, this.file, c, this.bindings));
-      else if (t === 'dynamic' && labels[0] === type) out.push(...this.dynamic(c, type));
+    for (const c of this.module.contents(body).items) {
+      if (c.kind !== 'block') continue;
+      if (c.type === type) out.push(new HclBlock(this.module, this.file, c.node, c.body, this.bindings, itemSpan(c)));
+      else if (c.type === 'dynamic' && c.labels[0] === type) out.push(...this.dynamic(c, type));
     }
     // Attributes as blocks: `ingress = [{ … }]`.
     const listed = this.attr(type);
     if (listed) {
-      if (listed.value instanceof Unresolved) out.push(new HclBlock(this.module, this.file, this.node, this.bindings, listed.span, listed.value));
+      if (listed.value instanceof Unresolved) out.push(new HclBlock(this.module, this.file, this.node, body, this.bindings, listed.span, listed.value));
       else if (Array.isArray(listed.value)) {
         for (const item of listed.value) {
-          if (item instanceof Unresolved) out.push(new HclBlock(this.module, this.file, this.node, this.bindings, listed.span, item));
+          if (item instanceof Unresolved) out.push(new HclBlock(this.module, this.file, this.node, body, this.bindings, listed.span, item));
           else if (item !== null && typeof item === 'object' && !Array.isArray(item)) out.push(new ObjectBlock(this.file, listed.span, item));
         }
       }
@@ -395,24 +434,24 @@ export class HclBlock implements TfBlock {
   }
 
   /** `dynamic "ingress" { for_each = …; iterator = …; content { … } }`, one block per element. */
-  private dynamic(block: Node, type: string): TfBlock[] {
-    const span = spanOf(block);
-    const body = blockBody(block);
+  private dynamic(block: BlockItem, type: string): TfBlock[] {
+    const span = itemSpan(block);
+    const body = block.body;
     if (!body) return [];
-    const attrs = this.module.attributeNodes(body);
-    const forEach = attrs.get('for_each');
-    const iteratorNode = attrs.get('iterator');
+    const contents = this.module.contents(body);
+    const forEach = contents.attributes.get('for_each');
+    const iteratorNode = contents.attributes.get('iterator');
     const iterator = iteratorNode ? iteratorNode.text.trim() : type;
-    const content = named(body).find((c) => c.type === 'block' && blockHeader(c).type === 'content');
+    const content = contents.items.find((c): c is BlockItem => c.kind === 'block' && c.type === 'content');
     if (!forEach || !content) return [];
     const collection = this.module.evaluator.evaluate(forEach, this.bindings);
     if (collection instanceof Unresolved) {
-      return [new HclBlock(this.module, this.file, content, this.bindings, span, new Unresolved(collection.text, `the dynamic "${type}" block iterates over it: ${collection.reason}`, collection.refs))];
+      return [new HclBlock(this.module, this.file, content.node, content.body, this.bindings, span, new Unresolved(collection.text, `the dynamic "${type}" block iterates over it: ${collection.reason}`, collection.refs))];
     }
     return entries(collection).map(([key, value]) => {
       const bindings = new Map(this.bindings);
       bindings.set(iterator, { key, value });
-      return new HclBlock(this.module, this.file, content, bindings, span);
+      return new HclBlock(this.module, this.file, content.node, content.body, bindings, span);
     });
   }
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { blockBody, blockHeader, blockParts, named, parseHcl, type Node } from '../src/terraform/hcl.js';
+
+/*
+ * The module reads a block's type, labels and body in one walk of its children (blockParts); it
+ * must give what blockHeader() and blockBody() give, block by block, whatever the text.
+ */
+const cases: { name: string; text: string; blocks: number }[] = [
+  { name: 'labels quoted and bare', text: 'resource "aws_security_group" "web" {\n  name = "x"\n}\nmodule m {\n}\nthing a "b" c {}\n', blocks: 3 },
+  { name: 'labels with escapes and non-ASCII', text: 'resource "a\\"b" "é€😀\\n" {\n}\nx "$${y}" {}\n', blocks: 2 },
+  { name: 'nested blocks', text: 'resource "r" "x" {\n  ingress {\n    from_port = 22\n    deeper "l" {\n      a = 1\n    }\n  }\n  egress {}\n}\n', blocks: 4 },
+  { name: 'one-line and empty blocks', text: 'a { b = 1 }\nc {}\nd "e" {\n}\n', blocks: 3 },
+  { name: 'syntax errors in values', text: 'resource "r" "x" {\n  a = 1 +\n  ingress {\n    b = [1,\n  }\n}\n', blocks: 1 },
+  { name: 'syntax errors in nested blocks', text: 'resource "r" "x" {\n  ingress { = 2 }\n  egress "e" { a = "b }\n}\nok {}\n', blocks: 2 },
+  { name: 'a block without its closing brace', text: 'resource "r" "x" {\n  a = 1\n', blocks: 1 },
+];
+
+/** Every block of the tree. */
+function blocks(root: Node): Node[] {
+  const out: Node[] = [];
+  const todo: Node[] = [root];
+  while (todo.length > 0) {
+    const n = todo.pop()!;
+    if (n.type === 'block') out.push(n);
+    todo.push(...n.children.filter((c): c is Node => c !== null));
+  }
+  return out;
+}
+
+describe('a block read in one walk', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const tree = parseHcl(c.text);
+      if (typeof tree === 'string') throw new Error(tree);
+      try {
+        const found = blocks(tree.rootNode);
+        for (const block of found) {
+          const parts = blockParts(block);
+          expect({ type: parts.type, labels: parts.labels }).toEqual(blockHeader(block));
+          expect(parts.body?.id).toBe(blockBody(block)?.id);
+          expect(parts.body === undefined ? [] : named(parts.body).map((n) => n.id)).toEqual(blockBody(block) ? named(blockBody(block)!).map((n) => n.id) : []);
+        }
+        expect(found).toHaveLength(c.blocks);
+      } finally {
+        tree.delete();
+      }
+    });
+  }
+});
