@@ -347,11 +347,6 @@ export class DeviceAnalysis {
     // (`-s 198.51.100.0/24 -j DROP`): kept aside instead of cut out of every flow at each such rule,
     // which made a long chain of them quadratic. Taken out of what a rule matches and of what leaves.
     let taken = NO_SOURCES;
-    const settle = (box: Box): Box | undefined => {
-      if (taken.isEmpty) return box;
-      const sources = box.sources.subtract(taken);
-      return sources.isEmpty ? undefined : sources === box.sources ? box : { ...box, sources };
-    };
     for (let i = 0; i < rs.rules.length; i++) {
       const rule = rs.rules[i]!;
       if (flows.size === 0) break;
@@ -364,20 +359,28 @@ export class DeviceAnalysis {
         this.work += 1;
         continue;
       }
-      const matched: Flow[] = [];
-      const touched: Flow[] = [];
+      // Made with their first flow (most rules take one piece, or none): a list made empty and pushed
+      // to gets room for seventeen.
+      let matched: Flow[] | undefined;
+      let touched: Flow[] = NO_FLOWS;
       const candidates = flows.candidates(ruleBox);
       for (const f of candidates) {
         const both = intersectBox(f.box, ruleBox);
-        const m = both && settle(both);
+        const m = both && settle(both, taken);
         if (!m) continue;
         // The matched part goes on with the flow's own destination set: no longer this evaluation's alone.
         if (owned.sets && m.destinations === f.box.destinations) owned.sets.delete(m.destinations);
-        matched.push(m === f.box ? f : withBox(f, m));
-        touched.push(f);
+        const g = m === f.box ? f : withBox(f, m);
+        if (matched) {
+          matched.push(g);
+          touched.push(f);
+        } else {
+          matched = [g];
+          touched = [f];
+        }
       }
-      this.work += candidates.length + matched.length;
-      if (matched.length === 0) continue;
+      this.work += candidates.length + (matched?.length ?? 0);
+      if (!matched) continue;
       if (this.work > MAX_ANALYSIS_WORK) {
         throw new AnalysisLimitError(`the rules split the traffic into more than ${MAX_ANALYSIS_WORK} pieces (at ${rule.id}); the exposures of ${this.device.name} are not computed`);
       }
@@ -444,7 +447,7 @@ export class DeviceAnalysis {
     const left: Flow[] = [];
     if (!leftUnused) {
       for (const f of flows.values()) {
-        const box = settle(f.box);
+        const box = settle(f.box, taken);
         if (box) left.push(box === f.box ? f : withBox(f, box));
       }
     }
@@ -616,6 +619,15 @@ function withBox(f: Flow, box: Box): Flow {
 }
 
 const LOOPBACK = addresses('127.0.0.0/8', '::1/128');
+/** `box` without the sources rules that name nothing but sources have taken (see evaluate); undefined when none are left. */
+function settle(box: Box, taken: IntervalSet<bigint>): Box | undefined {
+  if (taken.isEmpty) return box;
+  const sources = box.sources.subtract(taken);
+  return sources.isEmpty ? undefined : sources === box.sources ? box : { ...box, sources };
+}
+
+/** What a rule touched before it touched anything (never added to: see evaluate). */
+const NO_FLOWS: Flow[] = [];
 const NO_SOURCES = AddressSet.empty().intervals;
 
 function withFlowDestinations(decision: Decision, destinations: AddressSet): Decision {

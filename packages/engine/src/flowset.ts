@@ -69,6 +69,8 @@ export class FlowSet<F extends { box: Box }> {
    * by one would have made.
    */
   private indexed = false;
+  /** Every flow in order, while the set is not indexed and has not changed since it was asked for. */
+  private listed: F[] | undefined;
 
   constructor(initial: Iterable<F> = []) {
     for (const f of initial) this.add(f);
@@ -80,6 +82,7 @@ export class FlowSet<F extends { box: Box }> {
 
   add(f: F): void {
     this.flows.add(f);
+    this.listed = undefined;
     if (this.indexed) return this.index(f);
     if (this.flows.size > 1) {
       this.indexed = true;
@@ -89,6 +92,7 @@ export class FlowSet<F extends { box: Box }> {
 
   delete(f: F): void {
     if (!this.flows.delete(f)) return;
+    this.listed = undefined;
     if (this.indexed) this.unindex(f);
   }
 
@@ -117,9 +121,13 @@ export class FlowSet<F extends { box: Box }> {
     for (const b of bucketsOf(f.box.ports) ?? []) this.buckets.get(b)?.delete(f);
   }
 
-  /** The flows that may meet `box` (a superset of those that do). */
-  candidates(box: Box): F[] {
-    if (!this.indexed) return [...this.flows];
+  /**
+   * The flows that may meet `box` (a superset of those that do), in a list the caller only reads:
+   * before the index is made it is every flow, the same list while nothing changes (a chain of
+   * rules that each let the one flow through asks again and again).
+   */
+  candidates(box: Box): readonly F[] {
+    if (!this.indexed) return (this.listed ??= [...this.flows]);
     const buckets = bucketsOf(box.ports);
     if (!buckets || buckets.length * 4 > this.buckets.size) return [...this.flows];
     const seen = new Set<F>(this.wide);

@@ -219,7 +219,8 @@ export function parseAddressSet(text: string): AddressSet | undefined {
     const start = n - (n % size);
     // A single address: both bounds are the same bigint (one object, not two).
     const lo = BigInt(start);
-    return AddressSet.ranges([[lo, size === 1 ? lo : BigInt(start + size - 1)]]);
+    // An IPv4 block is one range inside the domain: its bounds as they are, without a list of ranges to sort.
+    return AddressSet.fromIntervals(new IntervalSet(ADDRESS_DOMAIN, [lo, size === 1 ? lo : BigInt(start + size - 1)]));
   }
   const dash = t.indexOf('-');
   if (dash > 0) {
