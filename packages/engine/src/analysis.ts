@@ -603,8 +603,11 @@ interface Prepared {
 
 /** The same packets, one step further on their path. */
 function withStep(f: Flow, step: PathStep): Flow {
-  const path = f.path.slice();
-  path.push(step);
+  // Made at its size: a copied list that is pushed to gets room for more.
+  const n = f.path.length;
+  const path = new Array<PathStep>(n + 1);
+  for (let i = 0; i < n; i++) path[i] = f.path[i]!;
+  path[n] = step;
   return withPath(f, path);
 }
 

@@ -57,19 +57,20 @@ const EMPTY_WIDE: ReadonlySet<unknown> = new Set();
  * deterministic.
  */
 export class FlowSet<F extends { box: Box }> {
-  private readonly flows = new Set<F>();
-  // The index, made once a second flow is there (see `indexed`).
-  private buckets: Map<number, Set<F>> = EMPTY_BUCKETS as Map<number, Set<F>>;
-  private wide: Set<F> = EMPTY_WIDE as Set<F>;
   /**
    * Most rulesets are entered with one piece of traffic (a service's chain, an endpoint's), and
-   * with one flow every flow is a candidate: the index is built only once a second flow is there,
-   * from the flows then present in their order. Each bucket keeps the order in which its flows were
-   * last added, as the set of all flows does, so it is the index that adding and deleting them one
-   * by one would have made.
+   * with one flow every flow is a candidate: until a second flow is there the set is that one flow,
+   * with neither a set of flows nor an index. The index is built from the flows present when the
+   * second arrives, in their order; each bucket keeps the order in which its flows were last added,
+   * as the set of all flows does, so it is the index that adding and deleting them one by one would
+   * have made.
    */
-  private indexed = false;
-  /** Every flow in order, while the set is not indexed and has not changed since it was asked for. */
+  private single: F | undefined;
+  /** Every flow in insertion order, made with the second one (and the index with it). */
+  private flows: Set<F> | undefined;
+  private buckets: Map<number, Set<F>> = EMPTY_BUCKETS as Map<number, Set<F>>;
+  private wide: Set<F> = EMPTY_WIDE as Set<F>;
+  /** The flow as a list, while there is at most one and it has not changed since it was asked for. */
   private listed: F[] | undefined;
 
   constructor(initial: Iterable<F> = []) {
@@ -77,23 +78,32 @@ export class FlowSet<F extends { box: Box }> {
   }
 
   get size(): number {
-    return this.flows.size;
+    return this.flows ? this.flows.size : this.single === undefined ? 0 : 1;
   }
 
   add(f: F): void {
-    this.flows.add(f);
-    this.listed = undefined;
-    if (this.indexed) return this.index(f);
-    if (this.flows.size > 1) {
-      this.indexed = true;
-      for (const g of this.flows) this.index(g);
+    if (this.flows) {
+      this.flows.add(f);
+      return this.index(f);
     }
+    if (this.single === undefined || this.single === f) {
+      this.single = f;
+      this.listed = undefined;
+      return;
+    }
+    this.flows = new Set([this.single, f]);
+    this.single = undefined;
+    this.listed = undefined;
+    for (const g of this.flows) this.index(g);
   }
 
   delete(f: F): void {
-    if (!this.flows.delete(f)) return;
-    this.listed = undefined;
-    if (this.indexed) this.unindex(f);
+    if (this.flows) {
+      if (this.flows.delete(f)) this.unindex(f);
+    } else if (this.single === f) {
+      this.single = undefined;
+      this.listed = undefined;
+    }
   }
 
   private index(f: F): void {
@@ -127,7 +137,7 @@ export class FlowSet<F extends { box: Box }> {
    * rules that each let the one flow through asks again and again).
    */
   candidates(box: Box): readonly F[] {
-    if (!this.indexed) return (this.listed ??= [...this.flows]);
+    if (!this.flows) return (this.listed ??= this.single === undefined ? [] : [this.single]);
     const buckets = bucketsOf(box.ports);
     if (!buckets || buckets.length * 4 > this.buckets.size) return [...this.flows];
     const seen = new Set<F>(this.wide);
@@ -136,6 +146,7 @@ export class FlowSet<F extends { box: Box }> {
   }
 
   values(): F[] {
+    if (!this.flows) return this.single === undefined ? [] : [this.single];
     return [...this.flows];
   }
 }
