@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Inputs } from '../src/common/report.js';
-import { named, parseHcl, spanOf, type Node } from '../src/terraform/hcl.js';
+import { parseHcl, spanOf } from '../src/terraform/hcl.js';
+import { nodesOfType } from './hcl-nodes.js';
 import { TerraformModule } from '../src/terraform/module.js';
 
 /*
@@ -16,17 +17,6 @@ const cases: { name: string; text: string }[] = [
   { name: 'a file with syntax errors', text: 'resource "aws_security_group" "x" {\n  name = \n  ingress {\n    from_port = 22 22\n  }\n' },
 ];
 
-/** Every body of the tree (the file's and each block's). */
-function bodies(root: Node): Node[] {
-  const out: Node[] = [];
-  const todo: Node[] = [root];
-  while (todo.length > 0) {
-    const n = todo.pop()!;
-    if (n.type === 'body') out.push(n);
-    todo.push(...named(n));
-  }
-  return out;
-}
 
 describe('Terraform attribute spans', () => {
   for (const c of cases) {
@@ -38,7 +28,7 @@ describe('Terraform attribute spans', () => {
       if (typeof tree === 'string') throw new Error(tree);
       try {
         let seen = 0;
-        for (const body of bodies(tree.rootNode)) {
+        for (const body of nodesOfType(tree.rootNode, 'body')) {
           for (const expr of module.attributeNodes(body).values()) {
             const owner = module.attributeOf(expr);
             expect(owner?.id).toBe(expr.parent?.id);

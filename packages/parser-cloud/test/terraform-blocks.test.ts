@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blockBody, blockHeader, blockParts, named, parseHcl, type Node } from '../src/terraform/hcl.js';
+import { blockBody, blockHeader, blockParts, named, parseHcl } from '../src/terraform/hcl.js';
+import { nodesOfType } from './hcl-nodes.js';
 
 /*
  * The module reads a block's type, labels and body in one walk of its children (blockParts); it
@@ -15,17 +16,6 @@ const cases: { name: string; text: string; blocks: number }[] = [
   { name: 'a block without its closing brace', text: 'resource "r" "x" {\n  a = 1\n', blocks: 1 },
 ];
 
-/** Every block of the tree. */
-function blocks(root: Node): Node[] {
-  const out: Node[] = [];
-  const todo: Node[] = [root];
-  while (todo.length > 0) {
-    const n = todo.pop()!;
-    if (n.type === 'block') out.push(n);
-    todo.push(...n.children.filter((c): c is Node => c !== null));
-  }
-  return out;
-}
 
 describe('a block read in one walk', () => {
   for (const c of cases) {
@@ -33,7 +23,7 @@ describe('a block read in one walk', () => {
       const tree = parseHcl(c.text);
       if (typeof tree === 'string') throw new Error(tree);
       try {
-        const found = blocks(tree.rootNode);
+        const found = nodesOfType(tree.rootNode, 'block');
         for (const block of found) {
           const parts = blockParts(block);
           expect({ type: parts.type, labels: parts.labels }).toEqual(blockHeader(block));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Unresolved } from '../src/common/unresolved.js';
 import { Evaluator, plainLiteral, type ModuleScope } from '../src/terraform/evaluate.js';
-import { children, named, parseHcl, type Node } from '../src/terraform/hcl.js';
+import { children, parseHcl } from '../src/terraform/hcl.js';
+import { nodesOfType } from './hcl-nodes.js';
 
 /*
  * The evaluator reads a plain literal (a whole number, true, false, null, a quoted string without
@@ -30,17 +31,6 @@ const scope: ModuleScope = {
   resource: (type, _steps, text) => ({ value: new Unresolved(text, `no ${type} here`), used: 0 }),
 };
 
-/** Every expression node of the tree (`plain` lists the ones read from their text; `1e3` is `1` and an error). */
-function expressions(root: Node): Node[] {
-  const out: Node[] = [];
-  const todo: Node[] = [root];
-  while (todo.length > 0) {
-    const n = todo.pop()!;
-    if (n.type === 'expression') out.push(n);
-    todo.push(...named(n));
-  }
-  return out;
-}
 
 describe('plain literals read from their text', () => {
   for (const c of cases) {
@@ -50,7 +40,7 @@ describe('plain literals read from their text', () => {
       try {
         const evaluator = new Evaluator(scope);
         const plain: string[] = [];
-        for (const expr of expressions(tree.rootNode)) {
+        for (const expr of nodesOfType(tree.rootNode, 'expression')) {
           const value = plainLiteral(expr);
           if (value === undefined) continue;
           plain.push(expr.text);
