@@ -102,6 +102,10 @@ export function fingerprint(...parts: string[]): string {
 }
 
 function location(o: Origin): FindingLocation {
+  // The usual shapes as one literal each (a field added after the literal takes a second object).
+  const { file, line, column, endLine, resource } = o;
+  if (column !== undefined && endLine !== undefined && resource !== undefined) return { file, line, column, endLine, resource };
+  if (column === undefined && endLine === undefined && resource === undefined) return { file, line };
   const l: FindingLocation = { file: o.file, line: o.line };
   if (o.column !== undefined) l.column = o.column;
   if (o.endLine !== undefined) l.endLine = o.endLine;

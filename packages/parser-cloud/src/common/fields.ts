@@ -30,10 +30,11 @@ export class FieldReader {
   /** The origin of an object (a rule, a list item), with the resource it belongs to. */
   origin(value: unknown, resource?: string, fallback?: Span): Origin {
     const s = this.span(value) ?? fallback ?? { line: 1, endLine: 1 };
-    const o: Origin = { file: this.file, line: s.line, endLine: s.endLine };
-    if (s.column !== undefined) o.column = s.column;
-    if (resource !== undefined) o.resource = resource;
-    return o;
+    const { file } = this;
+    const { line, endLine, column } = s;
+    // One literal with every field there is (a field added after the literal takes a second object).
+    if (column === undefined) return resource === undefined ? { file, line, endLine } : { file, line, endLine, resource };
+    return resource === undefined ? { file, line, endLine, column } : { file, line, endLine, column, resource };
   }
 
   recognise(span: Span | undefined): void {
