@@ -254,9 +254,13 @@ class ExposureFacts {
   private readonly groupIndexes = new Map<number, PortIndex>();
   /** Combined sources of a group for a set of ports (its key), with their class. */
   private readonly combinedByGroup = new Map<number, Map<string, { from: AddressSet; cls: SourceClass }>>();
-  /** Source classes and shown sources, by source set (equal sets made apart count as one). */
+  /** Shown sources, by source set (equal sets made apart count as one). */
   private readonly setIds = new SetIds<bigint>();
-  private readonly classes: SourceClass[] = [];
+  /**
+   * Source classes by source set object: classifying a set costs less than numbering it by its
+   * content (which hashes every bound), and most exposures share their sets with others anyway.
+   */
+  private readonly classes = new Map<IntervalSet<bigint>, SourceClass>();
   private readonly shown: { blocks: string[]; words: string }[] = [];
   /** Each exposure's source class as its place in CLASSES, -1 until asked. */
   private readonly exposureClasses: Int8Array;
@@ -325,7 +329,9 @@ class ExposureFacts {
   }
 
   classOf(from: AddressSet): SourceClass {
-    return (this.classes[this.setIds.of(from.intervals)] ??= classifySources(from, this.trusted));
+    let cls = this.classes.get(from.intervals);
+    if (cls === undefined) this.classes.set(from.intervals, (cls = classifySources(from, this.trusted)));
+    return cls;
   }
 
   /**
