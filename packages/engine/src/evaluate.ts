@@ -137,16 +137,22 @@ export function evaluateRules(rules: ActiveRule[], ctx: EvaluationContext): Find
 function dropSubsumed(findings: Finding[], rules: ActiveRule[]): Finding[] {
   const wider = new Map(rules.map((r) => [r.definition.id, r.definition.subsumedBy ?? []]));
   if (![...wider.values()].some((w) => w.length > 0)) return findings;
-  const key = (f: Finding): string => `${f.location.file}|${f.location.line}|${f.exposure?.target ?? ''}|${f.exposure?.protocol ?? ''}`;
-  // Only the findings of rules that some rule names as wider can hide another.
+  // Only the findings of rules that some rule names as wider can hide another: those, by file and line.
   const named = new Set([...wider.values()].flat());
-  const reported = new Set<string>();
-  for (const f of findings) if (named.has(f.ruleId)) reported.add(`${f.ruleId}|${key(f)}`);
+  const byPlace = new Map<string, Map<number, Finding[]>>();
+  for (const f of findings) {
+    if (!named.has(f.ruleId)) continue;
+    let lines = byPlace.get(f.location.file);
+    if (!lines) byPlace.set(f.location.file, (lines = new Map<number, Finding[]>()));
+    const here = lines.get(f.location.line);
+    if (here) here.push(f);
+    else lines.set(f.location.line, [f]);
+  }
   return findings.filter((f) => {
     const ids = wider.get(f.ruleId);
     if (!ids || ids.length === 0) return true;
-    const k = key(f);
-    return !ids.some((id) => reported.has(`${id}|${k}`));
+    const here = byPlace.get(f.location.file)?.get(f.location.line);
+    return !here?.some((g) => ids.includes(g.ruleId) && (g.exposure?.target ?? '') === (f.exposure?.target ?? '') && (g.exposure?.protocol ?? '') === (f.exposure?.protocol ?? ''));
   });
 }
 
