@@ -287,6 +287,25 @@ class RuleReader {
   }
 
   /**
+   * One side's address conditions into the rule: the plain ones intersect, the negated ones are
+   * listed. False when what they match is not exactly known: a value that could not be read, or an
+   * ipset or host name, which may hold anything.
+   */
+  private foldAddresses(terms: readonly AddressTerm[], plain: 'sources' | 'destinations', negated: 'notSources' | 'notDestinations'): boolean {
+    const ast = this.ast;
+    let exact = true;
+    for (const term of terms) {
+      if (term.symbolic !== undefined) {
+        ast.symbolic = add(ast.symbolic, term.symbolic);
+        exact = false;
+      } else if (!term.set) exact = false;
+      else if (term.negated) ast[negated] = add(ast[negated], term.set);
+      else ast[plain] = ast[plain] === undefined ? term.set : ast[plain].intersect(term.set);
+    }
+    return exact;
+  }
+
+  /**
    * Turns the conditions read into the sets the rule keeps, as far as they do not depend on the
    * file's address family (which only the whole file tells): the conditions themselves are not kept.
    */
@@ -297,23 +316,8 @@ class RuleReader {
     if (protocol?.set) ast.protocols = protocol.negated ? protocol.set.complement() : protocol.set;
     else if (protocol) exact = false;
 
-    for (const term of this.sources) {
-      if (term.symbolic !== undefined) {
-        // An ipset or a host name may hold anything: the rule may match any address.
-        ast.symbolic = add(ast.symbolic, term.symbolic);
-        exact = false;
-      } else if (!term.set) exact = false;
-      else if (term.negated) ast.notSources = add(ast.notSources, term.set);
-      else ast.sources = ast.sources === undefined ? term.set : ast.sources.intersect(term.set);
-    }
-    for (const term of this.destinations) {
-      if (term.symbolic !== undefined) {
-        ast.symbolic = add(ast.symbolic, term.symbolic);
-        exact = false;
-      } else if (!term.set) exact = false;
-      else if (term.negated) ast.notDestinations = add(ast.notDestinations, term.set);
-      else ast.destinations = ast.destinations === undefined ? term.set : ast.destinations.intersect(term.set);
-    }
+    if (!this.foldAddresses(this.sources, 'sources', 'notSources')) exact = false;
+    if (!this.foldAddresses(this.destinations, 'destinations', 'notDestinations')) exact = false;
 
     let src = ALL_PORTS;
     for (const term of this.sourcePorts) {
