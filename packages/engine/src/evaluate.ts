@@ -152,7 +152,7 @@ function dropSubsumed(findings: Finding[], rules: ActiveRule[]): Finding[] {
     const ids = wider.get(f.ruleId);
     if (!ids || ids.length === 0) return true;
     const here = byPlace.get(f.location.file)?.get(f.location.line);
-    return !here?.some((g) => ids.includes(g.ruleId) && (g.exposure?.target ?? '') === (f.exposure?.target ?? '') && (g.exposure?.protocol ?? '') === (f.exposure?.protocol ?? ''));
+    return !here?.some((g) => ids.includes(g.ruleId) && sameTarget(g, f));
   });
 }
 
@@ -841,13 +841,14 @@ function mergeFindings(findings: Finding[]): Finding[] {
   return out;
 }
 
+/** Two findings are about the same target and protocol. */
+function sameTarget(a: Finding, b: Finding): boolean {
+  return (a.exposure?.target ?? '') === (b.exposure?.target ?? '') && (a.exposure?.protocol ?? '') === (b.exposure?.protocol ?? '');
+}
+
 /** Two findings of one rule at one place are one when they are about the same target, protocol and ports. */
 function sameExposure(a: Finding, b: Finding): boolean {
-  return (
-    (a.exposure?.target ?? '') === (b.exposure?.target ?? '') &&
-    (a.exposure?.protocol ?? '') === (b.exposure?.protocol ?? '') &&
-    (a.exposure?.ports ?? '') === (b.exposure?.ports ?? '')
-  );
+  return sameTarget(a, b) && (a.exposure?.ports ?? '') === (b.exposure?.ports ?? '');
 }
 
 function mergeCidrs(a: string[], b: string[]): string[] {
