@@ -651,18 +651,24 @@ function bareHost(cidr: string): string {
 
 const NAMED = [PROTO.tcp, PROTO.udp, PROTO.sctp, PROTO.icmp, PROTO.icmpv6];
 const ALL_NAMED = protocolSet(NAMED);
+const NAMED_SETS = NAMED.map((n) => protocolSet([n]));
 
 /** A box's protocols as report entries: `any` when it is everything, else one entry per protocol. */
 function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box }[] {
   if (box.protocols.isFull && box.ports.isFull) return [{ protocol: 'any', ports: ALL_PORTS, box }];
   const out: { protocol: string; ports: PortSet; box: Box }[] = [];
-  for (const n of NAMED) {
+  for (let k = 0; k < NAMED.length; k++) {
+    const n = NAMED[k]!;
     if (!box.protocols.has(n)) continue;
     const ports = PORTED_PROTOCOLS.has(n) ? box.ports : ALL_PORTS;
-    out.push({ protocol: protocolName(n), ports, box: withProtocols(box, protocolSet([n]), ports) });
+    const protocols = NAMED_SETS[k]!;
+    // A box of one protocol (a rule for tcp) is its own entry's box.
+    const own = protocols === box.protocols && ports === box.ports;
+    out.push({ protocol: protocolName(n), ports, box: own ? box : withProtocols(box, protocols, ports) });
   }
-  const rest = box.protocols.subtract(ALL_NAMED);
-  if (!rest.isEmpty) {
+  // Most boxes hold named protocols only: the rest is not built to be found empty.
+  const rest = ALL_NAMED.covers(box.protocols) ? undefined : box.protocols.subtract(ALL_NAMED);
+  if (rest && !rest.isEmpty) {
     const protocol = [...rest.ranges()].map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
     out.push({ protocol, ports: ALL_PORTS, box: withProtocols(box, rest, ALL_PORTS) });
   }

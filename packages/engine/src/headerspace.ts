@@ -64,22 +64,36 @@ export function subtractBox(a: Box, b: Box): Box[] {
   const out: Box[] = [];
   // Peel off, dimension by dimension, the part of `a` outside `b`; what stays inside goes on.
   // Each piece is written out in full (a spread of `a` with one field changed is several times slower).
-  const protocols = a.protocols.subtract(b.protocols);
-  if (!protocols.isEmpty) out.push({ protocols, ports: a.ports, sources: a.sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  // Where `b` takes all of `a` in a dimension (a rule for every destination, every interface), nothing
+  // is peeled off there, and the difference is not built only to be found empty.
+  if (!b.protocols.covers(a.protocols)) {
+    const protocols = a.protocols.subtract(b.protocols);
+    out.push({ protocols, ports: a.ports, sources: a.sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  }
   const p = a.protocols.intersect(b.protocols);
-  const ports = a.ports.subtract(b.ports);
-  if (!ports.isEmpty) out.push({ protocols: p, ports, sources: a.sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  if (!b.ports.covers(a.ports)) {
+    const ports = a.ports.subtract(b.ports);
+    out.push({ protocols: p, ports, sources: a.sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  }
   const q = a.ports.intersect(b.ports);
-  const sources = a.sources.subtract(b.sources);
-  if (!sources.isEmpty) out.push({ protocols: p, ports: q, sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  if (!b.sources.covers(a.sources)) {
+    const sources = a.sources.subtract(b.sources);
+    out.push({ protocols: p, ports: q, sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  }
   const s = a.sources.intersect(b.sources);
-  const destinations = a.destinations.subtract(b.destinations);
-  if (!destinations.isEmpty) out.push({ protocols: p, ports: q, sources: s, destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  if (!b.destinations.covers(a.destinations)) {
+    const destinations = a.destinations.subtract(b.destinations);
+    out.push({ protocols: p, ports: q, sources: s, destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  }
   const d = a.destinations.intersect(b.destinations);
-  const inInterfaces = a.inInterfaces.subtract(b.inInterfaces);
-  if (!inInterfaces.isEmpty) out.push({ protocols: p, ports: q, sources: s, destinations: d, inInterfaces, outInterfaces: a.outInterfaces });
-  const outInterfaces = a.outInterfaces.subtract(b.outInterfaces);
-  if (!outInterfaces.isEmpty) out.push({ protocols: p, ports: q, sources: s, destinations: d, inInterfaces: a.inInterfaces.intersect(b.inInterfaces), outInterfaces });
+  if (!b.inInterfaces.covers(a.inInterfaces)) {
+    const inInterfaces = a.inInterfaces.subtract(b.inInterfaces);
+    out.push({ protocols: p, ports: q, sources: s, destinations: d, inInterfaces, outInterfaces: a.outInterfaces });
+  }
+  if (!b.outInterfaces.covers(a.outInterfaces)) {
+    const outInterfaces = a.outInterfaces.subtract(b.outInterfaces);
+    out.push({ protocols: p, ports: q, sources: s, destinations: d, inInterfaces: a.inInterfaces.intersect(b.inInterfaces), outInterfaces });
+  }
   return out;
 }
 
