@@ -111,9 +111,7 @@ export class DeviceAnalysis {
   readonly atoms: InterfaceAtoms;
   /** Per ruleset, each rule's box and the ruleset it jumps to, worked out on first entry. */
   private readonly prepared = new Map<Ruleset, Prepared>();
-  /** Whether a source set counts as anywhere, by set: most exposures share a handful of them. */
-  private readonly anywhereOf = new Map<IntervalSet<bigint>, boolean>();
-  private readonly warned = new Set<string>();
+  private warned: Set<string> | undefined;
   private all: Box | undefined;
 
   constructor(device: Device) {
@@ -125,7 +123,7 @@ export class DeviceAnalysis {
         if (r.outInterface) for (const n of r.outInterface.names) names.add(n);
       }
     }
-    this.atoms = new InterfaceAtoms(names);
+    this.atoms = InterfaceAtoms.of(names);
   }
 
   /** The interfaces packets from the network arrive on: the outside ones when known, else all but loopback. */
@@ -524,12 +522,14 @@ export class DeviceAnalysis {
   }
 
   private step(rs: Ruleset, rule: FilterRule): PathStep {
-    const proto = rule.protocols.isFull ? '' : ` ${[...rule.protocols.ranges()].map(([a, b]) => (a === b ? protocolName(a) : `${a}-${b}`)).join(',')}`;
+    const proto = rule.protocols.isFull ? '' : ` ${protocolText(rule.protocols)}`;
     const ports = rule.destinationPorts.isFull ? '' : ` ${formatPorts(rule.destinationPorts)}`;
+    // Joined, not added up: every rule that decides something keeps its step, and a summary added
+    // up from pieces stays a chain of them.
     const summary =
       rule.action === 'dnat' || rule.action === 'redirect'
-        ? `${rule.action.toUpperCase()}${proto}${ports} -> ${rule.translation?.text ?? '?'}`
-        : `${shortName(rs.name)} ${rule.action}${rule.action === 'jump' || rule.action === 'goto' ? ` ${shortName(rule.target ?? '')}` : ''}${proto}${ports}`;
+        ? [rule.action.toUpperCase(), proto, ports, ' -> ', rule.translation?.text ?? '?'].join('')
+        : [shortName(rs.name), ' ', rule.action, rule.action === 'jump' || rule.action === 'goto' ? ` ${shortName(rule.target ?? '')}` : '', proto, ports].join('');
     return { file: rule.origin.file, line: rule.origin.line, summary, ruleId: rule.id };
   }
 
@@ -539,16 +539,17 @@ export class DeviceAnalysis {
 
   private warn(origin: Origin, code: string, message: string): void {
     const key = `${origin.line}:${code}`;
-    if (this.warned.has(key)) return;
-    this.warned.add(key);
+    const warned = (this.warned ??= new Set<string>());
+    if (warned.has(key)) return;
+    warned.add(key);
     this.diagnostics.push({ file: origin.file, line: origin.line, severity: 'warning', code, message });
   }
 
   private anywhere(sources: IntervalSet<bigint>, from: AddressSet): boolean {
-    let anywhere = this.anywhereOf.get(sources);
+    let anywhere = ANYWHERE.get(sources);
     if (anywhere === undefined) {
       anywhere = classifySources(from) === 'anywhere';
-      this.anywhereOf.set(sources, anywhere);
+      ANYWHERE.set(sources, anywhere);
     }
     return anywhere;
   }
@@ -593,6 +594,12 @@ export class DeviceAnalysis {
     });
   }
 }
+
+/**
+ * Whether a source set counts as anywhere, by set: most exposures share a handful of them, and the
+ * devices of an estate share them too (a security group's sources are its rules' own sets).
+ */
+const ANYWHERE = new WeakMap<IntervalSet<bigint>, boolean>();
 
 /** What evaluating a ruleset needs of each of its rules, worked out once per device. */
 interface Prepared {
@@ -639,6 +646,20 @@ const NO_SOURCES = AddressSet.empty().intervals;
 
 function withFlowDestinations(decision: Decision, destinations: AddressSet): Decision {
   return { ...decision, flow: { ...decision.flow, box: { ...decision.flow.box, destinations: destinations.intervals } } };
+}
+
+/** Protocol sets as steps show them (`tcp`, `6-17`), by set: most rules share a handful of sets. */
+const PROTOCOL_TEXT = new WeakMap<IntervalSet<number>, string>();
+
+function protocolText(set: IntervalSet<number>): string {
+  let text = PROTOCOL_TEXT.get(set);
+  if (text === undefined) {
+    const b = set.bounds;
+    const parts: string[] = [];
+    for (let i = 0; i < b.length; i += 2) parts.push(b[i] === b[i + 1] ? protocolName(b[i]!) : `${b[i]}-${b[i + 1]}`);
+    PROTOCOL_TEXT.set(set, (text = parts.join(',')));
+  }
+  return text;
 }
 
 function shortName(name: string): string {

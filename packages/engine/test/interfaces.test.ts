@@ -33,4 +33,18 @@ describe('interface atoms', () => {
     for (const n of [names[0]!, names[1234]!, names[2999]!]) expect(atoms.names(atoms.match({ names: [n], negated: false }))).toEqual([n]);
     expect(atoms.names(atoms.match({ names: ['GigabitEthernet9/9'], negated: false }))).toEqual([]);
   });
+
+  it('are one object for every device that names no interface but loopback, and answer as their own would', () => {
+    const shared = InterfaceAtoms.of(new Set());
+    expect(InterfaceAtoms.of(new Set(['lo']))).toBe(shared);
+    const own = new InterfaceAtoms(['lo']);
+    for (const names of [['lo'], ['eth0'], ['eth+']]) {
+      for (const negated of [false, true]) {
+        expect(shared.names(shared.match({ names, negated }))).toEqual(own.names(own.match({ names, negated })));
+      }
+    }
+    const named = InterfaceAtoms.of(new Set(['eth0']));
+    expect(named).not.toBe(shared);
+    expect(named.names(named.all())).toEqual(['eth0', 'lo', '+']);
+  });
 });

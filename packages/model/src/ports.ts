@@ -56,8 +56,10 @@ export function parsePortList(text: string): PortSet | undefined {
 /** `22`, `80,443`, `8000-8100`; `all` for the full range. */
 export function formatPorts(ports: PortSet): string {
   if (ports.isFull) return 'all';
-  const parts: string[] = [];
   const b = ports.bounds;
+  // Most sets are one port or one range: no list of parts to join.
+  if (b.length === 2) return b[0] === b[1] ? String(b[0]) : `${b[0]}-${b[1]}`;
+  const parts: string[] = [];
   for (let i = 0; i < b.length; i += 2) parts.push(b[i] === b[i + 1] ? String(b[i]) : `${b[i]}-${b[i + 1]}`);
   return parts.join(',');
 }
