@@ -265,6 +265,11 @@ class Converter {
   private readonly familyArg: Family | undefined;
   /** The table being converted. */
   private tableName = '';
+  /**
+   * Every address of the family outside a set, by the set: each service chain of a kube-proxy dump
+   * says `! -s 10.244.0.0/16` (one set, which the reader shares), and the rules keep the answer.
+   */
+  private readonly outsideOf = new Map<AddressSet, AddressSet>();
 
   constructor(
     private readonly file: string,
@@ -295,9 +300,11 @@ class Converter {
       const name = names[c]!;
       const root = builtins.includes(chain.name) ? chain.name : fromBuiltin[c];
       const rules = new Array<FilterRule>(chain.rules.length);
+      // A rule's id is its ruleset's `name#` and its number; the prefix is made once per chain.
+      const idPrefix = `${name}#`;
       for (let i = 0; i < rules.length; i++) {
         const t = graph.targetOf(c, i);
-        rules[i] = this.rule(chain.rules[i]!, `${name}#${i + 1}`, t < 0 ? undefined : names[t], root);
+        rules[i] = this.rule(chain.rules[i]!, idPrefix + (i + 1), t < 0 ? undefined : names[t], root);
       }
       const builtin = chain.policy !== undefined || (!chain.declared && builtins.includes(chain.name));
       rulesets.push({
@@ -429,12 +436,23 @@ class Converter {
    * conditions (`plain`, undefined when there is none) and outside each negated one.
    */
   private addresses(plain: AddressSet | undefined, negated: AddressSet[]): AddressSet {
+    if (plain === undefined && negated.length === 1) return this.outside(negated[0]!);
     const all = AddressSet.all(this.familyArg);
     // A condition within the family (`-d 10.96.0.1/32`) is its own intersection with it: keep its
     // set instead of making an equal one.
     let set = plain === undefined ? all : within(plain, all) ? plain : all.intersect(plain);
     for (const n of negated) set = set.intersect(n.complement(this.familyArg));
     return set;
+  }
+
+  /** Every address of the family but those of `set`: `! -s 10.244.0.0/16` alone. */
+  private outside(set: AddressSet): AddressSet {
+    let answer = this.outsideOf.get(set);
+    if (answer === undefined) {
+      answer = AddressSet.all(this.familyArg).intersect(set.complement(this.familyArg));
+      this.outsideOf.set(set, answer);
+    }
+    return answer;
   }
 }
 

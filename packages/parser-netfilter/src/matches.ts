@@ -11,6 +11,7 @@ import {
   readStates,
   serviceProtocol,
   type Read,
+  type SharedAddresses,
 } from './values.js';
 
 /*
@@ -257,7 +258,7 @@ class RuleReader {
   /** Conditions the model does not capture (`limit`, `tcp-flags`, `ctstate DNAT` …): the rule may match. */
   private inexact: string[] = none();
 
-  constructor(words: Words, line: number, text: string, chain: string, start: number) {
+  constructor(words: Words, line: number, text: string, chain: string, start: number, private readonly shared: SharedAddresses) {
     this.words = words;
     this.index = start;
     this.ast = {
@@ -275,7 +276,11 @@ class RuleReader {
     const target = this.ast.target;
     if (target) {
       readTargetOptions(target, this);
-      if (target.nat?.addresses) this.noteFamily(target.nat.addresses);
+      const nat = target.nat;
+      if (nat?.addresses) {
+        nat.addresses = this.shared.share(nat.addresses);
+        this.noteFamily(nat.addresses);
+      }
       // What the options say is in `nat` now; only ROUTE's (`--continue`) are looked at again.
       if (target.name !== 'ROUTE') target.options = none();
     }
@@ -498,8 +503,8 @@ class RuleReader {
       term.symbolic = `host:${read.value.hostName}`;
       this.problem('note', 'unresolved-reference', `host name '${read.value.hostName}' is resolved only when the rule is loaded`, w.column(v));
     } else if (read.value.set) {
-      term.set = read.value.set;
-      this.noteFamily(read.value.set);
+      term.set = this.shared.share(read.value.set);
+      this.noteFamily(term.set);
     }
     this.address(side, term);
   }
@@ -683,8 +688,8 @@ class RuleReader {
     const read = readAddressRange(this.words.text(v));
     const term: AddressTerm = { negated: negated || this.valueNegated, set: undefined, symbolic: undefined };
     if (read.ok) {
-      term.set = read.value;
-      this.noteFamily(read.value);
+      term.set = this.shared.share(read.value);
+      this.noteFamily(term.set);
     } else {
       this.problem('report', 'invalid-value', read.message, this.words.column(v));
     }
@@ -733,6 +738,6 @@ export function clip(text: string, max = 60): string {
 }
 
 /** Reads the rule's options from word `start` on (before it: the command and its chain). */
-export function readRule(words: Words, line: number, text: string, chain: string, start = 0): RuleAst {
-  return new RuleReader(words, line, text, chain, start).read();
+export function readRule(words: Words, line: number, text: string, chain: string, start: number, shared: SharedAddresses): RuleAst {
+  return new RuleReader(words, line, text, chain, start, shared).read();
 }

@@ -12,6 +12,7 @@ import { RULE_WORDS, add, clip, readRule } from './matches.js';
 import type { ChainAst, FileAst, RuleAst, TableAst } from './syntax.js';
 import { KNOWN_TARGETS } from './targets.js';
 import { Words } from './tokenizer.js';
+import { SharedAddresses } from './values.js';
 
 /*
  * Reads an iptables-save (or ip6tables-save, or hand-written iptables-restore) file line by line
@@ -42,6 +43,22 @@ const nameMark = (name: string): number => {
   const n = name.length;
   return (n << 16) | ((n > 1 ? name.charCodeAt(n - 2) & 0xff : 0) << 8) | (name.charCodeAt(n - 1) & 0xff);
 };
+
+const COUNTERS = /^\[\d+:\d+\]$/;
+
+/** Where the field that starts at `from` ends: at the next space or tab, or the end of the text. */
+function fieldEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) !== 0x20 && text.charCodeAt(i) !== 0x09) i++;
+  return i;
+}
+
+/** Where the field after the one that ends at `end` starts (past its run of spaces and tabs). */
+function nextField(text: string, end: number): number {
+  let i = end;
+  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+  return i;
+}
 
 /** The last rule read, while the next line may still turn out to be its wrapped-off tail. */
 interface OpenRule {
@@ -94,6 +111,7 @@ class SaveFileReader {
   private recentNext = 0;
   private readonly suppressions: InlineSuppression[] = [];
   private open: OpenRule | undefined;
+  private readonly shared = new SharedAddresses();
 
   constructor(
     private readonly file: string,
@@ -122,8 +140,12 @@ class SaveFileReader {
   /** Closes the last table and reports what was left unfinished; returns the suppressions found. */
   finish(): InlineSuppression[] {
     if (this.current && !this.current.committed) this.missingCommit(this.current);
-    for (const ast of this.rules) {
-      for (const p of ast.problems) {
+    // Indexed loops: this runs once, over every rule, mostly before V8 has optimised it, and an
+    // iterator per rule's (empty) list of problems added up.
+    for (let r = 0; r < this.rules.length; r++) {
+      const ast = this.rules[r]!;
+      for (let i = 0; i < ast.problems.length; i++) {
+        const p = ast.problems[i]!;
         if (p.kind === 'report') this.ledger.report(ast.line, p.severity, p.code, p.message, p.column);
         else this.ledger.note(ast.line, p.severity, p.code, p.message);
       }
@@ -165,10 +187,19 @@ class SaveFileReader {
   private chainHeader(n: number, body: string, column: number): void {
     const table = this.openTable(n, column, 'a chain declaration');
     if (!table) return;
-    const words = body.slice(1).split(/[ \t]+/);
-    const [name, policy, counters, ...rest] = words;
+    // `:NAME POLICY [packets:bytes]`, its fields taken by position rather than by a split into a
+    // new list: a kube-proxy dump declares tens of thousands of chains.
+    const nameEnd = fieldEnd(body, 1);
+    const name = body.slice(1, nameEnd);
+    const policyAt = nextField(body, nameEnd);
+    const policyEnd = fieldEnd(body, policyAt);
+    const policy = policyAt < body.length ? body.slice(policyAt, policyEnd) : undefined;
+    const countersAt = nextField(body, policyEnd);
+    const countersEnd = fieldEnd(body, countersAt);
+    const counters = countersAt < body.length ? body.slice(countersAt, countersEnd) : undefined;
     const validPolicy = policy === 'ACCEPT' || policy === 'DROP' || policy === '-';
-    if (!name || !validPolicy || (counters !== undefined && !/^\[\d+:\d+\]$/.test(counters)) || rest.length > 0) {
+    const valid = name !== '' && validPolicy && (counters === undefined || COUNTERS.test(counters)) && countersEnd === body.length;
+    if (!valid) {
       this.ledger.report(n, 'warning', 'unrecognised-line', `not a chain declaration (':CHAIN POLICY [packets:bytes]'): '${clip(body)}'`, column);
       return;
     }
@@ -178,8 +209,7 @@ class SaveFileReader {
     }
     chain.declared = true;
     chain.line = n;
-    if (policy === '-') delete chain.policy;
-    else chain.policy = policy;
+    chain.policy = policy === '-' ? undefined : policy;
     this.ledger.recognise(n);
   }
 
@@ -206,7 +236,7 @@ class SaveFileReader {
   private chain(table: TableAst, name: string, n: number): ChainAst {
     let chain = this.known(table, name);
     if (!chain) {
-      chain = { name, index: table.chains.size, line: n, declared: false, rules: [] };
+      chain = { name, index: table.chains.size, policy: undefined, line: n, declared: false, rules: [] };
       table.chains.set(name, chain);
       if (KNOWN_TARGETS.has(name)) table.chainsNamedLikeTargets = true;
       this.remember(chain);
@@ -244,7 +274,7 @@ class SaveFileReader {
     let col = column;
     if (body[0] === '[') {
       const close = body.indexOf(']');
-      if (close < 0 || !/^\[\d+:\d+\]$/.test(body.slice(0, close + 1))) {
+      if (close < 0 || !COUNTERS.test(body.slice(0, close + 1))) {
         this.ledger.report(n, 'warning', 'unrecognised-line', `not a '[packets:bytes]' counter prefix`, column);
         return;
       }
@@ -253,8 +283,7 @@ class SaveFileReader {
       text = body.slice(next);
       col = column + next;
     }
-    const spaceAt = text.search(/[ \t]|$/);
-    const command = text.slice(0, spaceAt);
+    const command = text.slice(0, fieldEnd(text, 0));
     switch (command) {
       case '-A':
       case '--append':
@@ -296,7 +325,7 @@ class SaveFileReader {
     if (!table) return;
     // Most rules have single spaces only: then there is no wrap to join and no blank to collapse.
     const singleSpaced = !UNEVEN_BLANKS.test(text);
-    const ast = (singleSpaced ? undefined : readWrapped(text, n, column)) ?? readCommand(text, n, column, singleSpaced);
+    const ast = (singleSpaced ? undefined : readWrapped(text, n, column, this.shared)) ?? readCommand(text, n, column, this.shared, singleSpaced);
     if (!ast) {
       this.ledger.report(n, 'warning', 'unrecognised-line', `a rule needs a chain: '${clip(text)}'`, column);
       return;
@@ -327,7 +356,7 @@ class SaveFileReader {
    */
   private continueRule(open: OpenRule, n: number, body: string, column: number): boolean {
     for (const joined of [open.text + body, `${open.text} ${body}`]) {
-      const read = readCommand(joined, open.line, open.column);
+      const read = readCommand(joined, open.line, open.column, this.shared);
       if (!read || read.rule.problems.length > 0 || read.rule.chain !== open.ast.chain) continue;
       read.rule.problems = add(read.rule.problems, {
         kind: 'report', severity: 'warning', code: 'unrecognised-line',
@@ -369,7 +398,7 @@ interface ReadCommand {
 }
 
 /** Reads `-A CHAIN options…` / `-I CHAIN [n] options…`; undefined when there is no chain. */
-function readCommand(text: string, line: number, column: number, singleSpaced = false): ReadCommand | undefined {
+function readCommand(text: string, line: number, column: number, shared: SharedAddresses, singleSpaced = false): ReadCommand | undefined {
   const words = new Words(text, column, RULE_WORDS);
   const unterminatedQuote = words.unterminatedQuote;
   if (words.length < 2 || words.quoted(1)) return undefined;
@@ -386,7 +415,7 @@ function readCommand(text: string, line: number, column: number, singleSpaced = 
       rest = 3;
     }
   }
-  const rule = readRule(words, line, singleSpaced ? text : normaliseBlanks(text), chain, rest);
+  const rule = readRule(words, line, singleSpaced ? text : normaliseBlanks(text), chain, rest, shared);
   if (unterminatedQuote !== undefined) {
     rule.problems = add(rule.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
   }
@@ -399,7 +428,7 @@ function readCommand(text: string, line: number, column: number, singleSpaced = 
  * such runs gives a rule without problems, that is the reading, and the line is reported. A wrap
  * that fell between two words reads fine as written and is left alone.
  */
-function readWrapped(text: string, line: number, column: number): ReadCommand | undefined {
+function readWrapped(text: string, line: number, column: number, shared: SharedAddresses): ReadCommand | undefined {
   const runs = wrapRuns(text);
   if (runs.length === 0 || runs.length > MAX_WRAPS) return undefined;
   for (let mask = 1; mask < 1 << runs.length; mask++) {
@@ -413,7 +442,7 @@ function readWrapped(text: string, line: number, column: number): ReadCommand | 
       firstColumn ??= column + start;
     });
     joined += text.slice(from);
-    const read = readCommand(joined, line, column);
+    const read = readCommand(joined, line, column, shared);
     if (!read || read.rule.problems.length > 0) continue;
     read.rule.problems = add(read.rule.problems, {
       kind: 'report', severity: 'warning', code: 'unrecognised-line',

@@ -122,7 +122,7 @@ export interface ChainAst {
   /** Position in its table's chains (the order of first appearance). */
   index: number;
   /** `ACCEPT`/`DROP` for built-in chains; undefined for user chains (`-`). */
-  policy?: 'ACCEPT' | 'DROP';
+  policy: 'ACCEPT' | 'DROP' | undefined;
   line: number;
   /** False when the chain was only ever used, never declared with a `:CHAIN` line. */
   declared: boolean;

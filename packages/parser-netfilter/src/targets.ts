@@ -109,28 +109,32 @@ interface ProblemSink {
   problem(kind: Problem['kind'], code: string, message: string, column?: number): void;
 }
 
-/** Reads the NAT part of DNAT/SNAT/REDIRECT/MASQUERADE/NETMAP targets into `target.nat`. */
+/** The values of every `option` of the target, in order. */
+function optionValues(target: TargetAst, option: string): string[] {
+  const out: string[] = [];
+  for (const o of target.options) if (o.name === option) for (const v of o.values) out.push(v);
+  return out;
+}
+
+/**
+ * Reads the NAT part of DNAT/SNAT/REDIRECT/MASQUERADE/NETMAP targets into `target.nat`. Every rule
+ * with a target comes through here, most with none of these: no helper closures are made per call.
+ */
 export function readTargetOptions(target: TargetAst, sink: ProblemSink): void {
-  const values = (option: string): string[] => {
-    const out: string[] = [];
-    for (const o of target.options) if (o.name === option) for (const v of o.values) out.push(v);
-    return out;
-  };
-  const bad = (message: string): void => sink.problem('report', 'invalid-value', message, target.column);
   switch (target.name) {
     case 'DNAT':
     case 'SNAT': {
       const option = target.name === 'DNAT' ? '--to-destination' : '--to-source';
-      const texts = values(option);
+      const texts = optionValues(target, option);
       if (texts.length === 0) {
-        bad(`${target.name} without ${option}`);
+        bad(sink, target, `${target.name} without ${option}`);
         return;
       }
       let spec: NatSpec | undefined;
       for (const text of texts) {
         const read = readNatAddress(text);
         if (!read.ok) {
-          bad(read.message);
+          bad(sink, target, read.message);
           return;
         }
         spec = spec ? mergeNat(spec, read.value) : read.value;
@@ -140,25 +144,29 @@ export function readTargetOptions(target: TargetAst, sink: ProblemSink): void {
     }
     case 'REDIRECT':
     case 'MASQUERADE': {
-      const texts = values('--to-ports');
+      const texts = optionValues(target, '--to-ports');
       if (texts.length === 0) {
         target.nat = { text: '' };
         return;
       }
       const read = readNatPorts(texts[0]!);
-      if (!read.ok) bad(read.message);
+      if (!read.ok) bad(sink, target, read.message);
       else target.nat = { ports: read.value, text: texts[0]! };
       return;
     }
     case 'NETMAP': {
-      const text = values('--to')[0];
+      const text = optionValues(target, '--to')[0];
       const set = text === undefined ? undefined : parseAddressSet(text);
-      if (!set) bad(`NETMAP needs --to with a network`);
+      if (!set) bad(sink, target, `NETMAP needs --to with a network`);
       else target.nat = { addresses: set, text: text! };
       return;
     }
     default:
   }
+}
+
+function bad(sink: ProblemSink, target: TargetAst, message: string): void {
+  sink.problem('report', 'invalid-value', message, target.column);
 }
 
 function mergeNat(a: NatSpec, b: NatSpec): NatSpec {

@@ -97,6 +97,32 @@ export interface AddressRead {
   hostName?: string;
 }
 
+/**
+ * One object for each single range of addresses a file's rules name. The model keeps every rule's
+ * sets, and a kube-proxy dump names each endpoint's address twice (`-s`, then DNAT's
+ * `--to-destination`), each service's address twice and its pod network in every service chain
+ * (`! -s 10.244.0.0/16`): tens of thousands of equal sets, where one each does. Sets are never
+ * changed, so sharing them changes no answer. One per file, so that nothing outlives its reading.
+ */
+export class SharedAddresses {
+  /** By the range's first address (a number, close enough to spread them); the bounds are compared. */
+  private readonly byStart = new Map<number, AddressSet>();
+
+  /** `set`, or an equal set met before. */
+  share(set: AddressSet): AddressSet {
+    const bounds = set.intervals.bounds;
+    if (bounds.length !== 2) return set;
+    const lo = bounds[0]!;
+    const hi = bounds[1]!;
+    const key = Number(lo);
+    const known = this.byStart.get(key);
+    if (known !== undefined && known.intervals.bounds[0] === lo && known.intervals.bounds[1] === hi) return known;
+    // A different range starting there (`10.0.0.0/8`, then `10.0.0.0/16`) takes its place.
+    this.byStart.set(key, set);
+    return set;
+  }
+}
+
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.?$/;
 
 /**

@@ -37,6 +37,12 @@ describe('the device', () => {
     expect(d.rulesets['filter/services']!.origin).toEqual({ file: 'targets.iptables-save', line: 5 });
   });
 
+  it('takes a chain\'s policy from its last declaration, and "-" makes it a user chain', () => {
+    const d = device(parseText(['*filter', ':INPUT DROP [0:0]', ':FORWARD - [0:0]', ':FORWARD DROP [0:0]', ':INPUT - [0:0]', 'COMMIT'].join('\n')));
+    expect(pick(d.rulesets['filter/INPUT']!, ['defaultAction', 'builtin'])).toEqual({ defaultAction: 'return', builtin: false });
+    expect(pick(d.rulesets['filter/FORWARD']!, ['defaultAction', 'builtin'])).toEqual({ defaultAction: 'deny', builtin: true });
+  });
+
   it('creates chains that are only used, with the line of their first use', () => {
     const result = parseText(['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -j checks', '-A checks -p tcp -j DROP', '-A FORWARD -j ACCEPT', 'COMMIT'].join('\n'));
     const d = device(result);

@@ -59,6 +59,12 @@ const cases: DiagnosticCase[] = [
     accounting: [3, 0, 2],
   },
   {
+    name: 'chain declarations: fields split on runs of blanks, nothing after the counters',
+    lines: ['*filter', ':INPUT\tDROP   [0:0]', ':svc -', ': FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0] [1:1]', ':lonely', 'COMMIT'],
+    diagnostics: [{ code: 'unrecognised-line', line: 4, column: 1 }, { code: 'unrecognised-line', line: 5, column: 1 }, { code: 'unrecognised-line', line: 6, column: 1 }],
+    accounting: [4, 0, 3],
+  },
+  {
     name: 'words after a complete rule',
     lines: ['*filter', '-A INPUT -p tcp --dport 443 -j ACCEPT trailing words', 'COMMIT'],
     diagnostics: [{ code: 'unrecognised-line', line: 2, column: 39 }],

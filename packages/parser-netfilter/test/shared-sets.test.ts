@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseText, ruleAt, view } from './helpers.js';
+
+/*
+ * Rules that name the same addresses share one set object (the model keeps every rule's sets, and a
+ * kube-proxy dump names each address in several rules). Sharing must never make two different
+ * sets one: each rule still reads as its own text says.
+ */
+
+function file(rules: string[], table = 'nat'): string {
+  const chains = table === 'nat' ? ['PREROUTING', 'OUTPUT', 'POSTROUTING'] : ['INPUT', 'FORWARD', 'OUTPUT'];
+  return [`*${table}`, ...chains.map((c) => `:${c} ACCEPT [0:0]`), ':svc - [0:0]', ...rules, 'COMMIT'].join('\n');
+}
+
+/** Line of the `i`th rule of `file`. */
+const line = (i: number): number => 5 + i;
+
+describe('rules share equal address sets', () => {
+  it('an address written as -s, -d, a range and a DNAT destination is one set', () => {
+    const result = parseText(file([
+      '-A svc -s 10.244.1.7/32 -j MARK --set-mark 1',
+      '-A svc -d 10.244.1.7 -j RETURN',
+      '-A svc -m iprange --src-range 10.244.1.7-10.244.1.7 -j RETURN',
+      '-A svc -p tcp -j DNAT --to-destination 10.244.1.7:8080',
+    ]));
+    const source = ruleAt(result, line(1)).sources;
+    expect(source.toCidrs()).toEqual(['10.244.1.7/32']);
+    expect(ruleAt(result, line(2)).destinations).toBe(source);
+    expect(ruleAt(result, line(3)).sources).toBe(source);
+    expect(ruleAt(result, line(4)).translation?.addresses).toBe(source);
+  });
+
+  it('ranges that start at the same address stay apart', () => {
+    const result = parseText(file([
+      '-A svc -s 10.0.0.0/8 -j RETURN',
+      '-A svc -s 10.0.0.0/16 -j RETURN',
+      '-A svc -s 10.0.0.0 -j RETURN',
+      '-A svc -s 10.0.0.0/8 -j RETURN',
+      '-A svc -s 10.0.0.0/16 -j RETURN',
+    ]));
+    expect([1, 2, 3, 4, 5].map((i) => view(ruleAt(result, line(i))).sources)).toEqual([
+      ['10.0.0.0/8'], ['10.0.0.0/16'], ['10.0.0.0/32'], ['10.0.0.0/8'], ['10.0.0.0/16'],
+    ]);
+  });
+
+  it('IPv6 addresses too far out for a number to tell apart stay apart', () => {
+    // 2¹²⁸ + 1 and 2¹²⁸ + 2 are the same double: the bounds, not the number, decide.
+    const result = parseText(file(['-A svc -s ::1 -j RETURN', '-A svc -s ::2 -j RETURN', '-A svc -d ::2/128 -j RETURN'], 'filter'));
+    expect(view(ruleAt(result, line(1))).sources).toEqual(['::1/128']);
+    expect(view(ruleAt(result, line(2))).sources).toEqual(['::2/128']);
+    expect(ruleAt(result, line(3)).destinations).toBe(ruleAt(result, line(2)).sources);
+  });
+
+  it('"everything but a network" is one set for every rule that says it, in the file\'s family', () => {
+    const rules = ['-A svc ! -s 10.244.0.0/16 -j MARK --set-mark 1', '-A svc ! -s 10.244.0.0/16 -j MARK --set-mark 2', '-A svc ! -s 10.0.0.0/8 -j RETURN'];
+    const ipv4 = parseText(file(rules));
+    const first = ruleAt(ipv4, line(1)).sources;
+    expect(ruleAt(ipv4, line(2)).sources).toBe(first);
+    expect(first.toCidrs()).toEqual([
+      '0.0.0.0/5', '8.0.0.0/7', '10.0.0.0/9', '10.128.0.0/10', '10.192.0.0/11', '10.224.0.0/12', '10.240.0.0/14', '10.245.0.0/16',
+      '10.246.0.0/15', '10.248.0.0/13', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1',
+    ]);
+    expect(view(ruleAt(ipv4, line(3))).sources).toEqual(['0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1']);
+    // A later IPv6 rule makes the file mixed: "not 10.244.0.0/16" then holds every IPv6 address too.
+    const mixed = parseText(file([...rules, '-A svc -s 2001:db8::/32 -j RETURN']));
+    expect(ruleAt(mixed, line(2)).sources).toBe(ruleAt(mixed, line(1)).sources);
+    expect(view(ruleAt(mixed, line(3))).sources).toEqual(['0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1', '::/0']);
+  });
+});
