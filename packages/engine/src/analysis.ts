@@ -118,7 +118,10 @@ export class DeviceAnalysis {
     this.device = device;
     const names = new Set<string>(device.externalInterfaces);
     for (const rs of Object.values(device.rulesets)) {
-      for (const r of rs.rules) {
+      // Indexed: this runs once per device, over every rule, mostly before the optimiser has seen it.
+      const rules = rs.rules;
+      for (let i = 0; i < rules.length; i++) {
+        const r = rules[i]!;
         if (r.inInterface) for (const n of r.inInterface.names) names.add(n);
         if (r.outInterface) for (const n of r.outInterface.names) names.add(n);
       }
@@ -327,8 +330,13 @@ export class DeviceAnalysis {
    * `record` says which steps go into the path: `all` for the rulesets whose decisions are the
    * exposures, `nat` for translations only, `none` for filtering stages that merely pass packets on.
    */
-  evaluate(rs: Ruleset, input: Flow[], depth: number, stack: string[], record: 'all' | 'nat' | 'none' = 'all', denials = true): RulesetOutcome {
-    const out: RulesetOutcome = { accepted: [], translated: [], fallthrough: [], denied: [] };
+  evaluate(rs: Ruleset, input: Flow[], depth: number, stack: string[], record: 'all' | 'nat' | 'none' = 'all', denials = true, into?: RulesetOutcome): RulesetOutcome {
+    // A ruleset jumped to decides into its caller's lists (`into`): kube-proxy jumps into tens of
+    // thousands of small chains, and lists of their own were made only to be copied over. What
+    // falls through goes back to the caller, so that list is its own.
+    const out: RulesetOutcome = into
+      ? { accepted: into.accepted, translated: into.translated, fallthrough: [], denied: into.denied }
+      : { accepted: [], translated: [], fallthrough: [], denied: [] };
     if (stack.includes(rs.name) || depth > MAX_DEPTH) {
       this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
       return out;
@@ -411,11 +419,8 @@ export class DeviceAnalysis {
           }
           const entered = step ? matched.map((m) => withStep(m, step)) : matched;
           stack.push(rs.name);
-          const sub = this.evaluate(target, entered, depth + 1, stack, record);
+          const sub = this.evaluate(target, entered, depth + 1, stack, record, true, out);
           stack.pop();
-          append(out.accepted, sub.accepted);
-          append(out.translated, sub.translated);
-          append(out.denied, sub.denied);
           // What comes back continues after the jump (without the jump's step); after a goto it leaves this ruleset too.
           const back = sub.fallthrough;
           if (rule.action === 'goto') {
