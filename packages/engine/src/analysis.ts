@@ -330,15 +330,17 @@ export class DeviceAnalysis {
    * `record` says which steps go into the path: `all` for the rulesets whose decisions are the
    * exposures, `nat` for translations only, `none` for filtering stages that merely pass packets on.
    */
-  evaluate(rs: Ruleset, input: Flow[], depth: number, stack: string[], record: 'all' | 'nat' | 'none' = 'all', denials = true, into?: RulesetOutcome): RulesetOutcome {
+  evaluate(rs: Ruleset, input: Flow[], depth: number, stack: Ruleset[], record: 'all' | 'nat' | 'none' = 'all', denials = true, into?: RulesetOutcome): RulesetOutcome {
     // A ruleset jumped to decides into its caller's lists (`into`): kube-proxy jumps into tens of
     // thousands of small chains, and lists of their own were made only to be copied over. What
     // falls through goes back to the caller, so that list is its own.
     const out: RulesetOutcome = into
       ? { accepted: into.accepted, translated: into.translated, fallthrough: [], denied: into.denied }
       : { accepted: [], translated: [], fallthrough: [], denied: [] };
-    if (stack.includes(rs.name) || depth > MAX_DEPTH) {
-      this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs.name].join(' -> ')}); that path is not followed`);
+    // The rulesets on the way here, as objects: one name per ruleset, and comparing objects does not
+    // read kube-proxy's chain names (all alike up to their last characters) at each of 150,000 entries.
+    if (stack.includes(rs) || depth > MAX_DEPTH) {
+      this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs].map((r) => r.name).join(' -> ')}); that path is not followed`);
       return out;
     }
     const { boxes, targets, steps, last } = this.prepare(rs);
@@ -418,7 +420,7 @@ export class DeviceAnalysis {
             break;
           }
           const entered = step ? matched.map((m) => withStep(m, step)) : matched;
-          stack.push(rs.name);
+          stack.push(rs);
           const sub = this.evaluate(target, entered, depth + 1, stack, record, true, out);
           stack.pop();
           // What comes back continues after the jump (without the jump's step); after a goto it leaves this ruleset too.

@@ -70,6 +70,25 @@ describe('iptables semantics', () => {
     expect(scanFiles([`${dir}/dnat-forward-dropped.iptables-save`]).exposures).toEqual([]);
   });
 
+  it('a chain that jumps back into itself is followed once, and the loop is reported at the chain with its way round', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'portcullis-loop-'));
+    try {
+      const file = join(tmp, 'loop.iptables-save');
+      const lines = ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', ':A - [0:0]', ':B - [0:0]'];
+      lines.push('-A INPUT -p tcp --dport 22 -j A', '-A A -j B', '-A B -p tcp --dport 22 -j A', '-A B -p tcp --dport 80 -j ACCEPT', '-A INPUT -p tcp --dport 80 -j A', 'COMMIT', '');
+      writeFileSync(file, lines.join('\n'));
+      const result = scanFiles([file]);
+      const loops = result.diagnostics.filter((d) => d.code === 'chain-loop');
+      expect(loops.map((d) => [d.line, d.severity, d.message])).toEqual([
+        [5, 'warning', 'ruleset filter/A is entered again from itself (filter/INPUT -> filter/A -> filter/B -> filter/A); that path is not followed'],
+      ]);
+      // Port 80 goes INPUT -> A -> B and is accepted there; the loop only concerns port 22.
+      expect(exposureRows(result.exposures).map((r) => `${r.protocol} ${r.ports.map((p) => p.join('-')).join(',')}`)).toEqual(['tcp 80-80']);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('a user chain that returns hands the packet back to the next rule', () => {
     const rows = exposureRows(scanFiles([`${dir}/user-chain-return.iptables-save`]).exposures);
     expect(rows.map((r) => `${r.protocol} ${r.ports.map((p) => p.join('-')).join(',')} @${r.path.at(-1)!.line}`)).toEqual([
