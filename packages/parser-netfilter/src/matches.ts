@@ -241,6 +241,8 @@ class RuleReader {
   /** Match modules in the order they were loaded (`-m`, or implicitly by `-p`). */
   private readonly loaded: string[] = [];
   private inTarget = false;
+  /** The column of the target's name, for problems with its options. */
+  private targetColumn = 0;
   private lastWasStray = false;
   private readonly pendingPorts: PendingPorts[] = [];
   /** `-s` (1) and `-d` (2) seen already: each may appear once. */
@@ -275,7 +277,7 @@ class RuleReader {
     this.resolvePorts();
     const target = this.ast.target;
     if (target) {
-      readTargetOptions(target, this);
+      readTargetOptions(target, this.targetColumn, this);
       const nat = target.nat;
       if (nat?.addresses) {
         nat.addresses = this.shared.share(nat.addresses);
@@ -547,7 +549,8 @@ class RuleReader {
     if (v < 0) return;
     const w = this.words;
     if (this.ast.target) this.problem('report', 'duplicate-option', 'more than one target in a rule', w.column(option));
-    this.ast.target = { name: w.text(v), goto, column: w.column(v), options: none(), nat: undefined };
+    this.ast.target = { name: w.text(v), goto, options: none(), nat: undefined };
+    this.targetColumn = w.column(v);
     this.inTarget = true;
   }
 

@@ -9,7 +9,7 @@ import {
 } from '@portcullis/model';
 import { convertFile, mayNameChain } from './convert.js';
 import { RULE_WORDS, add, clip, readRule } from './matches.js';
-import type { ChainAst, FileAst, RuleAst, TableAst } from './syntax.js';
+import type { ChainAst, FileAst, RuleAst, TableAst, TargetAst } from './syntax.js';
 import { KNOWN_TARGETS } from './targets.js';
 import { Words } from './tokenizer.js';
 import { SharedAddresses } from './values.js';
@@ -112,6 +112,8 @@ class SaveFileReader {
   private readonly suppressions: InlineSuppression[] = [];
   private open: OpenRule | undefined;
   private readonly shared = new SharedAddresses();
+  /** Targets that are only a name and no chain of the table (yet) when a rule names them (`-j ACCEPT`), by name. */
+  private readonly namedTargets = new Map<string, TargetAst>();
 
   constructor(
     private readonly file: string,
@@ -236,7 +238,7 @@ class SaveFileReader {
   private chain(table: TableAst, name: string, n: number): ChainAst {
     let chain = this.known(table, name);
     if (!chain) {
-      chain = { name, index: table.chains.size, policy: undefined, line: n, declared: false, rules: [] };
+      chain = { name, index: table.chains.size, policy: undefined, line: n, declared: false, rules: [], jump: undefined };
       table.chains.set(name, chain);
       if (KNOWN_TARGETS.has(name)) table.chainsNamedLikeTargets = true;
       this.remember(chain);
@@ -335,18 +337,38 @@ class SaveFileReader {
     ast.rule.chain = chain.name;
     // A jump to a chain that exists already is resolved now; one to a chain made later, at the end.
     const target = ast.rule.target;
-    if (target !== undefined && mayNameChain(table, target.name)) {
-      const targetChain = this.known(table, target.name);
-      if (targetChain !== undefined) {
-        ast.rule.targetChain = targetChain;
-        target.name = targetChain.name;
-      }
+    if (target !== undefined) {
+      const targetChain = mayNameChain(table, target.name) ? this.known(table, target.name) : undefined;
+      if (targetChain !== undefined) ast.rule.targetChain = targetChain;
+      ast.rule.target = this.shareTarget(target, targetChain);
     }
     if (ast.position === undefined) chain.rules = appendRule(chain.rules, ast.rule);
     else chain.rules.splice(Math.min(ast.position, chain.rules.length + 1) - 1, 0, ast.rule);
     this.rules.push(ast.rule);
     this.ledger.recognise(n);
     if (ast.rule.problems.length > 0) this.open = { ast: ast.rule, chain, index: this.rules.length - 1, line: n, text, column };
+  }
+
+  /**
+   * A target that is only a name is one object for every rule that names it (all the rules are kept
+   * until the file is converted, and every chain of a kube-proxy dump jumps to KUBE-MARK-MASQ): a
+   * chain's is kept with the chain, with the chain's own name string; the others by name.
+   */
+  private shareTarget(target: TargetAst, chain: ChainAst | undefined): TargetAst {
+    if (target.goto || target.nat !== undefined || target.options.length > 0) {
+      if (chain !== undefined) target.name = chain.name;
+      return target;
+    }
+    if (chain !== undefined) {
+      if (chain.jump === undefined) {
+        target.name = chain.name;
+        chain.jump = target;
+      }
+      return chain.jump;
+    }
+    let shared = this.namedTargets.get(target.name);
+    if (shared === undefined) this.namedTargets.set(target.name, (shared = target));
+    return shared;
   }
 
   /**

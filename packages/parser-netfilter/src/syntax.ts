@@ -56,18 +56,21 @@ export interface NatSpec {
   text: string;
 }
 
+/**
+ * A target that is only a name (`-j ACCEPT`, `-j KUBE-MARK-MASQ`) is one object for every rule of the
+ * file that names it (see `ChainAst.jump`): once its rule is read, a target is never changed.
+ */
 export interface TargetAst {
   name: string;
   /** `-g` rather than `-j`. */
   goto: boolean;
-  column: number;
   /**
    * Target options in order; repeated options (several `--to-destination`) keep every value. Once
    * the rule is read they are in `nat`, and only ROUTE keeps its list.
    */
   options: { name: string; values: string[]; negated: boolean }[];
   /** Read for DNAT, SNAT, REDIRECT, MASQUERADE and NETMAP. */
-  nat?: NatSpec;
+  nat: NatSpec | undefined;
 }
 
 /**
@@ -127,6 +130,8 @@ export interface ChainAst {
   /** False when the chain was only ever used, never declared with a `:CHAIN` line. */
   declared: boolean;
   rules: RuleAst[];
+  /** The target of the rules that jump here once the chain exists (`-j NAME`, nothing more), made by the first. */
+  jump: TargetAst | undefined;
 }
 
 export interface TableAst {

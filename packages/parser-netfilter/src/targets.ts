@@ -120,21 +120,21 @@ function optionValues(target: TargetAst, option: string): string[] {
  * Reads the NAT part of DNAT/SNAT/REDIRECT/MASQUERADE/NETMAP targets into `target.nat`. Every rule
  * with a target comes through here, most with none of these: no helper closures are made per call.
  */
-export function readTargetOptions(target: TargetAst, sink: ProblemSink): void {
+export function readTargetOptions(target: TargetAst, column: number, sink: ProblemSink): void {
   switch (target.name) {
     case 'DNAT':
     case 'SNAT': {
       const option = target.name === 'DNAT' ? '--to-destination' : '--to-source';
       const texts = optionValues(target, option);
       if (texts.length === 0) {
-        bad(sink, target, `${target.name} without ${option}`);
+        bad(sink, column, `${target.name} without ${option}`);
         return;
       }
       let spec: NatSpec | undefined;
       for (const text of texts) {
         const read = readNatAddress(text);
         if (!read.ok) {
-          bad(sink, target, read.message);
+          bad(sink, column, read.message);
           return;
         }
         spec = spec ? mergeNat(spec, read.value) : read.value;
@@ -150,14 +150,14 @@ export function readTargetOptions(target: TargetAst, sink: ProblemSink): void {
         return;
       }
       const read = readNatPorts(texts[0]!);
-      if (!read.ok) bad(sink, target, read.message);
+      if (!read.ok) bad(sink, column, read.message);
       else target.nat = { ports: read.value, text: texts[0]! };
       return;
     }
     case 'NETMAP': {
       const text = optionValues(target, '--to')[0];
       const set = text === undefined ? undefined : parseAddressSet(text);
-      if (!set) bad(sink, target, `NETMAP needs --to with a network`);
+      if (!set) bad(sink, column, `NETMAP needs --to with a network`);
       else target.nat = { addresses: set, text: text! };
       return;
     }
@@ -165,8 +165,8 @@ export function readTargetOptions(target: TargetAst, sink: ProblemSink): void {
   }
 }
 
-function bad(sink: ProblemSink, target: TargetAst, message: string): void {
-  sink.problem('report', 'invalid-value', message, target.column);
+function bad(sink: ProblemSink, column: number, message: string): void {
+  sink.problem('report', 'invalid-value', message, column);
 }
 
 function mergeNat(a: NatSpec, b: NatSpec): NatSpec {

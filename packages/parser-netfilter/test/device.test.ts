@@ -87,6 +87,32 @@ describe('the device', () => {
     expect(codes(result)).toEqual([{ code: 'invalid-value', line: 23 }, { code: 'unsupported-target', line: 24 }]);
   });
 
+  it('keeps -g and -j apart when rules name the same chain or verdict, before and after the chain exists', () => {
+    const result = parseText([
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      '-A INPUT -g later',
+      '-A INPUT -j later',
+      '-A INPUT -g later',
+      ':svc - [0:0]',
+      '-A INPUT -j svc',
+      '-A INPUT -g svc',
+      '-A INPUT -j svc',
+      '-A INPUT -j ACCEPT',
+      '-A INPUT -g ACCEPT',
+      '-A INPUT -j ACCEPT',
+      '-A later -j svc',
+      'COMMIT',
+    ].join('\n'));
+    const at = (line: number): unknown => pick(view(ruleAt(result, line)), ['action', 'target']);
+    expect([3, 4, 5, 7, 8, 9, 13].map(at)).toEqual([
+      { action: 'goto', target: 'filter/later' }, { action: 'jump', target: 'filter/later' }, { action: 'goto', target: 'filter/later' },
+      { action: 'jump', target: 'filter/svc' }, { action: 'goto', target: 'filter/svc' }, { action: 'jump', target: 'filter/svc' },
+      { action: 'jump', target: 'filter/svc' },
+    ]);
+    expect([10, 11, 12].map(at)).toEqual([{ action: 'allow' }, { action: 'allow' }, { action: 'allow' }]);
+  });
+
   it('jumps to a chain named like a target even when the chain is made after the jump', () => {
     const result = parseText([
       '*nat',
