@@ -565,11 +565,7 @@ export class DeviceAnalysis {
     const { flow } = decision;
     const d = this.device;
     const target: Exposure['target'] = { host: d.name };
-    if (kind) {
-      const dst = AddressSet.fromIntervals(flow.box.destinations);
-      const cidrs = dst.toCidrs();
-      target.address = cidrs.length <= 3 ? cidrs.map(bareHost).join(', ') : describeAddresses(dst);
-    }
+    if (kind) target.address = addressText(flow.box.destinations);
     const fwd = flow.forward;
     const location: Origin = fwd
       ? fwd.rule.origin
@@ -665,6 +661,24 @@ function protocolText(set: IntervalSet<number>): string {
     const parts: string[] = [];
     for (let i = 0; i < b.length; i += 2) parts.push(b[i] === b[i + 1] ? protocolName(b[i]!) : `${b[i]}-${b[i + 1]}`);
     PROTOCOL_TEXT.set(set, (text = parts.join(',')));
+  }
+  return text;
+}
+
+/**
+ * A forwarded-to destination as exposures name it, by set: the pods behind a service are named
+ * once each, not once per port and protocol. A set that reaches a decision is never changed again
+ * (see `remove`), so its text stays true.
+ */
+const ADDRESS_TEXT = new WeakMap<IntervalSet<bigint>, string>();
+
+function addressText(destinations: IntervalSet<bigint>): string {
+  let text = ADDRESS_TEXT.get(destinations);
+  if (text === undefined) {
+    const dst = AddressSet.fromIntervals(destinations);
+    const cidrs = dst.toCidrs();
+    text = cidrs.length <= 3 ? cidrs.map(bareHost).join(', ') : describeAddresses(dst);
+    ADDRESS_TEXT.set(destinations, text);
   }
   return text;
 }
