@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadJson, loadTolerantJson, readJsonPiecewise, type Document, type PiecewiseDocument } from '../src/common/document.js';
-import { StrictJsonPositions } from '../src/common/strict-json.js';
+import { NotStrictPiece, PiecewiseJson, StrictJsonPositions, scanJsonStructure } from '../src/common/strict-json.js';
 import { parseAwsCli, readAwsCli } from '../src/cli/aws.js';
 import { keyLines, keyLinesByKey, repoRoot } from './helpers.js';
 
@@ -18,15 +18,19 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 /**
  * Walks a document read piecewise beside the tolerant reader's reading of the same text, taking
  * every list through `items` (so each piece is compared while it is the one being read), and
- * returns every difference and how many lists were read piecewise.
+ * returns every difference the reading that completed met (a reading that met a piece that is not
+ * strict JSON is dropped, and the reader starts over), how many lists it read piecewise, and how
+ * many readings there were.
  */
 function piecewiseDifferences(text: string): { differences: string[]; split: number; reads: number } {
   const slow = loadTolerantJson(text);
-  const out: string[] = [];
+  let out: string[] = [];
   let split = 0;
   let reads = 0;
   readJsonPiecewise(text, (doc: PiecewiseDocument) => {
     reads++;
+    out = [];
+    split = 0;
     const walk = (a: unknown, b: unknown, path: string): void => {
       if (typeof a !== 'object' || a === null) {
         if (!Object.is(a, b)) out.push(`${path}: ${String(a)} != ${String(b)}`);
@@ -176,6 +180,139 @@ describe('what a piecewise reading leaves to the whole document', () => {
         throw new RangeError('a reader bug');
       }),
     ).toThrow(RangeError);
+  });
+});
+
+/** How many items of the top lists the scan steps over in `text`, to be read by walking their text along their values. */
+function stepped(text: string): number {
+  const outcome = scanJsonStructure(text, 500, Infinity, true);
+  return typeof outcome === 'object' && 'unread' in outcome ? outcome.unread : 0;
+}
+
+/**
+ * JSON text written out member by member, so that keys may repeat and be spelled with escapes:
+ * an object is a list of [key as written, value] pairs; a container may be written on one line.
+ */
+type Written = { scalar: string } | { array: Written[]; inline: boolean } | { object: [string, Written][]; inline: boolean };
+
+function write(value: Written, indent: string, depth = 0): string {
+  if ('scalar' in value) return value.scalar;
+  const items = 'array' in value ? value.array.map((v) => write(v, indent, depth + 1)) : value.object.map(([k, v]) => `"${k}": ${write(v, indent, depth + 1)}`);
+  const [open, close] = 'array' in value ? ['[', ']'] : ['{', '}'];
+  if (items.length === 0) return `${open}${close}`;
+  if (value.inline) return `${open}${items.join(', ')}${close}`;
+  const inside = indent.repeat(depth + 1);
+  return `${open}\n${inside}${items.join(`,\n${inside}`)}\n${indent.repeat(depth)}${close}`;
+}
+
+describe('items the scan steps over, read by walking their text along their values', () => {
+  // Keys that repeat, keys JSON.parse moves first (numbers), keys with escapes; strings holding brackets and quotes.
+  const key = fc.constantFrom('a', 'b', 'GroupId', '10', '2', '0x', 'a\\"b', '\\u0061', '__proto__', 'k}', '');
+  const scalar = fc.constantFrom('1', '-0.5e3', '1E2', 'true', 'false', 'null', '""', '"x"', '"]}"', '"\\"}"', '"\\\\"', '"\\u005d"');
+  const { value } = fc.letrec<{ value: Written }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      scalar.map((s) => ({ scalar: s })),
+      fc.record({ array: fc.array(tie('value'), { maxLength: 4 }), inline: fc.boolean() }),
+      fc.record({ object: fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }), inline: fc.boolean() }),
+    ),
+  }));
+  const items = fc.array(value, { maxLength: 5 });
+  const indent = fc.constantFrom('  ', '    ', '\t');
+
+  it('generated documents with repeated, numeric and escaped keys: the same values and spans as the tolerant reader', () => {
+    let steps = 0;
+    fc.assert(
+      fc.property(fc.boolean(), items, items, indent, (rootIsList, groups, others, unit) => {
+        const root: Written = rootIsList
+          ? { array: groups, inline: false }
+          : { object: [['SecurityGroups', { array: groups, inline: false }], ['NextToken', { scalar: '"t"' }], ['Other', { array: others, inline: false }]], inline: false };
+        const text = write(root, unit);
+        steps += stepped(text);
+        expect(piecewiseDifferences(text).differences).toEqual([]);
+      }),
+      { numRuns: 400, seed: 14 },
+    );
+    // The property is about the items stepped over: many must have been.
+    expect(steps).toBeGreaterThan(250);
+  });
+
+  it('groups printed as the AWS CLI prints them are stepped over, and read once', () => {
+    const text = readFileSync(join(repoRoot, 'fixtures/cloud/estate-aws-cli/describe-security-groups.json'), 'utf8');
+    expect(stepped(text)).toBeGreaterThan(0);
+    const result = piecewiseDifferences(text);
+    expect(result).toMatchObject({ differences: [], reads: 1 });
+  });
+
+  // How many readings each takes: a second one when the walk or JSON.parse sends the reader back to the whole text.
+  it.each([
+    ['items on one line between indented ones', 1, '[\n  {"a": 1},\n  {\n    "b": 2\n  },\n  [],\n  {},\n  [\n    3\n  ]\n]'],
+    ['keys that are numbers in an item', 1, '[\n  {\n    "b": 1,\n    "10": {"c": 2},\n    "2": [3]\n  }\n]'],
+    ['escaped keys in an item', 1, '[\n  {\n    "a\\"b": {"c": 1},\n    "\\u0032": [2],\n    "t\\t": 3\n  }\n]'],
+    ['blanks where the CLIs print none', 1, '[\n  {\n    "a" :  1 ,\n    "b"\t:\n      [ 2 , "x" ] ,\n    "c": { }\n  }\n]'],
+    ['an item whose closing brace ends a line', 2, '{\n  "SecurityGroups": [\n    {\n      "a": 1},\n    {\n      "b": [\n        2\n      ]\n    }\n  ]\n}'],
+    ['a repeated key in an item', 2, '[\n  {\n    "a": {"x": 1},\n    "a": {"y": 2}\n  }\n]'],
+    ['a repeated key holding a list in an item', 2, '[\n  {\n    "a": [1, {"x": [2]}],\n    "a": [1]\n  }\n]'],
+  ])('%s: the same values and spans as the tolerant reader', (_, reads, text) => {
+    expect(stepped(text)).toBeGreaterThan(0);
+    expect(piecewiseDifferences(text)).toMatchObject({ differences: [], reads });
+  });
+
+  it('an item that closes a member at its own indentation: the scan loses its step, and scans the text again', () => {
+    const text = '[\n  {\n    "a": {\n  },\n    "b": 1\n  },\n  {\n    "c": 2\n  }\n]';
+    expect(scanJsonStructure(text, 500, Infinity, false)).toHaveProperty('unread', 0);
+    expect(stepped(text)).toBe(0);
+    expect(piecewiseDifferences(text)).toMatchObject({ differences: [], reads: 1 });
+  });
+
+  it('a list the reader does not come to is read at the end: a wrong guess there still sends the reader back to the whole text', () => {
+    // The first item of Other closes at the end of a line: the scan's guess takes both items for it.
+    const text = '{\n  "SecurityGroups": [\n    {\n      "GroupId": "sg-1"\n    }\n  ],\n  "Other": [\n    {\n      "x": 1},\n    {\n      "y": 2\n    }\n  ]\n}';
+    expect(stepped(text)).toBe(2);
+    const seen: number[] = [];
+    readJsonPiecewise(text, (doc) => {
+      const root = doc.value as Record<string, unknown[]>;
+      for (const group of doc.items(root['SecurityGroups']!)) void group;
+      seen.push(root['Other']!.length);
+    });
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('an item nested deeper than the limit: not read, as loadJson does not read it', () => {
+    const deep = JSON.stringify({ SecurityGroups: [{ a: JSON.parse(`${'['.repeat(600)}${']'.repeat(600)}`) as unknown }] }, null, 1);
+    expect(stepped(deep)).toBe(1);
+    const doc = readJsonPiecewise(deep, (d) => d);
+    expect({ value: doc.value, errors: doc.errors }).toEqual({ value: undefined, errors: loadJson(deep).errors });
+    expect(doc.errors.map((e) => e.message)).toEqual(['JSON nested more than 500 levels deep; not read']);
+  });
+
+  it('the values of the items stepped over count against the limit as they are read', () => {
+    const text = JSON.stringify([{ a: [1, 2, 3] }, { b: [4, 5, 6] }, { c: [7, 8, 9] }], null, 2);
+    const read = (maxValues: number): unknown[] => {
+      const structure = scanJsonStructure(text, 500, maxValues, true);
+      if (typeof structure !== 'object' || !('unread' in structure)) throw new Error('no structure');
+      expect(structure.unread).toBe(3);
+      const doc = PiecewiseJson.read(text, structure, { maxDepth: 500, maxValues })!;
+      return [...doc.items(doc.value as unknown[])];
+    };
+    // The scan's seven (the root, its three items and their objects), then five for each item read: a key, its list and three numbers.
+    expect(read(7 + 3 * 5)).toHaveLength(3);
+    expect(() => read(7 + 3 * 5 - 1)).toThrow(NotStrictPiece);
+  });
+
+  it('an item longer than the scan steps over, and the items after it, are scanned', () => {
+    const long = { GroupId: 'sg-long', Description: 'x'.repeat(1_100_000) };
+    const text = JSON.stringify([{ GroupId: 'sg-1' }, long, { GroupId: 'sg-2' }], null, 2);
+    expect(stepped(text)).toBe(1);
+    expect(piecewiseDifferences(text)).toMatchObject({ differences: [], reads: 1 });
+  });
+
+  it('no closing line in reach: stepping stops instead of looking that far for each item', () => {
+    // Every item closes at the end of its last line: no guess is ever found, each search would run to the end.
+    const text = `[\n${'  {\n    "a": 1},\n'.repeat(200_000)}  {}\n]`;
+    const started = Date.now();
+    expect(stepped(text)).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 

@@ -1,7 +1,7 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { MAX_NESTING, nestingDepth } from '@portcullis/model';
 import type { Span } from './report.js';
-import { NotStrictPiece, PiecewiseJson, StrictJsonPositions, scanJsonStructure, type ScanOutcome } from './strict-json.js';
+import { NotStrictPiece, PiecewiseJson, StrictJsonPositions, scanJsonStructure, type JsonLimits, type JsonStructure, type ScanOutcome } from './strict-json.js';
 
 /** Where the values of a document came from: readers ask, the loaders answer. */
 export interface PositionLookup {
@@ -144,8 +144,17 @@ export function loadJson(text: string): Document {
   return readScanned(text, scan(text));
 }
 
-function scan(text: string): ScanOutcome {
-  return scanJsonStructure(text, MAX_NESTING, text.length > MAX_TOLERANT_JSON_CHARS ? MAX_LARGE_JSON_VALUES : Infinity);
+function limitsOf(text: string): JsonLimits {
+  return { maxDepth: MAX_NESTING, maxValues: text.length > MAX_TOLERANT_JSON_CHARS ? MAX_LARGE_JSON_VALUES : Infinity };
+}
+
+function scan(text: string, stepOverItems = false): ScanOutcome {
+  const { maxDepth, maxValues } = limitsOf(text);
+  return scanJsonStructure(text, maxDepth, maxValues, stepOverItems);
+}
+
+function isStructure(outcome: ScanOutcome): outcome is JsonStructure {
+  return typeof outcome === 'object' && !('notStrictAt' in outcome);
 }
 
 function readScanned(text: string, structure: ScanOutcome): Document {
@@ -202,8 +211,23 @@ export interface PiecewiseDocument extends Document {
  * must start from nothing each time (a fresh ledger, fresh lists): what the first run did is dropped.
  */
 export function readJsonPiecewise<T>(text: string, read: (doc: PiecewiseDocument) => T): T {
-  const structure = scan(text);
-  const piecewise = typeof structure === 'object' && !('notStrictAt' in structure) ? PiecewiseJson.read(text, structure) : undefined;
+  // Indented output is read without looking at most of its characters (see scanJsonStructure);
+  // when that fails, the reader starts over with a scan of every character.
+  const stepped = scan(text, true);
+  if (isStructure(stepped) && stepped.unread > 0) {
+    const piecewise = PiecewiseJson.read(text, stepped, limitsOf(text));
+    if (piecewise) {
+      try {
+        const result = read({ value: piecewise.value, positions: piecewise.positions, errors: [], items: (list) => piecewise.items(list) });
+        piecewise.finish();
+        return result;
+      } catch (error) {
+        if (!(error instanceof NotStrictPiece)) throw error;
+      }
+    }
+  }
+  const structure = isStructure(stepped) && stepped.unread > 0 ? scan(text) : stepped;
+  const piecewise = isStructure(structure) ? PiecewiseJson.read(text, structure) : undefined;
   if (piecewise) {
     try {
       return read({ value: piecewise.value, positions: piecewise.positions, errors: [], items: (list) => piecewise.items(list) });

@@ -33,6 +33,17 @@ const ARRAY = 1;
 const NAMED = 2;
 /** A list whose object and array items are read one at a time (PiecewiseJson), not with the rest. */
 const SPLIT = 4;
+/** A list item the scan stepped over (see itemEnd): its values are found when it is read (StrictJsonPositions.walkPiece). */
+const UNREAD = 8;
+/** An UNREAD item that has been read once, its values counted against the limit. */
+const COUNTED = 16;
+
+/**
+ * The longest list item the scan steps over. JSON.parse reads such an item before its values are
+ * counted, so this bounds what an item packed with values (`[[],[],…]`) can cost; a longer one is
+ * scanned like the rest.
+ */
+const MAX_STEP_CHARS = 1 << 20;
 
 /** A copy of `data` twice its size. */
 function grown(data: Int32Array): Int32Array {
@@ -57,6 +68,14 @@ function stringEnd(text: string, start: number): number {
 export interface JsonStructure {
   containers: Int32Array;
   members: Int32Array;
+  /** Items the scan stepped over (UNREAD): none unless it was asked to. */
+  unread: number;
+}
+
+/** How deep a text may nest, and how many values (objects, arrays, keys, items) it may hold. */
+export interface JsonLimits {
+  maxDepth: number;
+  maxValues: number;
 }
 
 /** What scanning a text found: its structure, that it nests deeper than allowed, or where it stops being strict JSON. */
@@ -70,9 +89,54 @@ export type ScanOutcome = JsonStructure | 'too-deep' | 'too-many' | { notStrictA
  * does a value past `maxValues` (objects, arrays, keys and array items), which bounds the memory of
  * the records and of JSON.parse's values however densely a text packs them (`[[],[],…]`). It is
  * checked as the tables grow, so a text stops between `maxValues` and twice as many.
- * One function with no closures, as it runs once per character of files of hundreds of megabytes.
+ *
+ * With `stepOverItems`, the items of the top lists (those PiecewiseJson reads one at a time) are
+ * stepped over where the text is indented (see itemEnd): the scan records where each starts and
+ * ends, and its values are found when a reader comes to it, from the value JSON.parse reads and the
+ * item's text (StrictJsonPositions.walkPiece); most of a CLI's output is never looked at a character
+ * at a time. Whatever the scan says other than a structure is what it would say without stepping.
+ *
+ * The scan itself is one function with no closures, as it runs once per character of files of
+ * hundreds of megabytes.
  */
-export function scanJsonStructure(text: string, maxDepth: number, maxValues = Infinity): ScanOutcome {
+export function scanJsonStructure(text: string, maxDepth: number, maxValues = Infinity, stepOverItems = false): ScanOutcome {
+  // The scan does not see line breaks inside the items it steps over; it counts '\n' there, so a text with any '\r' is scanned whole.
+  const outcome = scan(text, maxDepth, maxValues, stepOverItems && !text.includes('\r'));
+  // Past an item stepped over on a wrong guess, the scan is out of step with the text: where it
+  // stopped says nothing, and the text is scanned again item by item.
+  if (stepOverItems && (typeof outcome !== 'object' || 'notStrictAt' in outcome)) return scan(text, maxDepth, maxValues, false);
+  return outcome;
+}
+
+/** What itemEnd says of a bracket that is not alone on its line after its indentation, and of one whose closing line it did not find. */
+const NOT_INDENTED = -1;
+const NO_END = -2;
+
+/**
+ * Where the container opened at `open` ends, when the text is indented the way the CLIs print it:
+ * the bracket ends its line and is the first thing on it, and the closing bracket is the first one
+ * after it that starts a line with the same indentation. This is a guess, cheap because it looks only
+ * at closing brackets: JSON.parse of the item's text settles it, as a text that starts with `{` and
+ * parses as one value can end nowhere but at that value's end.
+ */
+function itemEnd(text: string, open: number, lineStart: number): number {
+  const width = open - lineStart;
+  for (let k = lineStart; k < open; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 32 && c !== 9) return NOT_INDENTED;
+  }
+  if (text.charCodeAt(open + 1) !== 10) return NOT_INDENTED;
+  const bracket = text.charCodeAt(open) === 123 ? '}' : ']';
+  for (let j = text.indexOf(bracket, open + 2); j >= 0 && j - open <= MAX_STEP_CHARS; j = text.indexOf(bracket, j + 1)) {
+    if (text.charCodeAt(j - width - 1) !== 10) continue;
+    let k = 0;
+    while (k < width && text.charCodeAt(j - width + k) === text.charCodeAt(lineStart + k)) k++;
+    if (k === width) return j;
+  }
+  return NO_END;
+}
+
+function scan(text: string, maxDepth: number, maxValues: number, stepOverItems: boolean): ScanOutcome {
   // Pretty-printed CLI output holds a container every 70 or so characters and a member every 40 to
   // 50. A grown table is copied whole, while pages of a table never written to are never resident.
   let cs: Int32Array = new Int32Array(Math.max(64, text.length >> 6) * C_STRIDE);
@@ -85,6 +149,8 @@ export function scanJsonStructure(text: string, maxDepth: number, maxValues = In
   let expectKey = false;
   let line = 1;
   let lineStart = 0;
+  let stepping = stepOverItems;
+  let unread = 0;
 
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -195,6 +261,24 @@ export function scanJsonStructure(text: string, maxDepth: number, maxValues = In
       }
     }
     if (ord >= 0) {
+      // An item of a top list: the root's, or a list the root object holds.
+      if (stepping && depth > 0 && (cs[open[depth - 1]! * C_STRIDE + C_FLAGS]! & ARRAY) !== 0 && (depth === 1 || (depth === 2 && (cs[C_FLAGS]! & ARRAY) === 0))) {
+        const close = itemEnd(text, i, lineStart);
+        if (close >= 0) {
+          for (let b = text.indexOf('\n', i); b >= 0 && b < close; b = text.indexOf('\n', b + 1)) line++;
+          lineStart = close - (i - lineStart);
+          const at = ord * C_STRIDE;
+          cs[at + C_FLAGS]! |= UNREAD;
+          cs[at + C_END] = close;
+          cs[at + C_END_LINE] = line;
+          ms[last[depth - 1]! * M_STRIDE + M_END_LINE] = line;
+          unread++;
+          i = close;
+          continue;
+        }
+        // An item with no closing line in reach: stepping would look that far again for each item.
+        if (close === NO_END) stepping = false;
+      }
       open[depth] = ord;
       last[depth] = -1;
       depth++;
@@ -204,7 +288,7 @@ export function scanJsonStructure(text: string, maxDepth: number, maxValues = In
   }
   if (depth !== 0) return { notStrictAt: n };
   // Views, not copies: a copy would need both at once, and the records live only as long as the reading.
-  return { containers: cs.subarray(0, cCount * C_STRIDE), members: ms.subarray(0, mCount * M_STRIDE) };
+  return { containers: cs.subarray(0, cCount * C_STRIDE), members: ms.subarray(0, mCount * M_STRIDE), unread };
 }
 
 function hasBackslash(text: string, from: number, to: number): boolean {
@@ -229,8 +313,28 @@ function keyAt(text: string, offset: number): string {
   return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
 }
 
+function skipBlanks(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13) i++;
+    else return i;
+  }
+}
+
 /** Where the values of one strictly parsed JSON document came from; spans are made on request. */
 export class StrictJsonPositions {
+  private containers: Int32Array;
+  private members: Int32Array;
+  /** Records in use: the scan's, and after them those of the piece being read (walkPiece adds them, forget drops them). */
+  private containerCount: number;
+  private memberCount: number;
+  private readonly scannedContainers: number;
+  private readonly scannedMembers: number;
+  /** Where walkPiece is: the line it is on, where that line starts and the next line break (-1: none). */
+  private walkLine = 1;
+  private walkLineStart = 0;
+  private walkBreak = -1;
   private readonly ordinals = new Map<object, number>();
   /**
    * Arrays wait here until a reader first asks where one is: most readers ask only about objects and
@@ -251,9 +355,16 @@ export class StrictJsonPositions {
 
   constructor(
     private readonly text: string,
-    private readonly containers: Int32Array,
-    private readonly members: Int32Array,
-  ) {}
+    containers: Int32Array,
+    members: Int32Array,
+    /** The limits walkPiece keeps to (the scan kept to them for the rest). */
+    private readonly limits: JsonLimits = { maxDepth: Infinity, maxValues: Infinity },
+  ) {
+    this.containers = containers;
+    this.members = members;
+    this.containerCount = this.scannedContainers = containers.length / C_STRIDE;
+    this.memberCount = this.scannedMembers = members.length / M_STRIDE;
+  }
 
   /**
    * Ties `value` (JSON.parse's result for the text) and everything in it to the scanned records,
@@ -261,7 +372,7 @@ export class StrictJsonPositions {
    * which only a bug could cause: the caller then reads the text the tolerant way.
    */
   attach(value: unknown): boolean {
-    if (this.containers.length === 0) return typeof value !== 'object' || value === null;
+    if (this.containerCount === 0) return typeof value !== 'object' || value === null;
     return this.attachTo(value, 0);
   }
 
@@ -362,6 +473,8 @@ export class StrictJsonPositions {
 
   /** Drops what was tied since the last `pin` or `forget`: a piece that has been read. */
   forget(): void {
+    this.containerCount = this.scannedContainers;
+    this.memberCount = this.scannedMembers;
     // Clearing a map makes it a new table: only those that hold something (most pieces have no keyMaps or itemLists).
     if (this.ordinals.size > 0) this.ordinals.clear();
     if (this.keyMaps.size > 0) this.keyMaps.clear();
@@ -375,6 +488,164 @@ export class StrictJsonPositions {
   /** Ties a value JSON.parse read from the text of container `ord` alone; false when they disagree. */
   attachPiece(value: unknown, ord: number): boolean {
     return this.attachTo(value, ord);
+  }
+
+  /**
+   * Ties a value JSON.parse read from the text of container `ord`, an item the scan stepped over
+   * (UNREAD) at nesting level `level` (the root is level 1), making the records of everything in it
+   * as the scan would have. It walks the item's text along the value: each bracket, key, colon,
+   * comma and scalar is checked where the value says it must be, blanks are skipped, and after a
+   * comma in an object it jumps to the next quote (only a key can come there), so most of the
+   * indentation is never looked at. Lines come from the line breaks found by indexOf, in order.
+   *
+   * Gives the number of values it recorded (the limit counts them), or -1 where the text and the
+   * value part: a repeated key (JSON.parse keeps the last, the text has both), nesting past the
+   * limit. The caller then reads the document the general way, which handles both.
+   */
+  walkPiece(value: unknown, ord: number, level: number): number {
+    if (typeof value !== 'object' || value === null) return -1;
+    const at = ord * C_STRIDE;
+    if (Array.isArray(value) !== ((this.containers[at + C_FLAGS]! & ARRAY) !== 0)) return -1;
+    const start = this.containers[at + C_START]!;
+    this.walkLine = this.containers[at + C_LINE]!;
+    this.walkLineStart = start - this.containers[at + C_COLUMN]! + 1;
+    this.walkBreak = this.text.indexOf('\n', start);
+    const before = this.containerCount + this.memberCount;
+    const end = this.walkContainer(value, ord, level);
+    if (end !== this.containers[at + C_END]! + 1) return -1;
+    return this.containerCount + this.memberCount - before;
+  }
+
+  /** The line of `offset`, which is not before any offset asked since the walk started. */
+  private lineAt(offset: number): number {
+    while (this.walkBreak >= 0 && this.walkBreak < offset) {
+      this.walkLine++;
+      this.walkLineStart = this.walkBreak + 1;
+      this.walkBreak = this.text.indexOf('\n', this.walkLineStart);
+    }
+    return this.walkLine;
+  }
+
+  private addContainer(offset: number, flags: number): number {
+    if ((this.containerCount + 1) * C_STRIDE > this.containers.length) this.containers = grown(this.containers);
+    const ord = this.containerCount++;
+    const at = ord * C_STRIDE;
+    const c = this.containers;
+    c[at + C_LINE] = this.lineAt(offset);
+    c[at + C_COLUMN] = offset - this.walkLineStart + 1;
+    c[at + C_FLAGS] = flags;
+    c[at + C_START] = offset;
+    return ord;
+  }
+
+  /** A member of container `parent` that starts at `offset`, after `previous` (-1: the first). */
+  private addMember(offset: number, keyOffset: number, parent: number, previous: number): number {
+    if ((this.memberCount + 1) * M_STRIDE > this.members.length) this.members = grown(this.members);
+    const k = this.memberCount++;
+    const at = k * M_STRIDE;
+    const m = this.members;
+    m[at + M_LINE] = this.lineAt(offset);
+    m[at + M_COLUMN] = offset - this.walkLineStart + 1;
+    m[at + M_NEXT] = -1;
+    m[at + M_OFFSET] = keyOffset;
+    if (previous < 0) this.containers[parent * C_STRIDE + C_FIRST] = k;
+    else m[previous * M_STRIDE + M_NEXT] = k;
+    return k;
+  }
+
+  /** Walks container `ord` (its bracket recorded) along `value`: the offset after its closing bracket, or -1. */
+  private walkContainer(value: object, ord: number, level: number): number {
+    const text = this.text;
+    const at = ord * C_STRIDE;
+    let p = this.containers[at + C_START]! + 1;
+    let previous = -1;
+    let count = 0;
+    this.containers[at + C_FIRST] = -1;
+    if (Array.isArray(value)) {
+      this.pendingArrays.push(value);
+      this.pendingOrdinals.push(ord);
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) {
+          p = skipBlanks(text, p);
+          if (text.charCodeAt(p) !== 44) return -1;
+          p++;
+        }
+        p = skipBlanks(text, p);
+        previous = this.addMember(p, -1, ord, previous);
+        count++;
+        p = this.walkValue(value[i], p, previous, level);
+        if (p < 0) return -1;
+      }
+      p = skipBlanks(text, p);
+      if (text.charCodeAt(p) !== 93) return -1;
+    } else {
+      const record = value as Record<string, unknown>;
+      this.ordinals.set(record, ord);
+      Object.setPrototypeOf(record, null);
+      const keys = Object.keys(record);
+      // JSON.parse puts keys that are numbers first, in their order: if there is one, it is the
+      // first key, and the walk reads each key's name from the text to find its value.
+      const first = keys.length > 0 ? keys[0]!.charCodeAt(0) : 0;
+      const byName = first >= 48 && first <= 57;
+      if (byName) this.containers[at + C_FLAGS]! |= NAMED;
+      // The text has as many keys as the value (checked at the closing brace), so none repeats, and
+      // each key is the value's key of the same rank (or, by name, its own).
+      for (let i = 0; i < keys.length; i++) {
+        p = skipBlanks(text, p);
+        if (i > 0) {
+          if (text.charCodeAt(p) !== 44) return -1;
+          // After a comma in an object only a key can come: its quote is the next one.
+          p = text.indexOf('"', p + 1);
+        }
+        if (text.charCodeAt(p) !== 34) return -1;
+        previous = this.addMember(p, p, ord, previous);
+        count++;
+        const end = stringEnd(text, p);
+        if (end < 0) return -1;
+        let key = keys[i]!;
+        if (byName) key = keyAt(text, p);
+        // An escape makes the text longer than the key: such a key is looked up by name.
+        else if (end - p - 1 !== key.length) this.containers[at + C_FLAGS]! |= NAMED;
+        p = skipBlanks(text, end + 1);
+        if (text.charCodeAt(p) !== 58) return -1;
+        p = this.walkValue(record[key], skipBlanks(text, p + 1), previous, level);
+        if (p < 0) return -1;
+      }
+      p = skipBlanks(text, p);
+      if (text.charCodeAt(p) !== 125) return -1;
+    }
+    const c = this.containers;
+    c[at + C_COUNT] = count;
+    c[at + C_END] = p;
+    c[at + C_END_LINE] = this.lineAt(p);
+    return p + 1;
+  }
+
+  /** Walks the value of member `k`, which starts at `p`: the offset after it, or -1. */
+  private walkValue(value: unknown, p: number, k: number, level: number): number {
+    const text = this.text;
+    const ch = text.charCodeAt(p);
+    if (typeof value === 'object' && value !== null) {
+      const isArray = Array.isArray(value);
+      if (ch !== (isArray ? 91 : 123) || level >= this.limits.maxDepth) return -1;
+      const ord = this.addContainer(p, isArray ? ARRAY : 0);
+      this.members[k * M_STRIDE + M_VALUE] = ord;
+      const end = this.walkContainer(value, ord, level + 1);
+      this.members[k * M_STRIDE + M_END_LINE] = this.containers[ord * C_STRIDE + C_END_LINE]!;
+      return end;
+    }
+    this.members[k * M_STRIDE + M_VALUE] = -1;
+    // Strings, numbers and literals end on the line they start on.
+    this.members[k * M_STRIDE + M_END_LINE] = this.lineAt(p);
+    if (typeof value === 'string') return ch === 34 ? stringEnd(text, p) + 1 : -1;
+    if (ch === 34 || ch === 123 || ch === 91) return -1;
+    // A number, true, false or null: it runs to the next separator.
+    let q = p + 1;
+    for (;;) {
+      const next = text.charCodeAt(q);
+      if (next === 44 || next === 93 || next === 125 || next === 32 || next === 10 || next === 13 || next === 9 || q >= text.length) return q;
+      q++;
+    }
   }
 
   /** The container a value was tied to. */
@@ -461,16 +732,23 @@ export class NotStrictPiece extends Error {}
  * values all at once, and most of its objects die young, where the collector is cheapest.
  *
  * The whole text is strict JSON if and only if the skeleton and every item are: an item is a
- * complete value (the scan matched its brackets), and the skeleton has a value in its place. A
- * piece that JSON.parse refuses throws NotStrictPiece, and the reader starts over with the whole
- * document (see readJsonPiecewise in document.ts), which reports the error as it always has.
+ * complete value (the scan matched its brackets, or JSON.parse read it whole), and the skeleton has a
+ * value in its place. A piece that JSON.parse refuses, or whose values part from the text or pass
+ * the limits, throws NotStrictPiece, and the reader starts over with the whole document (see
+ * readJsonPiecewise in document.ts), which reports the error as it always has.
  */
 export class PiecewiseJson {
+  /** Values of the items read so far that the scan stepped over, against the limit. */
+  private unreadValues = 0;
+
   private constructor(
     private readonly text: string,
     private readonly containers: Int32Array,
     private readonly members: Int32Array,
     private readonly lists: number[],
+    /** The nesting level of the lists' items (the root is level 1). */
+    private readonly itemLevel: number,
+    private readonly limits: JsonLimits,
     readonly positions: StrictJsonPositions,
     readonly value: unknown,
   ) {}
@@ -481,7 +759,7 @@ export class PiecewiseJson {
   }
 
   /** The document with its lists split, or undefined when it has none or the skeleton is not strict JSON. */
-  static read(text: string, structure: JsonStructure): PiecewiseJson | undefined {
+  static read(text: string, structure: JsonStructure, limits: JsonLimits = { maxDepth: Infinity, maxValues: Infinity }): PiecewiseJson | undefined {
     const { containers: c, members: m } = structure;
     if (c.length === 0) return undefined;
     const lists: number[] = [];
@@ -511,13 +789,14 @@ export class PiecewiseJson {
       return undefined;
     }
     for (const list of lists) c[list * C_STRIDE + C_FLAGS]! |= SPLIT;
-    const positions = new StrictJsonPositions(text, c, m);
+    const positions = new StrictJsonPositions(text, c, m, limits);
     if (!positions.attach(value)) {
       for (const list of lists) c[list * C_STRIDE + C_FLAGS]! &= ~SPLIT;
       return undefined;
     }
     positions.pin();
-    return new PiecewiseJson(text, c, m, lists, positions, value);
+    const itemLevel = (c[C_FLAGS]! & ARRAY) !== 0 ? 2 : 3;
+    return new PiecewiseJson(text, c, m, lists, itemLevel, limits, positions, value);
   }
 
   /**
@@ -541,14 +820,50 @@ export class PiecewiseJson {
         continue;
       }
       this.positions.forget();
-      let value: unknown;
-      try {
-        value = JSON.parse(this.text.slice(c[item * C_STRIDE + C_START], c[item * C_STRIDE + C_END]! + 1));
-      } catch {
-        throw new NotStrictPiece(`item ${index} of a list is not strict JSON`);
-      }
+      yield this.piece(item, index);
+    }
+    this.positions.forget();
+  }
+
+  /** The value of item container `item`, the index-th of its list, tied to its positions. */
+  private piece(item: number, index: number): unknown {
+    const c = this.containers;
+    let value: unknown;
+    try {
+      value = JSON.parse(this.text.slice(c[item * C_STRIDE + C_START], c[item * C_STRIDE + C_END]! + 1));
+    } catch {
+      throw new NotStrictPiece(`item ${index} of a list is not strict JSON`);
+    }
+    if ((c[item * C_STRIDE + C_FLAGS]! & UNREAD) === 0) {
       if (!this.positions.attachPiece(value, item)) throw new NotStrictPiece(`item ${index} of a list does not match the scan`);
-      yield value;
+      return value;
+    }
+    const values = this.positions.walkPiece(value, item, this.itemLevel);
+    if (values < 0) throw new NotStrictPiece(`item ${index} of a list does not match its text`);
+    if ((c[item * C_STRIDE + C_FLAGS]! & COUNTED) === 0) {
+      c[item * C_STRIDE + C_FLAGS]! |= COUNTED;
+      this.unreadValues += values;
+      if ((c.length / C_STRIDE) + (this.members.length / M_STRIDE) + this.unreadValues > this.limits.maxValues) throw new NotStrictPiece('more values than the limit');
+    }
+    return value;
+  }
+
+  /**
+   * Reads the items the scan stepped over that the reader did not come to (a list it does not
+   * read): until JSON.parse has read an item, the scan's guess at its end is only a guess, and its
+   * values have not been counted. Throws NotStrictPiece as reading them would have.
+   */
+  finish(): void {
+    const c = this.containers;
+    const m = this.members;
+    for (const list of this.lists) {
+      let index = 0;
+      for (let k = c[list * C_STRIDE + C_FIRST]!; k >= 0; k = m[k * M_STRIDE + M_NEXT]!, index++) {
+        const item = m[k * M_STRIDE + M_VALUE]!;
+        if (item < 0 || (c[item * C_STRIDE + C_FLAGS]! & (UNREAD | COUNTED)) !== UNREAD) continue;
+        this.positions.forget();
+        this.piece(item, index);
+      }
     }
     this.positions.forget();
   }
