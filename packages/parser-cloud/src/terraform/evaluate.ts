@@ -1,5 +1,5 @@
 import { Unresolved } from '../common/unresolved.js';
-import { children, named, unescapeQuoted, type Node } from './hcl.js';
+import { children, hasError, isBlank, named, stringLiteral, textOf, unescapeQuoted, type Node } from './hcl.js';
 
 /*
  * Evaluates HCL expressions where their inputs are static: literals, templates, collections,
@@ -32,12 +32,12 @@ export class Evaluator {
 
   /** `bindings`: names bound by `for`, `dynamic`, `count` and `for_each` (`each`, `count`, iterators). */
   evaluate(node: Node, bindings: ReadonlyMap<string, Value> = new Map()): Value {
-    if (this.depth > MAX_DEPTH) return new Unresolved(clipText(node.text), 'the expression is nested too deeply');
+    if (this.depth > MAX_DEPTH) return new Unresolved(clipText(textOf(node)), 'the expression is nested too deeply');
     this.depth++;
     try {
       return this.node(node, bindings);
     } catch (error) {
-      return new Unresolved(clipText(node.text), `could not be evaluated: ${String(error)}`);
+      return new Unresolved(clipText(textOf(node)), `could not be evaluated: ${String(error)}`);
     } finally {
       this.depth--;
     }
@@ -67,11 +67,11 @@ export class Evaluator {
         return this.binary(node, b);
       case 'unary_operation': {
         const parts = children(node);
-        const op = parts[0]!.text;
+        const op = textOf(parts[0]!);
         const v = this.pieces(parts.slice(1), b, node);
         if (v instanceof Unresolved) return v;
-        if (op === '!') return typeof v === 'boolean' ? !v : new Unresolved(clipText(node.text), '! needs a boolean');
-        return typeof v === 'number' ? -v : new Unresolved(clipText(node.text), '- needs a number');
+        if (op === '!') return typeof v === 'boolean' ? !v : new Unresolved(clipText(textOf(node)), '! needs a boolean');
+        return typeof v === 'number' ? -v : new Unresolved(clipText(textOf(node)), '- needs a number');
       }
       case 'function_call':
         return this.call(node, b);
@@ -83,7 +83,7 @@ export class Evaluator {
       case 'splat':
         return this.pieces([node], b, node);
       default:
-        return new Unresolved(clipText(node.text), `'${node.type}' is not an expression`);
+        return new Unresolved(clipText(textOf(node)), `'${node.type}' is not an expression`);
     }
   }
 
@@ -95,13 +95,13 @@ export class Evaluator {
     let i = 0;
     let value: Value;
     const first = parts[0];
-    if (!first) return new Unresolved(clipText(whole.text), 'empty expression');
+    if (!first) return new Unresolved(clipText(textOf(whole)), 'empty expression');
     if (first.type === '(') {
       const inner = parts.find((p) => p.type === 'expression');
       value = inner ? this.evaluate(inner, b) : null;
       i = parts.findIndex((p) => p.type === ')') + 1;
     } else if (first.type === 'variable_expr') {
-      const r = this.variable(first.text, parts.slice(1), b, whole);
+      const r = this.variable(textOf(first), parts.slice(1), b, whole);
       value = r.value;
       i = 1 + r.used;
     } else {
@@ -120,7 +120,7 @@ export class Evaluator {
     if (value instanceof Unresolved) return value;
     switch (p.type) {
       case 'get_attr':
-        return this.step(value, { kind: 'attr', name: named(p)[0]?.text ?? '' }, whole);
+        return this.step(value, { kind: 'attr', name: nameOf(named(p)[0]) }, whole);
       case 'index':
         return this.step(value, this.indexStep(p, b), whole);
       case 'splat': {
@@ -130,19 +130,19 @@ export class Evaluator {
         return list.map((item) => rest.reduce<Value>((v, acc) => this.accessor(v, acc, b, whole), item));
       }
       default:
-        return new Unresolved(clipText(whole.text), `unexpected '${p.type}'`);
+        return new Unresolved(clipText(textOf(whole)), `unexpected '${p.type}'`);
     }
   }
 
   private indexStep(p: Node, b: ReadonlyMap<string, Value>): Step {
     const inner = named(p)[0]!;
-    if (inner.type === 'legacy_index') return { kind: 'index', key: Number(inner.text.slice(1)) };
+    if (inner.type === 'legacy_index') return { kind: 'index', key: Number(textOf(inner).slice(1)) };
     const expr = named(inner).find((c) => c.type === 'expression');
     return { kind: 'index', key: expr ? this.evaluate(expr, b) : null };
   }
 
   step(value: Value, step: Step, whole: Node | string): Value {
-    const text = typeof whole === 'string' ? whole : clipText(whole.text);
+    const text = typeof whole === 'string' ? whole : clipText(textOf(whole));
     if (value instanceof Unresolved) return value;
     if (step.kind === 'attr') {
       if (isObject(value) && step.name in value) return value[step.name]!;
@@ -162,7 +162,7 @@ export class Evaluator {
   private variable(name: string, rest: Node[], b: ReadonlyMap<string, Value>, whole: Node): { value: Value; used: number } {
     const bound = b.get(name);
     if (bound !== undefined) return { value: bound, used: 0 };
-    const firstAttr = rest[0]?.type === 'get_attr' ? (named(rest[0])[0]?.text ?? '') : undefined;
+    const firstAttr = rest[0]?.type === 'get_attr' ? (nameOf(named(rest[0])[0])) : undefined;
     const text = traversalText(name, rest);
     switch (name) {
       case 'var':
@@ -170,7 +170,7 @@ export class Evaluator {
       case 'local':
         return firstAttr === undefined ? { value: new Unresolved(text, 'local needs a name'), used: 0 } : { value: this.module.local(firstAttr), used: 1 };
       case 'data':
-        return { value: new Unresolved(text, 'a data source is read only when Terraform runs', firstAttr ? [`data.${firstAttr}.${rest[1] ? (named(rest[1])[0]?.text ?? '') : ''}`] : []), used: rest.length };
+        return { value: new Unresolved(text, 'a data source is read only when Terraform runs', firstAttr ? [`data.${firstAttr}.${rest[1] ? (nameOf(named(rest[1])[0])) : ''}`] : []), used: rest.length };
       case 'module':
         return { value: new Unresolved(text, 'a module output is not read (modules are scanned as folders of their own)'), used: rest.length };
       case 'path':
@@ -180,10 +180,10 @@ export class Evaluator {
       case 'each':
         return { value: new Unresolved(text, `${name}.* is not known here`), used: rest.length };
       default: {
-        if (firstAttr === undefined) return { value: new Unresolved(clipText(whole.text), `'${name}' is not defined here`), used: 0 };
+        if (firstAttr === undefined) return { value: new Unresolved(clipText(textOf(whole)), `'${name}' is not defined here`), used: 0 };
         const steps: Step[] = [];
         for (const r of rest) {
-          if (r.type === 'get_attr') steps.push({ kind: 'attr', name: named(r)[0]?.text ?? '' });
+          if (r.type === 'get_attr') steps.push({ kind: 'attr', name: nameOf(named(r)[0]) });
           else if (r.type === 'index') steps.push(this.indexStep(r, b));
           else break;
         }
@@ -196,17 +196,15 @@ export class Evaluator {
     if (!node) return null;
     switch (node.type) {
       case 'numeric_lit':
-        return Number(node.text);
+        return Number(textOf(node));
       case 'bool_lit':
-        return node.text === 'true';
+        return textOf(node) === 'true';
       case 'null_lit':
         return null;
-      case 'string_lit': {
-        const lit = named(node).find((c) => c.type === 'template_literal');
-        return lit ? unescapeQuoted(lit.text) : '';
-      }
+      case 'string_lit':
+        return stringLiteral(node);
       default:
-        return new Unresolved(clipText(node.text), `unknown literal '${node.type}'`);
+        return new Unresolved(clipText(textOf(node)), `unknown literal '${node.type}'`);
     }
   }
 
@@ -214,7 +212,7 @@ export class Evaluator {
   private template(node: Node, b: ReadonlyMap<string, Value>): Value {
     const parts = children(node);
     const heredoc = node.type === 'heredoc_template';
-    const text = node.text;
+    const text = textOf(node);
     const base = node.startIndex;
     let from: number;
     let to: number;
@@ -247,7 +245,7 @@ export class Evaluator {
       else return new Unresolved(clipText(text), 'a template interpolates a value that is not a string');
     }
     out += literal(text.slice(at, Math.max(at, to)));
-    if (heredoc && parts.some((p) => p.type === 'heredoc_start' && p.text === '<<-')) out = dedent(out);
+    if (heredoc && parts.some((p) => p.type === 'heredoc_start' && textOf(p) === '<<-')) out = dedent(out);
     return out;
   }
 
@@ -268,17 +266,17 @@ export class Evaluator {
   /** A bare name as a key is the name itself; anything else is evaluated. */
   private objectKey(node: Node, b: ReadonlyMap<string, Value>): string | Unresolved {
     const parts = named(node);
-    if (parts.length === 1 && parts[0]!.type === 'variable_expr') return parts[0]!.text;
+    if (parts.length === 1 && parts[0]!.type === 'variable_expr') return textOf(parts[0]!);
     const v = this.evaluate(node, b);
     if (v instanceof Unresolved) return v;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
-    return new Unresolved(clipText(node.text), 'an object key must be a string');
+    return new Unresolved(clipText(textOf(node)), 'an object key must be a string');
   }
 
   private binary(node: Node, b: ReadonlyMap<string, Value>): Value {
     const parts = children(node);
     const opAt = parts.findIndex((p) => !p.isNamed && p.type !== '(' && p.type !== ')');
-    if (opAt < 0) return new Unresolved(clipText(node.text), 'no operator');
+    if (opAt < 0) return new Unresolved(clipText(textOf(node)), 'no operator');
     const op = parts[opAt]!.type;
     const left = this.pieces(parts.slice(0, opAt), b, node);
     if (op === '&&' && left === false) return false;
@@ -286,7 +284,7 @@ export class Evaluator {
     const right = this.pieces(parts.slice(opAt + 1), b, node);
     if (left instanceof Unresolved) return left;
     if (right instanceof Unresolved) return right;
-    const text = clipText(node.text);
+    const text = clipText(textOf(node));
     switch (op) {
       case '==':
         return equal(left, right);
@@ -327,7 +325,7 @@ export class Evaluator {
   private forExpr(node: Node, b: ReadonlyMap<string, Value>): Value {
     const parts = named(node);
     const intro = parts.find((p) => p.type === 'for_intro')!;
-    const names = named(intro).filter((c) => c.type === 'identifier').map((c) => c.text);
+    const names = named(intro).filter((c) => c.type === 'identifier').map((c) => textOf(c));
     const source = named(intro).find((c) => c.type === 'expression');
     const collection = source ? this.evaluate(source, b) : null;
     if (collection instanceof Unresolved) return collection;
@@ -367,11 +365,11 @@ export class Evaluator {
   }
 
   private call(node: Node, b: ReadonlyMap<string, Value>): Value {
-    const name = named(node).find((c) => c.type === 'identifier')?.text ?? '';
+    const name = nameOf(named(node).find((c) => c.type === 'identifier'));
     const argsNode = named(node).find((c) => c.type === 'function_arguments');
     const argNodes = argsNode ? named(argsNode).filter((c) => c.type === 'expression') : [];
     const expand = argsNode ? named(argsNode).some((c) => c.type === 'ellipsis') : false;
-    const text = clipText(node.text);
+    const text = clipText(textOf(node));
     if (name === 'try' || name === 'can') {
       for (const a of argNodes) {
         const v = this.evaluate(a, b);
@@ -401,25 +399,61 @@ export class Evaluator {
 
 /**
  * The value of an expression that is one plain literal, read from its text alone without walking
- * its nodes: a whole number (`22`, `-1`), `true`, `false`, `null`, or a quoted string without
- * escapes, interpolation, `$` or `%` (`"tcp"`). Undefined for anything else, and for an expression
- * with a syntax error, which the general path reads. Most values in real files are these; each node
- * the general path visits is a call into tree-sitter's WebAssembly and a new object.
+ * its nodes: a whole number (`22`, `-1`), `true`, `false`, `null`, a quoted string without
+ * escapes, interpolation, `$` or `%` (`"tcp"`), or a list of these (`["10.0.0.0/8", 22]`, commas
+ * and blanks between, no comments). Undefined for anything else, and for an expression with a
+ * syntax error, which the general path reads. Most values in real files are these; each node the
+ * general path visits is a call into tree-sitter's WebAssembly and a new object.
  */
 export function plainLiteral(expr: Node): Value | undefined {
-  const text = expr.text;
+  const value = literalText(textOf(expr));
+  return value === undefined || hasError(expr) ? undefined : value;
+}
+
+/** plainLiteral() of an expression's text, for a caller that knows the expression has no syntax error. */
+export function literalText(text: string): Value | undefined {
+  return text.charCodeAt(0) === 91 ? plainList(text) : plainScalar(text);
+}
+
+function plainScalar(text: string): Value | undefined {
   const c = text.charCodeAt(0);
-  let value: Value | undefined;
-  if (c === 34) {
-    if (!PLAIN_STRING.test(text)) return undefined;
-    value = text.slice(1, -1);
-  } else if ((c >= 48 && c <= 57) || c === 45) {
-    if (!PLAIN_INTEGER.test(text)) return undefined;
-    value = Number(text);
-  } else if (text === 'true' || text === 'false') value = text === 'true';
-  else if (text === 'null') value = null;
-  else return undefined;
-  return expr.hasError ? undefined : value;
+  if (c === 34) return PLAIN_STRING.test(text) ? text.slice(1, -1) : undefined;
+  if ((c >= 48 && c <= 57) || c === 45) return PLAIN_INTEGER.test(text) ? Number(text) : undefined;
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text === 'null' ? null : undefined;
+}
+
+/** `[`, plain scalars each followed by a comma (optional after the last), `]`; blanks anywhere between. */
+function plainList(text: string): Value[] | undefined {
+  const out: Value[] = [];
+  let i = skipBlanks(text, 1);
+  while (i < text.length && text.charCodeAt(i) !== 93) {
+    // A quoted element runs to the next quote (one with an escaped quote is then not plain), any
+    // other to the next blank, comma or `]`.
+    let end = i;
+    if (text.charCodeAt(i) === 34) {
+      end = text.indexOf('"', i + 1) + 1;
+      if (end === 0) return undefined;
+    } else {
+      while (end < text.length) {
+        const c = text.charCodeAt(end);
+        if (isBlank(c) || c === 44 || c === 93) break;
+        end++;
+      }
+    }
+    const value = plainScalar(text.slice(i, end));
+    if (value === undefined) return undefined;
+    out.push(value);
+    i = skipBlanks(text, end);
+    if (text.charCodeAt(i) === 44) i = skipBlanks(text, i + 1);
+    else if (text.charCodeAt(i) !== 93) return undefined;
+  }
+  return i === text.length - 1 ? out : undefined;
+}
+
+function skipBlanks(text: string, i: number): number {
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+  return i;
 }
 
 const PLAIN_STRING = /^"[^"\\$%\r\n]*"$/;
@@ -458,11 +492,15 @@ export function clipText(text: string): string {
   return one.length > 80 ? `${one.slice(0, 79)}…` : one;
 }
 
+function nameOf(node: Node | undefined): string {
+  return node ? textOf(node) : '';
+}
+
 function traversalText(name: string, rest: Node[]): string {
   let t = name;
   for (const r of rest) {
     if (r.type !== 'get_attr' && r.type !== 'index') break;
-    t += r.text;
+    t += textOf(r);
   }
   return clipText(t);
 }

@@ -1,8 +1,8 @@
 import type { InputFile } from '@portcullis/model';
 import type { Inputs, Span } from '../common/report.js';
 import { Unresolved } from '../common/unresolved.js';
-import { Evaluator, clipText, entries, type ModuleScope, type Step, type Value } from './evaluate.js';
-import { blockParts, named, parseHcl, spanOf, type Node, type Tree } from './hcl.js';
+import { Evaluator, clipText, entries, literalText, type ModuleScope, type Step, type Value } from './evaluate.js';
+import { blockParts, cleanText, isBlank, isNameCode, named, parseHcl, spanOf, textOf, treeHasError, type Node, type Tree } from './hcl.js';
 import { META_ATTRIBUTES, META_BLOCKS, SCHEMAS, type BlockSchema } from './schema.js';
 import { ObjectBlock, type TfAttribute, type TfBlock, type TfResource } from './view.js';
 
@@ -29,32 +29,44 @@ interface ResourceDecl {
  * these instead of asking for the same children again (each child a call into WebAssembly and a new
  * object). A span is worked out when first asked for.
  */
-interface AttributeItem {
+export interface AttributeItem {
   kind: 'attribute';
   node: Node;
   /** The first named child's text, '' if none. */
   name: string;
-  expr: Node | undefined;
+  /** The second named child; for an attribute read from the text (`literal`), once asked for (exprOf). */
+  expr?: Node;
+  /** The value's text, for an attribute read from the file's text (plainAttribute). */
+  literal?: string;
+  /** Where an attribute read from the text ends. */
+  end?: number;
   span?: Span;
 }
 
-interface BlockItem {
+export interface BlockItem {
   kind: 'block';
   node: Node;
   type: string;
   labels: string[];
   body: Node | undefined;
+  /** Where the block ends, when read from its closing brace (blockParts). */
+  end?: number;
   span?: Span;
 }
 
 interface BodyContents {
   items: (AttributeItem | BlockItem)[];
   /** Attributes with a name and a value, by name (a later one wins). */
-  attributes: Map<string, Node>;
+  attributes: Map<string, AttributeItem>;
 }
 
 function itemSpan(item: AttributeItem | BlockItem): Span {
-  return (item.span ??= spanOf(item.node));
+  return (item.span ??= spanOf(item.node, item.end));
+}
+
+/** The expression of an attribute of a body's `attributes`. */
+function exprOf(item: AttributeItem): Node {
+  return (item.expr ??= named(item.node)[1]!);
 }
 
 /** One instance of a resource: its `count.index` or `each` key, or why the instances are not known. */
@@ -73,8 +85,6 @@ export class TerraformModule implements ModuleScope {
   private readonly locals = new Map<string, { node: Node; value?: Value; busy?: boolean }>();
   private readonly resources = new Map<string, ResourceDecl>();
   private readonly bodies = new Map<number, BodyContents>();
-  /** The attribute of each expression in a body's attributes, by the expression's id (its parent, without asking tree-sitter to find it). */
-  private readonly attrOwner = new Map<number, AttributeItem>();
   private readonly busyAttrs = new Set<string>();
   readonly evaluator = new Evaluator(this);
 
@@ -91,10 +101,11 @@ export class TerraformModule implements ModuleScope {
         continue;
       }
       this.trees.push({ path: f.path, tree: parsed });
-      this.syntaxErrors(f.path, parsed.rootNode);
+      const root = parsed.rootNode;
+      if (treeHasError(parsed)) this.syntaxErrors(f.path, root);
       this.comments(f.path);
-      if (isTfvars(f.path)) this.readTfvars(f.path, parsed.rootNode, tfvarsRank(f.path));
-      else this.declarations(f.path, parsed.rootNode);
+      if (isTfvars(f.path)) this.readTfvars(f.path, root, tfvarsRank(f.path));
+      else this.declarations(f.path, root);
     }
   }
 
@@ -107,7 +118,6 @@ export class TerraformModule implements ModuleScope {
   // ---- reading the files ----------------------------------------------------------------------
 
   private syntaxErrors(file: string, root: Node): void {
-    if (!root.hasError) return;
     let reported = 0;
     // Depth first, in document order, with a stack of its own: tree-sitter's error recovery can nest
     // nodes tens of thousands deep (a line of 87,000 `>`), too deep for a recursive walk.
@@ -118,7 +128,7 @@ export class TerraformModule implements ModuleScope {
         const s = spanOf(n);
         reported++;
         this.inputs.report({ file, line: s.line, column: s.column }, 'error', 'syntax-error',
-          n.isMissing ? `missing '${n.type}' here` : `not valid HCL: '${clipText(n.text).slice(0, 60)}'`);
+          n.isMissing ? `missing '${n.type}' here` : `not valid HCL: '${clipText(textOf(n)).slice(0, 60)}'`);
         continue;
       }
       const next: Node[] = [];
@@ -143,7 +153,7 @@ export class TerraformModule implements ModuleScope {
       if (c.type === 'attribute') {
         const [id, expr] = named(c);
         if (!id || !expr) continue;
-        this.tfvars.set(id.text, this.evaluator.evaluate(expr));
+        this.tfvars.set(textOf(id), this.evaluator.evaluate(expr));
         this.inputs.recognise(file, spanOf(c));
       } else if (c.type === 'block') {
         this.inputs.report({ file, line: spanOf(c).line }, 'warning', 'unrecognised-line', 'a .tfvars file holds only variable assignments');
@@ -168,10 +178,10 @@ export class TerraformModule implements ModuleScope {
       }
       if (type === 'variable' && labels[0] !== undefined) {
         const def = inner ? this.attributes(inner).get('default') : undefined;
-        this.variables.set(labels[0], def ? { defaultNode: def } : {});
+        this.variables.set(labels[0], def ? { defaultNode: exprOf(def) } : {});
         this.inputs.recognise(file, span);
       } else if (type === 'locals' && inner) {
-        for (const [name, node] of this.attributes(inner)) this.locals.set(name, { node });
+        for (const [name, item] of this.attributes(inner)) this.locals.set(name, { node: exprOf(item) });
         this.inputs.recognise(file, span);
       } else if (type === 'resource' && labels.length >= 2) {
         const decl: ResourceDecl = { type: labels[0]!, name: labels[1]!, file, block: c, body: inner, span };
@@ -214,31 +224,41 @@ export class TerraformModule implements ModuleScope {
     this.inputs.ignore(file, span);
   }
 
-  private attributes(body: Node): Map<string, Node> {
+  /** A body's attributes with a name and a value, by name. */
+  attributes(body: Node): Map<string, AttributeItem> {
     return this.contents(body).attributes;
   }
 
   /** A body's attributes and blocks, read once. */
   contents(body: Node): BodyContents {
     let contents = this.bodies.get(body.id);
-    if (!contents) {
-      contents = { items: [], attributes: new Map() };
-      for (const c of named(body)) {
-        const t = c.type;
-        if (t === 'attribute') {
-          const [id, expr] = named(c);
-          const item: AttributeItem = { kind: 'attribute', node: c, name: id?.text ?? '', expr };
-          contents.items.push(item);
-          if (id && expr) {
-            contents.attributes.set(item.name, expr);
-            this.attrOwner.set(expr.id, item);
-          }
-        } else if (t === 'block') {
-          contents.items.push({ kind: 'block', node: c, ...blockParts(c) });
-        }
+    if (contents) return contents;
+    contents = { items: [], attributes: new Map() };
+    const children = named(body);
+    // In a tree without errors, `name = literal` is read from the text between an item and the next
+    // (plainAttribute); the last item ends where the body does.
+    const text = cleanText(body.tree);
+    const bodyEnd = text !== undefined && children.length > 0 ? body.endIndex : 0;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i]!;
+      const plain = text !== undefined ? plainAttribute(text, c.startIndex, children[i + 1]?.startIndex ?? bodyEnd) : undefined;
+      if (plain) {
+        const item: AttributeItem = { kind: 'attribute', node: c, name: plain.name, literal: plain.literal, end: plain.end };
+        contents.items.push(item);
+        contents.attributes.set(item.name, item);
+        continue;
       }
-      this.bodies.set(body.id, contents);
+      const t = c.type;
+      if (t === 'attribute') {
+        const [id, expr] = named(c);
+        const item: AttributeItem = { kind: 'attribute', node: c, name: id ? textOf(id) : '', expr };
+        contents.items.push(item);
+        if (id && expr) contents.attributes.set(item.name, item);
+      } else if (t === 'block') {
+        contents.items.push({ kind: 'block', node: c, ...blockParts(c) });
+      }
     }
+    this.bodies.set(body.id, contents);
     return contents;
   }
 
@@ -287,11 +307,11 @@ export class TerraformModule implements ModuleScope {
     const attr = steps[used];
     if (!attr || attr.kind !== 'attr') return { value: new Unresolved(text, `${address} is a resource`, [address]), used };
     used++;
-    const node = decl.body ? this.attributes(decl.body).get(attr.name) : undefined;
+    const item = decl.body ? this.attributes(decl.body).get(attr.name) : undefined;
     const key = `${address}.${attr.name}`;
-    if (!node || !bindings || this.busyAttrs.has(key)) return { value: new Unresolved(text, `${key} is known only after apply`, [address]), used };
+    if (!item || !bindings || this.busyAttrs.has(key)) return { value: new Unresolved(text, `${key} is known only after apply`, [address]), used };
     this.busyAttrs.add(key);
-    const value = this.evaluator.evaluate(node, bindings);
+    const value = this.evaluator.evaluate(exprOf(item), bindings);
     this.busyAttrs.delete(key);
     return { value: value instanceof Unresolved ? new Unresolved(text, value.reason, [address, ...value.refs]) : value, used };
   }
@@ -300,9 +320,11 @@ export class TerraformModule implements ModuleScope {
 
   private instances(decl: ResourceDecl): Instance[] {
     if (decl.instances) return decl.instances;
-    const attrs = decl.body ? this.attributes(decl.body) : new Map<string, Node>();
-    const count = attrs.get('count');
-    const forEach = attrs.get('for_each');
+    const attrs = decl.body ? this.attributes(decl.body) : new Map<string, AttributeItem>();
+    const countItem = attrs.get('count');
+    const forEachItem = attrs.get('for_each');
+    const count = countItem && exprOf(countItem);
+    const forEach = forEachItem && exprOf(forEachItem);
     const out: Instance[] = [];
     if (count) {
       const n = this.evaluator.evaluate(count);
@@ -365,20 +387,18 @@ export class TerraformModule implements ModuleScope {
     return v instanceof Unresolved ? undefined : v;
   }
 
-  /** Attribute nodes of a body, by name (for the views). */
-  attributeNodes(body: Node): Map<string, Node> {
-    return this.attributes(body);
+  /** An attribute's or a block's lines, worked out once. */
+  itemSpan(item: AttributeItem | BlockItem): Span {
+    return itemSpan(item);
   }
 
-  /** The attribute an expression of attributeNodes() is the value of: `from_port = 22` for `22`. */
-  attributeOf(expr: Node): Node | undefined {
-    return this.attrOwner.get(expr.id)?.node;
-  }
-
-  /** The span of attributeOf(expr), worked out once. */
-  attributeSpan(expr: Node): Span | undefined {
-    const item = this.attrOwner.get(expr.id);
-    return item ? itemSpan(item) : undefined;
+  /**
+   * The value of an attribute of a body's `attributes`, evaluated at the top (not from within
+   * another expression, where the evaluator keeps count of how deep it is).
+   */
+  valueOf(item: AttributeItem, bindings: ReadonlyMap<string, Value>): Value {
+    const literal = item.literal !== undefined ? literalText(item.literal) : undefined;
+    return literal !== undefined ? literal : this.evaluator.evaluate(exprOf(item), bindings);
   }
 }
 
@@ -400,11 +420,11 @@ export class HclBlock implements TfBlock {
   attr(name: string): TfAttribute | undefined {
     if (this.values.has(name)) return this.values.get(name);
     const body = this.body;
-    const node = body ? this.module.attributeNodes(body).get(name) : undefined;
+    const item = body ? this.module.attributes(body).get(name) : undefined;
     let result: TfAttribute | undefined;
-    if (node) {
-      const value = this.module.evaluator.evaluate(node, this.bindings);
-      if (value !== null) result = { value, span: this.module.attributeSpan(node) ?? spanOf(node.parent ?? node) };
+    if (item) {
+      const value = this.module.valueOf(item, this.bindings);
+      if (value !== null) result = { value, span: this.module.itemSpan(item) };
     }
     this.values.set(name, result);
     return result;
@@ -439,9 +459,10 @@ export class HclBlock implements TfBlock {
     const body = block.body;
     if (!body) return [];
     const contents = this.module.contents(body);
-    const forEach = contents.attributes.get('for_each');
-    const iteratorNode = contents.attributes.get('iterator');
-    const iterator = iteratorNode ? iteratorNode.text.trim() : type;
+    const forEachItem = contents.attributes.get('for_each');
+    const iteratorItem = contents.attributes.get('iterator');
+    const forEach = forEachItem && exprOf(forEachItem);
+    const iterator = iteratorItem ? textOf(exprOf(iteratorItem)).trim() : type;
     const content = contents.items.find((c): c is BlockItem => c.kind === 'block' && c.type === 'content');
     if (!forEach || !content) return [];
     const collection = this.module.evaluator.evaluate(forEach, this.bindings);
@@ -454,6 +475,36 @@ export class HclBlock implements TfBlock {
       return new HclBlock(this.module, this.file, content.node, content.body, bindings, span);
     });
   }
+}
+
+/**
+ * An attribute written `name = literal` and nothing more, read from the text from where it starts to
+ * where the next item of its body starts (or the body ends): an ASCII name, `=` with spaces or tabs
+ * around it, a plain literal (literalText), blanks. In a tree without syntax errors only blanks and
+ * comments lie between an item and the next, and this text holds no comment: the attribute is its
+ * name and that literal, and ends where the literal does, without asking tree-sitter for its nodes.
+ */
+function plainAttribute(text: string, start: number, next: number): { name: string; literal: string; end: number } | undefined {
+  if (start >= next || !isNameStart(text.charCodeAt(start))) return undefined;
+  let i = start + 1;
+  while (i < next && isNameCode(text.charCodeAt(i))) i++;
+  const name = i;
+  while (i < next && isSpace(text.charCodeAt(i))) i++;
+  if (i >= next || text.charCodeAt(i) !== 61) return undefined;
+  i++;
+  while (i < next && isSpace(text.charCodeAt(i))) i++;
+  let end = next;
+  while (end > i && isBlank(text.charCodeAt(end - 1))) end--;
+  const literal = text.slice(i, end);
+  return end > i && literalText(literal) !== undefined ? { name: text.slice(start, name), literal, end } : undefined;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
 }
 
 function isTfvars(path: string): boolean {
