@@ -30,8 +30,6 @@ const WRAP_GAP = 16;
 /** How many such places we try to join (2^n parses); more than that is read as written. */
 const MAX_WRAPS = 4;
 const LONG_BLANKS = new RegExp(`[ \\t]{${WRAP_GAP}}`);
-/** A tab, two spaces in a row or a space at the end: without them a line has neither wraps nor blanks to collapse. */
-const UNEVEN_BLANKS = /\t| {2}| $/;
 /** How many recently named chains the reader compares a name with before looking it up. */
 const RECENT_CHAINS = 8;
 
@@ -325,9 +323,11 @@ class SaveFileReader {
   private rule(n: number, text: string, column: number): void {
     const table = this.openTable(n, column, 'a rule');
     if (!table) return;
-    // Most rules have single spaces only: then there is no wrap to join and no blank to collapse.
-    const singleSpaced = !UNEVEN_BLANKS.test(text);
-    const ast = (singleSpaced ? undefined : readWrapped(text, n, column, this.shared)) ?? readCommand(text, n, column, this.shared, singleSpaced);
+    // Most rules have single spaces only: then there is no wrap to join, and the words are read as split.
+    const words = new Words(text, column, RULE_WORDS);
+    const ast = words.unevenBlanks
+      ? (readWrapped(text, n, column, this.shared) ?? readCommand(text, n, column, this.shared))
+      : readCommand(text, n, column, this.shared, words);
     if (!ast) {
       this.ledger.report(n, 'warning', 'unrecognised-line', `a rule needs a chain: '${clip(text)}'`, column);
       return;
@@ -419,9 +419,13 @@ interface ReadCommand {
   position?: number;
 }
 
-/** Reads `-A CHAIN options…` / `-I CHAIN [n] options…`; undefined when there is no chain. */
-function readCommand(text: string, line: number, column: number, shared: SharedAddresses, singleSpaced = false): ReadCommand | undefined {
-  const words = new Words(text, column, RULE_WORDS);
+/**
+ * Reads `-A CHAIN options…` / `-I CHAIN [n] options…`; undefined when there is no chain. `words`:
+ * the text's, when it has been split already.
+ */
+function readCommand(
+  text: string, line: number, column: number, shared: SharedAddresses, words = new Words(text, column, RULE_WORDS),
+): ReadCommand | undefined {
   const unterminatedQuote = words.unterminatedQuote;
   if (words.length < 2 || words.quoted(1)) return undefined;
   const chain = words.text(1);
@@ -437,7 +441,7 @@ function readCommand(text: string, line: number, column: number, shared: SharedA
       rest = 3;
     }
   }
-  const rule = readRule(words, line, singleSpaced ? text : normaliseBlanks(text), chain, rest, shared);
+  const rule = readRule(words, line, words.unevenBlanks ? normaliseBlanks(text) : text, chain, rest, shared);
   if (unterminatedQuote !== undefined) {
     rule.problems = add(rule.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
   }
@@ -481,7 +485,6 @@ function readWrapped(text: string, line: number, column: number, shared: SharedA
  * (and the fingerprints built on it) does not depend on alignment or a terminal's padding.
  */
 function normaliseBlanks(text: string): string {
-  if (!UNEVEN_BLANKS.test(text)) return text;
   const parts: string[] = [];
   let quoted = false;
   let from = 0;

@@ -67,6 +67,12 @@ export class Words {
   readonly length: number;
   /** Column of a quote that was never closed; the rest of the line became one word. */
   readonly unterminatedQuote: number | undefined;
+  /**
+   * The line has a tab, two spaces in a row or a space at its end (inside quotes too): without them
+   * it has neither a terminal's wrap to join nor blanks to collapse. Seen as the words are split,
+   * instead of by a pattern run over every rule line once more.
+   */
+  readonly unevenBlanks: boolean;
   private readonly id: number;
 
   /** `columnOffset` is the column of `line[0]`. */
@@ -82,11 +88,16 @@ export class Words {
     quotedCount = 0;
     let count = 0;
     let unterminatedQuote: number | undefined;
+    let uneven = false;
     const text = line;
     const n = text.length;
     let i = 0;
     while (i < n) {
-      while (i < n && isSpace(text.charCodeAt(i))) i++;
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (!isSpace(c)) break;
+        if (c === 0x09 || (c === 0x20 && (i + 1 === n || text.charCodeAt(i + 1) === 0x20))) uneven = true;
+      }
       if (i >= n) break;
       const start = i;
       let quoted = -1;
@@ -115,7 +126,10 @@ export class Words {
             } else if (c === 0x22) {
               closed = true;
               break;
-            } else i++;
+            } else {
+              if (c === 0x09 || (c === 0x20 && (i + 1 === n || text.charCodeAt(i + 1) === 0x20))) uneven = true;
+              i++;
+            }
           }
           word += text.slice(from, i);
           if (closed) i++;
@@ -136,6 +150,7 @@ export class Words {
     }
     this.length = count;
     this.unterminatedQuote = unterminatedQuote;
+    this.unevenBlanks = uneven;
   }
 
   /** The word's text (quotes removed); a word of the vocabulary comes as the vocabulary's string. */

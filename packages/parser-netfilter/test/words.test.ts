@@ -104,6 +104,7 @@ describe('Words', () => {
       for (let i = 0; i < words.length; i++) {
         expect({ line, i, option: words.isOption(i), bang: words.isBang(i) }).toEqual({ line, i, option: plainIsOption(plain.words[i]!), bang: plainIsBang(plain.words[i]!) });
       }
+      expect({ line, uneven: words.unevenBlanks }).toEqual({ line, uneven: /\t| {2}| $/.test(line) });
       // Past the last word there is neither an option nor a bang.
       expect(words.isOption(words.length) || words.isBang(words.length)).toBe(false);
     }
