@@ -25,7 +25,7 @@ import type { DeviceAnalysis, Exposure } from './analysis.js';
 import { serviceAddresses } from './config.js';
 import { deviceAddresses } from './compose.js';
 import { listenerEvidence, observedHostAddresses, type ObservedState } from './observed.js';
-import { PortBuckets } from './flowset.js';
+import { ALL_BUCKETS, PortBuckets } from './flowset.js';
 import { SetIds } from './set-ids.js';
 import { shadowedRules } from './shadowing.js';
 import type { ActiveRule, Severity, SourceClassMatch } from './rules.js';
@@ -428,10 +428,13 @@ class PortIndex {
 
   /** The exposure indexes that may reach one of `ports`, in order; undefined when `ports` is wide (every member may). */
   candidates(ports: PortSet): ArrayLike<number> | undefined {
-    const lists = this.byPort.near(ports);
+    // Gathered into one list: however many buckets the rule's ports span, only those are looked at.
+    const lists = this.byPort.near(ports, ALL_BUCKETS);
     if (!lists) return this.members;
     let total = 0;
     for (const list of lists) total += list.length;
+    // Near nearly everything (a rule about most ports): every member, without gathering and sorting.
+    if (total >= (this.members?.length ?? this.facts.ports.length)) return this.members;
     // Each list is in order already; an exposure in several buckets is taken once.
     const out = new Int32Array(total);
     const stamps = this.facts.stamps;

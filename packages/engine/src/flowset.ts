@@ -4,19 +4,23 @@ import type { Box } from './headerspace.js';
 /** Ports per bucket, and how many buckets a set may span before it counts as wide. */
 const BUCKET_BITS = 6;
 const MAX_BUCKETS = 16;
+/** Every bucket: for `near` when the caller gathers what it finds into one list. */
+export const ALL_BUCKETS = 65536 >> BUCKET_BITS;
 
-/** The port buckets a set touches, in order; undefined when it spans too many (a wide set). */
-function bucketsOf(ports: IntervalSet<number>): number[] | undefined {
+/** The port buckets a set touches, in order; undefined when it spans more than `max` (a wide set). */
+function bucketsOf(ports: IntervalSet<number>, max = MAX_BUCKETS): number[] | undefined {
   const out: number[] = [];
   const bounds = ports.bounds;
   for (let i = 0; i < bounds.length; i += 2) {
     for (let b = bounds[i]! >> BUCKET_BITS; b <= bounds[i + 1]! >> BUCKET_BITS; b++) {
       if (out[out.length - 1] !== b) out.push(b);
-      if (out.length > MAX_BUCKETS) return undefined;
+      if (out.length > max) return undefined;
     }
   }
   return out;
 }
+
+
 
 /**
  * Lists of things by the port buckets they touch, each list in the order things were added, and
@@ -39,10 +43,21 @@ export class PortBuckets<T> {
     }
   }
 
-  /** The lists that may hold things meeting `ports` (the wide one first); undefined when `ports` is wide. */
-  near(ports: IntervalSet<number>): T[][] | undefined {
-    const buckets = bucketsOf(ports);
-    return buckets ? [this.wide, ...buckets.map((b) => this.lists.get(b) ?? [])] : undefined;
+  /**
+   * The lists that may hold things meeting `ports` (the wide one first); undefined when `ports`
+   * spans more than `max` buckets. A caller that gathers the lists into one may ask for many (a
+   * rule about the ephemeral range, or about a dozen database ports far apart, still meets far
+   * fewer things than all of them); one that walks them side by side keeps the default.
+   */
+  near(ports: IntervalSet<number>, max = MAX_BUCKETS): T[][] | undefined {
+    const buckets = bucketsOf(ports, max);
+    if (!buckets) return undefined;
+    const out: T[][] = [this.wide];
+    for (const b of buckets) {
+      const list = this.lists.get(b);
+      if (list) out.push(list);
+    }
+    return out;
   }
 }
 
