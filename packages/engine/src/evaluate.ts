@@ -252,6 +252,8 @@ class ExposureFacts {
   readonly protocolIds: Uint16Array;
   readonly protocolNames: string[] = [];
   readonly transit: Uint8Array;
+  /** Whether each exposure reaches every port (its protocol is `any`, or its port set is full). */
+  readonly everyPort: Uint8Array;
   /** Each exposure's group: device, target and protocol. */
   readonly groupOf: Int32Array;
   readonly groups: number[][];
@@ -294,6 +296,7 @@ class ExposureFacts {
     this.stamps = new Int32Array(n);
     this.protocolIds = new Uint16Array(n);
     this.transit = new Uint8Array(n);
+    this.everyPort = new Uint8Array(n);
     const protocolIds = new Map<string, number>();
     const groupIds = new GroupIds();
     for (let i = 0; i < n; i++) {
@@ -308,6 +311,7 @@ class ExposureFacts {
       }
       this.protocolIds[i] = p;
       this.transit[i] = e.transit ? 1 : 0;
+      this.everyPort[i] = e.protocol === 'any' || ports.isFull ? 1 : 0;
       let g = groupIds.get(e);
       if (g === undefined) {
         g = this.groups.length;
@@ -469,16 +473,15 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
     if (facts.transit[i]) continue;
     const protocolId = facts.protocolIds[i]!;
     if (!wanted[protocolId]) continue;
-    const protocol = facts.protocolNames[protocolId]!;
+    // Conditions that small arrays answer come before the exposure's own port set is looked at.
+    if (m.allPorts !== undefined && m.allPorts !== (facts.everyPort[i] === 1)) continue;
+    if (limit !== undefined && !(facts.portCounts[i]! > limit)) continue;
     const ports = facts.ports[i]!;
     let hit = ports;
     if (portSet) {
       if (!ports.intersects(portSet)) continue;
       hit = ports.intersect(portSet);
     }
-    const everyPort = protocol === 'any' || ports.isFull;
-    if (m.allPorts !== undefined && m.allPorts !== everyPort) continue;
-    if (limit !== undefined && !(facts.portCounts[i]! > limit)) continue;
     let from: AddressSet | undefined;
     let cls = facts.exposureClass(i);
     if (cls !== 'anywhere' && !hit.isEmpty && facts.othersReach(i, hit)) {
