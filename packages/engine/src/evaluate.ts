@@ -329,6 +329,11 @@ class ExposureFacts {
     return this.index.candidates(ports);
   }
 
+  /** The exposures that may reach every port, in order (a superset of those that do). */
+  wide(): ArrayLike<number> {
+    return this.index.wide;
+  }
+
   /** The source class of exposure `i`'s own sources (asked by every rule that meets it). */
   exposureClass(i: number): SourceClass {
     const known = this.exposureClasses[i]!;
@@ -421,6 +426,11 @@ function portCount(ports: PortSet): number {
 class PortIndex {
   private readonly byPort = new PortBuckets<number>();
 
+  /** The members whose ports span too many buckets for the index (every one that reaches every port among them), in order. */
+  get wide(): readonly number[] {
+    return this.byPort.wide;
+  }
+
   /** `members`: exposure indexes in order; undefined for every exposure. */
   constructor(
     private readonly facts: ExposureFacts,
@@ -463,7 +473,8 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
   const exposures = ctx.exposures;
   // Exposures that meet the rule at one place, for one target and protocol, are one finding.
   const hits = new Map<number, Hit>();
-  const candidates = portSet ? facts.candidates(portSet) : undefined;
+  // A rule about exposures of every port meets only those too wide for port buckets.
+  const candidates = portSet ? facts.candidates(portSet) : m.allPorts === true ? facts.wide() : undefined;
   const count = candidates ? candidates.length : exposures.length;
   // Whether each protocol of the estate is one the rule is about.
   const wanted = facts.protocolNames.map((p) => !protocols || p === 'any' || protocols.includes(p));
