@@ -89,6 +89,9 @@ function symbolicTexts(p: AwsPermission, origin: Origin, reporter: Reporter): st
   return out;
 }
 
+/** The symbolic sources of a rule that has none: one list for all of them (nothing adds to a rule's list). */
+const NO_SYMBOLS = Object.freeze([]) as unknown as string[];
+
 /** An allow rule of a permission. Object literals rather than spreads of a shared base: a large account has hundreds of thousands of rules. */
 function allowRule(p: AwsPermission, sources: AddressSet, destinations: AddressSet, protocols: ProtocolSet, destinationPorts: PortSet, exact: boolean, symbols: string[], text: string): FilterRule {
   const r: FilterRule = { id: '', action: 'allow', protocols, sources, destinations, sourcePorts: ALL_PORTS, destinationPorts, matchesNew: true, exact, symbolic: symbols, enabled: true, text, origin: p.origin };
@@ -114,8 +117,8 @@ export function permissionRules(p: AwsPermission, direction: 'ingress' | 'egress
   if (p.cidrs.length > 0) {
     const addresses = cidrSet(p.cidrs, p.origin, reporter);
     const text = [direction, 'allow', match.text, word, p.cidrs.join(', ')].join(' ');
-    if (direction === 'ingress') rules.push(allowRule(p, addresses, AddressSet.all(), match.protocols, match.ports, match.exact, [], text));
-    else rules.push(allowRule(p, AddressSet.all(), addresses, match.protocols, match.ports, match.exact, [], text));
+    if (direction === 'ingress') rules.push(allowRule(p, addresses, AddressSet.all(), match.protocols, match.ports, match.exact, NO_SYMBOLS, text));
+    else rules.push(allowRule(p, AddressSet.all(), addresses, match.protocols, match.ports, match.exact, NO_SYMBOLS, text));
   }
   if (symbolic.length > 0 || p.cidrs.length === 0) {
     // Symbolic sources match no address (as symbolicRule makes them).

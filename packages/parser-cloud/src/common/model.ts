@@ -48,13 +48,15 @@ export function ruleset(name: string, semantics: RulesetSemantics, defaultAction
  * bare addresses. Anything else is reported and left out.
  */
 export function cidrSet(texts: readonly string[], origin: Origin, reporter: Reporter): AddressSet {
-  let set = AddressSet.empty();
+  let set: AddressSet | undefined;
   for (const text of texts) {
     const parsed = parsedAddresses(text);
-    if (parsed) set = set.union(parsed);
+    // The first is the parsed set itself: most rules name one CIDR, and share its set with every
+    // rule that names it (a union with the empty set would make a copy of it for each).
+    if (parsed) set = set === undefined ? parsed : set.union(parsed);
     else reporter.report(origin, 'warning', 'invalid-address', `'${text}' is not an IPv4 or IPv6 address or CIDR block; left out of the rule's sources`);
   }
-  return set;
+  return set ?? AddressSet.empty();
 }
 
 /**

@@ -582,17 +582,19 @@ export class StrictJsonPositions {
       const record = value as Record<string, unknown>;
       this.ordinals.set(record, ord);
       Object.setPrototypeOf(record, null);
-      const keys = Object.keys(record);
-      // JSON.parse puts keys that are numbers first, in their order: if there is one, it is the
-      // first key, and the walk reads each key's name from the text to find its value.
-      const first = keys.length > 0 ? keys[0]!.charCodeAt(0) : 0;
-      const byName = first >= 48 && first <= 57;
-      if (byName) this.containers[at + C_FLAGS]! |= NAMED;
       // The text has as many keys as the value (checked at the closing brace), so none repeats, and
-      // each key is the value's key of the same rank (or, by name, its own).
-      for (let i = 0; i < keys.length; i++) {
+      // each key is the value's key of the same rank. JSON.parse puts keys that are numbers first,
+      // in their order: if there is one, it is the first key, and the walk reads each key's name
+      // from the text to find its value. (`for in` rather than Object.keys: no list made per object.)
+      let byName = false;
+      for (const name in record) {
+        if (count === 0) {
+          const first = name.charCodeAt(0);
+          byName = first >= 48 && first <= 57;
+          if (byName) this.containers[at + C_FLAGS]! |= NAMED;
+        }
         p = skipBlanks(text, p);
-        if (i > 0) {
+        if (count > 0) {
           if (text.charCodeAt(p) !== 44) return -1;
           // After a comma in an object only a key can come: its quote is the next one.
           p = text.indexOf('"', p + 1);
@@ -602,7 +604,7 @@ export class StrictJsonPositions {
         count++;
         const end = stringEnd(text, p);
         if (end < 0) return -1;
-        let key = keys[i]!;
+        let key = name;
         if (byName) key = keyAt(text, p);
         // An escape makes the text longer than the key: such a key is looked up by name.
         else if (end - p - 1 !== key.length) this.containers[at + C_FLAGS]! |= NAMED;
