@@ -46,17 +46,16 @@ const PIPELINE: Pipeline = {
   forward: ['mangle/FORWARD', 'filter/FORWARD'],
 };
 
-/** The address family of the file: from its header and the addresses and protocols its rules use. */
-export function decideFamily(ast: FileAst): Family | 'mixed' {
+/**
+ * The address family of the file: from its header and the addresses and protocols its rules use
+ * (which each table's graph gathers as it walks the rules).
+ */
+function decideFamily(ast: FileAst, graphs: readonly ChainGraph[]): Family | 'mixed' {
   let v4 = false;
   let v6 = ast.ip6Header;
-  for (const table of ast.tables.values()) {
-    for (const chain of table.chains.values()) {
-      for (const rule of chain.rules) {
-        v4 ||= rule.ipv4Evidence;
-        v6 ||= rule.ipv6Evidence;
-      }
-    }
+  for (const graph of graphs) {
+    v4 ||= graph.ipv4Evidence;
+    v6 ||= graph.ipv6Evidence;
   }
   return v4 && v6 ? 'mixed' : v6 ? 'ipv6' : 'ipv4';
 }
@@ -69,13 +68,15 @@ export function deviceName(path: string): string {
 }
 
 export function convertFile(ast: FileAst, file: string, ledger: LineLedger): Device {
-  const family = decideFamily(ast);
+  const tables = [...ast.tables.values()];
+  const graphs = tables.map((table) => new ChainGraph(table));
+  const family = decideFamily(ast, graphs);
   const converter = new Converter(file, family, ledger);
   const rulesets: Record<string, Ruleset> = {};
   const forwards: PortForward[] = [];
   const external: string[] = [];
-  for (const table of ast.tables.values()) {
-    const converted = converter.table(table);
+  for (let t = 0; t < tables.length; t++) {
+    const converted = converter.table(tables[t]!, graphs[t]!);
     for (const ruleset of converted.rulesets) rulesets[ruleset.name] = ruleset;
     for (const forward of converted.forwards) forwards.push(forward);
     for (const name of converted.externalInterfaces) if (!external.includes(name)) external.push(name);
@@ -107,6 +108,12 @@ export function convertFile(ast: FileAst, file: string, ledger: LineLedger): Dev
  */
 class ChainGraph {
   readonly chains: ChainAst[];
+  /**
+   * Whether a rule of the table has an IPv4 (IPv6) address or protocol: gathered on the graph's walk
+   * over every rule, instead of by a walk of its own over hundreds of thousands of them.
+   */
+  readonly ipv4Evidence: boolean;
+  readonly ipv6Evidence: boolean;
   /** By rule, all chains' rules one after another: the number of the chain it jumps or goes to, or -1. */
   private readonly targets: Int32Array;
   /** Where each chain's rules start in `targets` (one more entry: the end). */
@@ -120,7 +127,7 @@ class ChainGraph {
   private readonly callerRules: RuleAst[];
   private readonly reachCache = new Map<number, Uint8Array>();
   /** `inherited`'s answers, by root and side (2 × root, + 1 for the outgoing side), then by chain. */
-  private readonly inheritedCache = new Map<number, Map<number, InterfaceMatch | undefined>>();
+  private readonly inheritedCache = new Map<number, (InterfaceMatch | undefined | typeof NOT_KNOWN)[]>();
   /** How many times `inherited` has cut a loop so far. */
   private loopsCut = 0;
   private readonly byName: ReadonlyMap<string, ChainAst>;
@@ -136,11 +143,15 @@ class ChainGraph {
     const targets = new Int32Array(offsets[count]!).fill(-1);
     const callerOffsets = new Int32Array(count + 1);
     let jumps = 0;
+    let v4 = false;
+    let v6 = false;
     for (let c = 0; c < count; c++) {
       const rules = chains[c]!.rules;
       const base = offsets[c]!;
       for (let r = 0; r < rules.length; r++) {
         const rule = rules[r]!;
+        v4 ||= rule.ipv4Evidence;
+        v6 ||= rule.ipv6Evidence;
         // Most jumps were resolved as the rule was read; the others are looked up now.
         let target = rule.targetChain;
         if (target === undefined) {
@@ -168,6 +179,8 @@ class ChainGraph {
         callerRules[at] = rules[r]!;
       }
     }
+    this.ipv4Evidence = v4;
+    this.ipv6Evidence = v6;
     this.offsets = offsets;
     this.targets = targets;
     this.callerOffsets = callerOffsets;
@@ -234,11 +247,13 @@ class ChainGraph {
     }
     const key = side === 'inInterface' ? 2 * root : 2 * root + 1;
     let known = this.inheritedCache.get(key);
-    if (!known) this.inheritedCache.set(key, (known = new Map<number, InterfaceMatch | undefined>()));
-    if (known.has(c)) return known.get(c);
+    // By chain number: a nat table of a kube-proxy dump asks for most of its tens of thousands of chains.
+    if (!known) this.inheritedCache.set(key, (known = new Array<InterfaceMatch | undefined | typeof NOT_KNOWN>(this.chains.length).fill(NOT_KNOWN)));
+    const answer = known[c];
+    if (answer !== NOT_KNOWN) return answer;
     const cutBefore = this.loopsCut;
     const found = this.inheritedWalk(c, root, side, visiting);
-    if (this.loopsCut === cutBefore) known.set(c, found);
+    if (this.loopsCut === cutBefore) known[c] = found;
     return found;
   }
 
@@ -258,6 +273,9 @@ class ChainGraph {
     return common;
   }
 }
+
+/** A chain whose inherited interface is not worked out yet. */
+const NOT_KNOWN = Symbol('not known');
 
 const interfaceKey = (m: InterfaceMatch): string => `${m.negated ? '!' : ''}${m.names.join(',')}`;
 
@@ -279,9 +297,8 @@ class Converter {
     this.familyArg = family === 'mixed' ? undefined : family;
   }
 
-  table(table: TableAst): { rulesets: Ruleset[]; forwards: PortForward[]; externalInterfaces: string[] } {
+  table(table: TableAst, graph: ChainGraph): { rulesets: Ruleset[]; forwards: PortForward[]; externalInterfaces: string[] } {
     this.tableName = table.name;
-    const graph = new ChainGraph(table);
     const builtins = BUILTIN_CHAINS[table.name] ?? [];
     // The built-in chain each chain is (first) reached from.
     const fromBuiltin = new Array<string | undefined>(graph.chains.length);

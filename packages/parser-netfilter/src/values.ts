@@ -57,8 +57,33 @@ export function readPortRange(text: string, protocol: 'tcp' | 'udp' | 'sctp'): R
   return ok([lo, hi]);
 }
 
+/**
+ * Port values read so far, by protocol (service names differ between them) and text: a file names
+ * a few hundred ports, rule after rule (`--dport 443`, `--to-destination 10.244.1.7:8080`), and each
+ * reading is a pattern test, a list and a handful of objects. Reads are never changed, so they are
+ * shared; each memo starts over when it is full, so a file of many different ports stays bounded.
+ * Only short texts are kept (`65535:65535` is 11 characters): V8 copies a piece of a line that short,
+ * where a longer one would be a view that keeps the whole file alive.
+ */
+const MAX_PORT_READS = 4096;
+const MAX_PORT_TEXT = 12;
+const PORT_READS = { tcp: new Map<string, Read<PortSet>>(), udp: new Map<string, Read<PortSet>>(), sctp: new Map<string, Read<PortSet>>() };
+const NAT_PORT_READS = new Map<string, Read<PortSet>>();
+
+function remember<T>(memo: Map<string, T>, text: string, value: T): T {
+  if (text.length > MAX_PORT_TEXT) return value;
+  if (memo.size >= MAX_PORT_READS) memo.clear();
+  memo.set(text, value);
+  return value;
+}
+
 /** `--dport` (one range) or `--dports` (a comma list of ranges). */
 export function readPorts(text: string, protocol: 'tcp' | 'udp' | 'sctp', list: boolean): Read<PortSet> {
+  if (list) return readPortList(text, protocol, true);
+  return PORT_READS[protocol].get(text) ?? remember(PORT_READS[protocol], text, readPortList(text, protocol, false));
+}
+
+function readPortList(text: string, protocol: 'tcp' | 'udp' | 'sctp', list: boolean): Read<PortSet> {
   const parts = list ? text.split(',') : [text];
   const ranges: [number, number][] = [];
   for (const part of parts) {
@@ -213,6 +238,10 @@ export function readNatAddress(text: string): Read<NatSpec> {
 
 /** `--to-ports` / the port part of `--to-destination`: `p` or `p-q`. */
 export function readNatPorts(text: string): Read<PortSet> {
+  return NAT_PORT_READS.get(text) ?? remember(NAT_PORT_READS, text, readNatPortsOnce(text));
+}
+
+function readNatPortsOnce(text: string): Read<PortSet> {
   const m = /^(\d{1,5})(?:[-:](\d{1,5}))?$/.exec(text);
   if (!m) return fail(`invalid port '${text}'`);
   const lo = Number(m[1]);

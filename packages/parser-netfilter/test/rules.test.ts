@@ -179,6 +179,12 @@ describe('ports', () => {
       expect: { destinationPorts: 'all', exact: false },
       diagnostics: ['invalid-value'],
     },
+    // Port values are read once per protocol and text: the same name means another port, or none, for another protocol.
+    { name: 'a tcp-only service name (tcp)', rule: '-A INPUT -p tcp --dport exec -j ACCEPT', expect: { destinationPorts: '512', exact: true } },
+    { name: 'a tcp-only service name (udp)', rule: '-A INPUT -p udp --dport exec -j ACCEPT', expect: { destinationPorts: 'all', exact: false }, diagnostics: ['invalid-value'] },
+    { name: 'a udp-only service name (udp)', rule: '-A INPUT -p udp --dport biff -j ACCEPT', expect: { destinationPorts: '512', exact: true } },
+    { name: 'a udp-only service name (tcp)', rule: '-A INPUT -p tcp --dport biff -j ACCEPT', expect: { destinationPorts: 'all', exact: false }, diagnostics: ['invalid-value'] },
+    { name: 'a tcp-only service name again (tcp)', rule: '-A INPUT -p tcp --sport exec -j ACCEPT', expect: { sourcePorts: '512', exact: true } },
   ];
   for (const c of cases) it(c.name, () => check(c));
 });
@@ -321,6 +327,15 @@ describe('targets', () => {
     { name: 'MASQUERADE', table: 'nat', rule: '-A POSTROUTING -o ppp0 -p tcp -j MASQUERADE --to-ports 1024-65535', expect: { action: 'masquerade' } },
     { name: 'NETMAP in PREROUTING rewrites destinations', table: 'nat', rule: '-A PREROUTING -d 203.0.113.0/24 -j NETMAP --to 10.5.0.0/24', expect: { action: 'dnat', translation: { addresses: ['10.5.0.0/24'], text: '10.5.0.0/24' } } },
     { name: 'NETMAP in POSTROUTING rewrites sources', table: 'nat', rule: '-A POSTROUTING -s 10.5.0.0/24 -j NETMAP --to 203.0.113.0/24', expect: { action: 'snat' } },
+    { name: 'REDIRECT to the port a DNAT names', table: 'nat', rule: '-A PREROUTING -p tcp -j REDIRECT --to-ports 8080', expect: { translation: { ports: '8080', text: '8080' } } },
+    {
+      name: 'DNAT to the port a REDIRECT names',
+      table: 'nat',
+      rule: '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:8080',
+      expect: { translation: { addresses: ['10.0.0.1/32'], ports: '8080', text: '10.0.0.1:8080' } },
+    },
+    { name: 'REDIRECT to a port out of range is reported', table: 'nat', rule: '-A PREROUTING -p tcp -j REDIRECT --to-ports 70000', expect: { exact: false }, diagnostics: ['invalid-value'] },
+    { name: 'REDIRECT to the same port out of range is reported again', table: 'nat', rule: '-A PREROUTING -p udp -j REDIRECT --to-ports 70000', expect: { exact: false }, diagnostics: ['invalid-value'] },
     {
       name: 'DNAT without --to-destination is reported',
       table: 'nat',
