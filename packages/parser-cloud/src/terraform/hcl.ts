@@ -89,6 +89,9 @@ export function parseHcl(text: string): Tree | string {
     const tree = parser.parse(readable, null, { progressCallback: () => (late ||= performance.now() > deadline) });
     if (late) {
       tree?.delete();
+      // Tree-sitter resumes a cancelled parse at the next call unless told to start over: the next
+      // file would be read as the rest of this one.
+      parser.reset();
       return `the HCL parser gave up after ${(budget / 1000).toFixed(1)} s: this text is too far from HCL to recover from its errors in time`;
     }
     if (!tree) return 'the HCL parser returned nothing';
