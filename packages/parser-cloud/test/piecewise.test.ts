@@ -249,6 +249,7 @@ describe('items the scan steps over, read by walking their text along their valu
     ['items on one line between indented ones', 1, '[\n  {"a": 1},\n  {\n    "b": 2\n  },\n  [],\n  {},\n  [\n    3\n  ]\n]'],
     ['keys that are numbers in an item', 1, '[\n  {\n    "b": 1,\n    "10": {"c": 2},\n    "2": [3]\n  }\n]'],
     ['escaped keys in an item', 1, '[\n  {\n    "a\\"b": {"c": 1},\n    "\\u0032": [2],\n    "t\\t": 3\n  }\n]'],
+    ['an item of more objects and lists than are looked up in order', 1, JSON.stringify([{ GroupId: 'sg-1', IpPermissions: Array.from({ length: 40 }, (_, i) => ({ FromPort: i, IpRanges: [{ CidrIp: '10.0.0.0/8' }] })) }], null, 2)],
     ['blanks where the CLIs print none', 1, '[\n  {\n    "a" :  1 ,\n    "b"\t:\n      [ 2 , "x" ] ,\n    "c": { }\n  }\n]'],
     ['an item whose closing brace ends a line', 2, '{\n  "SecurityGroups": [\n    {\n      "a": 1},\n    {\n      "b": [\n        2\n      ]\n    }\n  ]\n}'],
     ['a repeated key in an item', 2, '[\n  {\n    "a": {"x": 1},\n    "a": {"y": 2}\n  }\n]'],

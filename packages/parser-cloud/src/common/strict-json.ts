@@ -322,6 +322,9 @@ function skipBlanks(text: string, from: number): number {
   }
 }
 
+/** How many objects and arrays of a piece are looked up in order (StrictJsonPositions.walked). */
+const MAX_WALKED = 64;
+
 /** Where the values of one strictly parsed JSON document came from; spans are made on request. */
 export class StrictJsonPositions {
   private containers: Int32Array;
@@ -336,6 +339,16 @@ export class StrictJsonPositions {
   private walkLineStart = 0;
   private walkBreak = -1;
   private readonly ordinals = new Map<object, number>();
+  /**
+   * The objects and arrays walkPiece tied, in the order walked: a piece holds a few dozen, and
+   * readers ask about them mostly in that order, so each is looked for from where the last was
+   * found, where a Map (and its table) would be made anew for every piece. Past MAX_WALKED they go
+   * to `ordinals` and `pendingArrays`.
+   */
+  private readonly walked: (object | undefined)[] = [];
+  private readonly walkedOrdinals = new Int32Array(MAX_WALKED);
+  private walkedCount = 0;
+  private walkedFound = 0;
   /**
    * Arrays wait here until a reader first asks where one is: most readers ask only about objects and
    * their keys, and a large document has more arrays than objects (each a map entry otherwise).
@@ -448,6 +461,10 @@ export class StrictJsonPositions {
   }
 
   private lookUp(value: object): number | undefined {
+    if (this.walkedCount > 0) {
+      const walked = this.walkedOrdinal(value);
+      if (walked >= 0) return walked;
+    }
     const ord = this.ordinals.get(value);
     if (ord !== undefined) return ord;
     if (Array.isArray(value) && this.pendingArrays.length > 0) {
@@ -456,6 +473,27 @@ export class StrictJsonPositions {
       if (array !== undefined) return array;
     }
     return this.pinned.size > 0 ? this.pinned.get(value) : undefined;
+  }
+
+  private walkedOrdinal(value: object): number {
+    const n = this.walkedCount;
+    for (let i = this.walkedFound, k = 0; k < n; k++, i = i + 1 === n ? 0 : i + 1) {
+      if (this.walked[i] === value) {
+        this.walkedFound = i;
+        return this.walkedOrdinals[i]!;
+      }
+    }
+    return -1;
+  }
+
+  private tieWalked(value: object, ord: number): void {
+    if (this.walkedCount < MAX_WALKED) {
+      this.walked[this.walkedCount] = value;
+      this.walkedOrdinals[this.walkedCount++] = ord;
+    } else if (Array.isArray(value)) {
+      this.pendingArrays.push(value);
+      this.pendingOrdinals.push(ord);
+    } else this.ordinals.set(value, ord);
   }
 
   private settleArrays(): void {
@@ -481,6 +519,9 @@ export class StrictJsonPositions {
     if (this.itemLists.size > 0) this.itemLists.clear();
     this.pendingArrays.length = 0;
     this.pendingOrdinals.length = 0;
+    for (let i = 0; i < this.walkedCount; i++) this.walked[i] = undefined;
+    this.walkedCount = 0;
+    this.walkedFound = 0;
     this.lastValue = undefined;
     this.lastOrdinal = -1;
   }
@@ -561,9 +602,8 @@ export class StrictJsonPositions {
     let previous = -1;
     let count = 0;
     this.containers[at + C_FIRST] = -1;
+    this.tieWalked(value, ord);
     if (Array.isArray(value)) {
-      this.pendingArrays.push(value);
-      this.pendingOrdinals.push(ord);
       for (let i = 0; i < value.length; i++) {
         if (i > 0) {
           p = skipBlanks(text, p);
@@ -580,7 +620,6 @@ export class StrictJsonPositions {
       if (text.charCodeAt(p) !== 93) return -1;
     } else {
       const record = value as Record<string, unknown>;
-      this.ordinals.set(record, ord);
       Object.setPrototypeOf(record, null);
       // The text has as many keys as the value (checked at the closing brace), so none repeats, and
       // each key is the value's key of the same rank. JSON.parse puts keys that are numbers first,
