@@ -319,6 +319,7 @@ export class DeviceAnalysis {
         targets: rs.rules.map((rule) => (rule.target !== undefined && Object.hasOwn(rulesets, rule.target) ? rulesets[rule.target] : undefined)),
         steps: [],
         last: rs.rules.findLastIndex((rule) => rule.enabled && rule.matchesNew),
+        inert: !rs.builtin && rs.defaultAction === 'return' && rs.rules.every((rule) => !rule.enabled || !rule.matchesNew || CONTINUING.has(rule.action)),
       };
       this.prepared.set(rs, p);
     }
@@ -416,6 +417,11 @@ export class DeviceAnalysis {
           const target = targets[i];
           if (!target) {
             this.warn(rule.origin, 'unknown-chain', `rule jumps to ${rule.target ?? '(nothing)'}, which is not defined; treated as a rule that decides nothing`);
+            takes = false;
+            break;
+          }
+          if (rule.action === 'jump' && depth + 1 <= MAX_DEPTH && this.prepare(target).inert) {
+            // Everything that goes in comes back as it went: the flows stay as they are (see below).
             takes = false;
             break;
           }
@@ -613,7 +619,16 @@ interface Prepared {
   steps: PathStep[];
   /** The place of the last rule that can decide anything (enabled, and for new connections); -1 for none. */
   last: number;
+  /**
+   * A chain that returns whatever enters it untouched: its rules only mark, log or rewrite sources
+   * and its end returns (kube-proxy's KUBE-MARK-MASQ, jumped to from each of tens of thousands of
+   * endpoints).
+   */
+  inert: boolean;
 }
+
+/** Actions after which the packet goes on to the next rule. */
+const CONTINUING = new Set<FilterRule['action']>(['continue', 'snat', 'masquerade']);
 
 /** The same packets, one step further on their path. */
 function withStep(f: Flow, step: PathStep): Flow {

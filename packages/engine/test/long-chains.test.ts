@@ -96,10 +96,10 @@ describe('rules that name only sources', () => {
 // let the same flow through without taking it (LOG, a random match), which must not see later cuts.
 describe('rules that take one destination after another', () => {
   type Step =
-    | { kind: 'accept' | 'service' | 'maybe' | 'log' | 'drop-pair' | 'port-accept'; dst: number; port: number };
+    | { kind: 'accept' | 'service' | 'maybe' | 'log' | 'drop-pair' | 'port-accept' | 'mark' | 'go-mark'; dst: number; port: number };
   const PORTS = [22, 80, 443];
   const step = fc.record({
-    kind: fc.constantFrom('accept', 'service', 'maybe', 'log', 'drop-pair', 'port-accept'),
+    kind: fc.constantFrom('accept', 'service', 'maybe', 'log', 'drop-pair', 'port-accept', 'mark', 'go-mark'),
     dst: fc.integer({ min: 0, max: 15 }),
     port: fc.constantFrom(...PORTS),
   }) as fc.Arbitrary<Step>;
@@ -120,10 +120,16 @@ describe('rules that take one destination after another', () => {
           return `-A INPUT -d 10.0.0.${s.dst & ~1}/31 -j DROP`;
         case 'port-accept':
           return `-A INPUT -p tcp -m tcp --dport ${s.port} -m statistic --mode random --probability 0.5 -j ACCEPT`;
+        case 'mark':
+          return `-A INPUT ${d} -j MARKER`;
+        case 'go-mark':
+          return `-A INPUT ${d} -g MARKER`;
       }
     };
-    // SVC sends one source network back and lets the rest in.
-    return ['*filter', ':INPUT DROP [0:0]', ':SVC - [0:0]', ...steps.map(line), '-A SVC -s 192.0.2.0/24 -j RETURN', '-A SVC -j ACCEPT', 'COMMIT', ''].join('\n');
+    // SVC sends one source network back and lets the rest in; MARKER only marks and logs, as
+    // kube-proxy's KUBE-MARK-MASQ does: a jump there comes back untouched, a goto ends at INPUT's policy.
+    const marker = [':MARKER - [0:0]', '-A MARKER -j MARK --set-xmark 0x4000/0x4000', '-A MARKER -s 192.0.2.0/24 -j LOG'];
+    return ['*filter', ':INPUT DROP [0:0]', ':SVC - [0:0]', ...marker, ...steps.map(line), '-A SVC -s 192.0.2.0/24 -j RETURN', '-A SVC -j ACCEPT', 'COMMIT', ''].join('\n');
   }
 
   /** Whether some way through the chain accepts the packet (a random match may accept it, and it goes on). */
@@ -142,6 +148,10 @@ describe('rules that take one destination after another', () => {
           if (s.kind === 'maybe' ? hit : s.port === port) return true;
           break;
         case 'log':
+        case 'mark':
+          break;
+        case 'go-mark':
+          if (hit) return false;
           break;
         case 'drop-pair':
           if (dst >> 1 === s.dst >> 1 && dst < 16) return false;
