@@ -406,8 +406,8 @@ class Converter {
       id,
       action: meaning.action,
       protocols: ast.protocols,
-      sources: this.addresses(ast.sources, ast.notSources),
-      destinations: this.addresses(ast.destinations, ast.notDestinations),
+      sources: this.addresses(ast.sources, ast.notSources, ast),
+      destinations: this.addresses(ast.destinations, ast.notDestinations, ast),
       sourcePorts: ast.sourcePorts,
       destinationPorts: ast.destinationPorts,
       matchesNew: ast.matchesNew,
@@ -452,12 +452,14 @@ class Converter {
    * The addresses a rule matches: every address of the family, within the intersection of its plain
    * conditions (`plain`, undefined when there is none) and outside each negated one.
    */
-  private addresses(plain: AddressSet | undefined, negated: AddressSet[]): AddressSet {
+  private addresses(plain: AddressSet | undefined, negated: AddressSet[], ast: RuleAst): AddressSet {
     if (plain === undefined && negated.length === 1) return this.outside(negated[0]!);
     const all = AddressSet.all(this.familyArg);
     // A condition within the family (`-d 10.96.0.1/32`) is its own intersection with it: keep its
-    // set instead of making an equal one.
-    let set = plain === undefined ? all : within(plain, all) ? plain : all.intersect(plain);
+    // set instead of making an equal one. The rule's evidence names every family its addresses
+    // touch, so it tells without comparing bounds (an address is of one family, never between them).
+    const inFamily = this.family === 'mixed' || (this.family === 'ipv4' ? !ast.ipv6Evidence : !ast.ipv4Evidence);
+    let set = plain === undefined ? all : inFamily ? plain : all.intersect(plain);
     for (const n of negated) set = set.intersect(n.complement(this.familyArg));
     return set;
   }
@@ -481,14 +483,3 @@ const MAY_CONTINUE: TargetMeaning = { action: 'continue', exact: false };
 const JUMP: TargetMeaning = { action: 'jump', exact: true };
 const GOTO: TargetMeaning = { action: 'goto', exact: true };
 
-/** Whether every range of `set` lies inside one range of `all` (which has one or two). */
-function within(set: AddressSet, all: AddressSet): boolean {
-  const bounds = set.intervals.bounds;
-  const outer = all.intervals.bounds;
-  for (let i = 0; i < bounds.length; i += 2) {
-    let inside = false;
-    for (let j = 0; j < outer.length && !inside; j += 2) inside = outer[j]! <= bounds[i]! && bounds[i + 1]! <= outer[j + 1]!;
-    if (!inside) return false;
-  }
-  return true;
-}

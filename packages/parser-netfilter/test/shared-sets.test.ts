@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseText, ruleAt, view } from './helpers.js';
+import { AddressSet, parseAddressSet } from '@portcullis/model';
+import { device, parseText, ruleAt, view } from './helpers.js';
 
 /*
  * Rules that name the same addresses share one set object (the model keeps every rule's sets, and a
@@ -65,5 +66,53 @@ describe('rules share equal address sets', () => {
     const mixed = parseText(file([...rules, '-A svc -s 2001:db8::/32 -j RETURN']));
     expect(ruleAt(mixed, line(2)).sources).toBe(ruleAt(mixed, line(1)).sources);
     expect(view(ruleAt(mixed, line(3))).sources).toEqual(['0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1', '::/0']);
+  });
+});
+
+/** A small seeded generator, so that a failure names a file that can be read again. */
+function generator(seed: number): (n: number) => number {
+  let s = seed;
+  return (n) => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return Math.floor((s / 2147483648) * n);
+  };
+}
+
+const V4 = ['10.244.1.7', '10.244.0.0/16', '10.0.0.0/8', '0.0.0.0/0', '192.0.2.1', '192.0.2.0/24', '255.255.255.255'];
+const V6 = ['::', '::1', '2001:db8::1', '2001:db8::/32', '::/0', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'];
+
+describe('a rule\'s address sets, shared or not', () => {
+  it('are every address of the file\'s family, within its plain conditions and outside its negated ones', () => {
+    const next = generator(20261126);
+    for (let n = 0; n < 300; n++) {
+      // Mostly single-family files, sometimes mixed ones; each rule one or two conditions a side.
+      const pool = next(4) === 0 ? [...V4, ...V6] : next(2) === 0 ? V4 : V6;
+      const rules: { sources: [boolean, string][]; destinations: [boolean, string][] }[] = [];
+      const lines: string[] = [];
+      for (let r = 0; r < 1 + next(6); r++) {
+        const side = (): [boolean, string][] => Array.from({ length: next(3) }, () => [next(3) === 0, pool[next(pool.length)]!] as [boolean, string]);
+        const rule = { sources: side(), destinations: side() };
+        // iptables takes one -s and one -d a rule; more are read (and reported) all the same.
+        const words = [...rule.sources.map(([neg, a]) => `${neg ? '! ' : ''}-s ${a}`), ...rule.destinations.map(([neg, a]) => `${neg ? '! ' : ''}-d ${a}`)];
+        rules.push(rule);
+        lines.push(`-A svc ${words.join(' ')} -j RETURN`);
+      }
+      const result = parseText(file(lines, 'filter'));
+      const family = device(result).family;
+      const all = AddressSet.all(family === 'mixed' ? undefined : family);
+      const expected = (conditions: [boolean, string][]): string[] => {
+        let set = all;
+        for (const [negated, text] of conditions) {
+          const value = parseAddressSet(text)!;
+          set = set.intersect(negated ? value.complement(family === 'mixed' ? undefined : family) : value);
+        }
+        return set.toCidrs();
+      };
+      rules.forEach((rule, i) => {
+        const got = view(ruleAt(result, line(i + 1)));
+        expect({ file: lines, rule: i, sources: got.sources, destinations: got.destinations })
+          .toEqual({ file: lines, rule: i, sources: expected(rule.sources), destinations: expected(rule.destinations) });
+      });
+    }
   });
 });
