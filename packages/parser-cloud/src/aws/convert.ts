@@ -68,6 +68,7 @@ function awsMatch(protocol: Maybe<string>, from: Maybe<number> | undefined, to: 
 }
 
 function symbolicTexts(p: AwsPermission, origin: Origin, reporter: Reporter): string[] {
+  if (p.symbolic.length === 0) return NO_SYMBOLS;
   const out: string[] = [];
   for (const s of p.symbolic) {
     out.push(s.text);

@@ -20,6 +20,16 @@ const RULE_IGNORED = ['SecurityGroupRuleId', 'GroupOwnerId', 'Tags', 'SecurityGr
 const ACL_USED = ['NetworkAclId', 'Entries'];
 const ACL_IGNORED = ['Associations', 'IsDefault', 'VpcId', 'OwnerId', 'Tags'];
 const ENTRY_USED = ['RuleNumber', 'Protocol', 'RuleAction', 'Egress', 'CidrBlock', 'Ipv6CidrBlock', 'PortRange', 'IcmpTypeCode'];
+// Lists named once rather than written in the calls: a list literal is a new list each time it is met.
+const NONE: readonly string[] = [];
+const RANGE_USED = ['CidrIp'];
+const RANGE6_USED = ['CidrIpv6'];
+const PREFIX_LIST_USED = ['PrefixListId'];
+const DESCRIPTION = ['Description'];
+const PAIR_USED = ['GroupId', 'GroupName'];
+const PAIR_IGNORED = ['UserId', 'VpcId', 'VpcPeeringConnectionId', 'PeeringStatus', 'Description'];
+/** The symbolic sources of a permission that names none: one list for all of them. */
+const NO_SOURCES = Object.freeze([]) as unknown as AwsSymbolicSource[];
 
 export function parseAwsCli(file: InputFile): ParseResult {
   // A large output is read a group at a time (see PiecewiseDocument): each is done with before the next.
@@ -78,38 +88,36 @@ function readGroup(r: FieldReader, g: Record<string, unknown>): AwsSecurityGroup
 }
 
 function readPermission(r: FieldReader, p: Record<string, unknown>, group: string): AwsPermission {
-  r.fields(p, PERMISSION_USED, [], 'permission');
+  r.fields(p, PERMISSION_USED, NONE, 'permission');
   const cidrs: string[] = [];
-  const symbolic: AwsSymbolicSource[] = [];
+  let symbolic = NO_SOURCES;
   for (const range of arrayField(p, 'IpRanges')) {
     if (!isRecord(range)) continue;
-    r.fields(range, ['CidrIp'], ['Description'], 'IP range');
+    r.fields(range, RANGE_USED, DESCRIPTION, 'IP range');
     const c = stringField(range, 'CidrIp');
     if (c !== undefined) cidrs.push(c);
   }
   for (const range of arrayField(p, 'Ipv6Ranges')) {
     if (!isRecord(range)) continue;
-    r.fields(range, ['CidrIpv6'], ['Description'], 'IPv6 range');
+    r.fields(range, RANGE6_USED, DESCRIPTION, 'IPv6 range');
     const c = stringField(range, 'CidrIpv6');
     if (c !== undefined) cidrs.push(c);
   }
   for (const pl of arrayField(p, 'PrefixListIds')) {
     if (!isRecord(pl)) continue;
-    r.fields(pl, ['PrefixListId'], ['Description'], 'prefix list');
+    r.fields(pl, PREFIX_LIST_USED, DESCRIPTION, 'prefix list');
+    if (symbolic === NO_SOURCES) symbolic = [];
     symbolic.push({ kind: 'prefix-list', text: stringField(pl, 'PrefixListId') ?? 'prefix list' });
   }
   for (const pair of arrayField(p, 'UserIdGroupPairs')) {
     if (!isRecord(pair)) continue;
-    r.fields(pair, ['GroupId', 'GroupName'], ['UserId', 'VpcId', 'VpcPeeringConnectionId', 'PeeringStatus', 'Description'], 'group pair');
+    r.fields(pair, PAIR_USED, PAIR_IGNORED, 'group pair');
     const id = stringField(pair, 'GroupId') ?? stringField(pair, 'GroupName') ?? 'security group';
+    if (symbolic === NO_SOURCES) symbolic = [];
     symbolic.push(id === group ? { kind: 'self', text: 'self' } : { kind: 'security-group', text: id });
   }
-  const perm: AwsPermission = { origin: r.origin(p, group), protocol: stringField(p, 'IpProtocol') ?? '-1', cidrs, symbolic };
-  const from = numberField(p, 'FromPort');
-  const to = numberField(p, 'ToPort');
-  if (from !== undefined) perm.fromPort = from;
-  if (to !== undefined) perm.toPort = to;
-  return perm;
+  // One literal with every field (fields added afterwards go to a second object); a port not given stays undefined.
+  return { origin: r.origin(p, group), protocol: stringField(p, 'IpProtocol') ?? '-1', cidrs, symbolic, fromPort: numberField(p, 'FromPort'), toPort: numberField(p, 'ToPort') };
 }
 
 /** `describe-security-group-rules`: one rule per item, gathered by group. */
