@@ -13,7 +13,16 @@ import {
 import type { Reporter } from './report.js';
 import { isUnresolved, type Maybe } from './unresolved.js';
 
-/** The pipeline of every cloud boundary: packets from the network meet its `ingress` ruleset. */
+/**
+ * The pipeline of every cloud boundary: packets from the network meet its `ingress` ruleset. One
+ * for all of them, as are the empty lists of forwards and interfaces: a large account has tens of
+ * thousands of groups, and nothing changes a device's pipeline or lists once it is made (frozen, so
+ * that a change would fail loudly).
+ */
+const NONE = Object.freeze([]) as unknown as string[];
+const CLOUD_PIPELINE: Device['pipeline'] = Object.freeze({ prerouting: NONE, dnat: NONE, input: Object.freeze(['ingress']) as unknown as string[], forward: NONE });
+const NO_FORWARDS = Object.freeze([]) as unknown as Device['forwards'];
+
 export function cloudDevice(
   name: string,
   vendor: Vendor,
@@ -22,18 +31,16 @@ export function cloudDevice(
   ingress: Ruleset,
   egress: Ruleset | undefined,
 ): Device {
-  const rulesets: Record<string, Ruleset> = { ingress };
-  if (egress) rulesets['egress'] = egress;
   return {
     name,
     vendor,
     format,
     file: origin.file,
     family: 'mixed',
-    rulesets,
-    pipeline: { prerouting: [], dnat: [], input: ['ingress'], forward: [] },
-    forwards: [],
-    externalInterfaces: [],
+    rulesets: egress ? { ingress, egress } : { ingress },
+    pipeline: CLOUD_PIPELINE,
+    forwards: NO_FORWARDS,
+    externalInterfaces: NONE,
     origin,
   };
 }
