@@ -257,8 +257,11 @@ class RuleReader {
   /** `-m multiport --ports`: source or destination port. */
   private eitherPorts: PortTerm[] = none();
   private states: StateTerm[] = none();
-  /** Conditions the model does not capture (`limit`, `tcp-flags`, `ctstate DNAT` …): the rule may match. */
-  private inexact: string[] = none();
+  /**
+   * A condition the model does not capture (`limit`, `tcp-flags`, `ctstate DNAT` …) was read: the
+   * rule may match. Only whether there is one counts; which it was is not kept.
+   */
+  private uncaptured = false;
 
   constructor(words: Words, line: number, text: string, chain: string, start: number, private readonly shared: SharedAddresses) {
     this.words = words;
@@ -318,7 +321,7 @@ class RuleReader {
    */
   private summarise(): void {
     const ast = this.ast;
-    let exact = this.inexact.length === 0;
+    let exact = !this.uncaptured;
     const protocol = this.protocol;
     if (protocol?.set) ast.protocols = protocol.negated ? protocol.set.complement() : protocol.set;
     else if (protocol) exact = false;
@@ -452,7 +455,7 @@ class RuleReader {
         return this.interfaceOption(token, negated, name === '-i' || name === '--in-interface' ? 'in' : 'out');
       case '-f':
       case '--fragment':
-        this.inexact = add(this.inexact, negated ? '! -f' : '-f');
+        this.uncaptured = true;
         return;
       case '-m':
       case '--match':
@@ -540,7 +543,7 @@ class RuleReader {
     this.inTarget = false;
     if (!MODULES[module]) {
       this.problem('note', 'unsupported-match', `match module '${text}' is not supported; the rule is kept as one that may match`, w.column(v));
-      this.inexact = add(this.inexact, `-m ${module}`);
+      this.uncaptured = true;
     }
   }
 
@@ -584,7 +587,7 @@ class RuleReader {
     // last loaded module known only by shape (or unknown); 4. tolerance: a module that was not loaded.
     if (currentSpec?.captured[name]) return currentSpec.captured[name](this, option, negated);
     const currentArity = currentSpec && listedArity(currentSpec, name);
-    if (currentArity !== undefined) return this.skipInexact(option, current, name, negated, currentArity);
+    if (currentArity !== undefined) return this.skipInexact(option, currentArity);
     for (let i = loaded.length - 1; i >= 0; i--) {
       const handler = MODULES[loaded[i]!]?.captured[name];
       if (handler) return handler(this, option, negated);
@@ -592,13 +595,13 @@ class RuleReader {
     for (let i = loaded.length - 1; i >= 0; i--) {
       const spec = MODULES[loaded[i]!];
       const arity = spec && listedArity(spec, name);
-      if (arity !== undefined) return this.skipInexact(option, loaded[i], name, negated, arity);
+      if (arity !== undefined) return this.skipInexact(option, arity);
     }
     for (let i = loaded.length - 1; i >= 0; i--) {
       const spec = MODULES[loaded[i]!];
       // An unknown module was reported (and made the rule inexact) when it was loaded.
-      if (!spec) return this.skipInexact(option, loaded[i], name, negated, SOME, false);
-      if (spec.inexact === ANY) return this.skipInexact(option, loaded[i], name, negated, SOME);
+      if (!spec) return this.skipInexact(option, SOME, false);
+      if (spec.inexact === ANY) return this.skipInexact(option, SOME);
     }
     const column = this.words.column(option);
     for (const [module, spec] of Object.entries(MODULES)) {
@@ -607,26 +610,21 @@ class RuleReader {
       // iptables would refuse the rule; read the option anyway, and say so.
       this.problem('report', 'invalid-value', `${name} needs -m ${module} (or a -p that loads it) before it`, column);
       if (spec.captured[name]) return spec.captured[name](this, option, negated);
-      return this.skipInexact(option, module, name, negated, arity!);
+      return this.skipInexact(option, arity!);
     }
     this.problem('note', 'unsupported-match', `option '${name}' is not supported; the rule is kept as one that may match`, column);
-    this.skipInexact(option, undefined, name, negated, SOME);
+    this.skipInexact(option, SOME);
   }
 
   /**
    * Skips an option's values: exactly `arity` of them, or (SOME) every word up to the next option.
-   * `record`: the condition (`module option`) goes into the rule's inexact list.
+   * `record`: the option is a condition the model does not capture (an unknown module's was noted
+   * when the module was loaded).
    */
-  private skipInexact(option: number, module: string | undefined, name: string, negated: boolean, arity: number, record = true): void {
-    let negatedValue = false;
-    if (arity === SOME) negatedValue = this.skipValues().negated;
-    for (let i = 0; i < arity; i++) {
-      if (this.value(option) < 0) break;
-      negatedValue ||= this.valueNegated;
-    }
-    if (!record) return;
-    const reason = module === undefined ? name : `${module} ${name}`;
-    this.inexact = add(this.inexact, negated || negatedValue ? `! ${reason}` : reason);
+  private skipInexact(option: number, arity: number, record = true): void {
+    if (arity === SOME) this.skipValues();
+    for (let i = 0; i < arity; i++) if (this.value(option) < 0) break;
+    if (record) this.uncaptured = true;
   }
 
   portOption(option: number, negated: boolean, kind: 'src' | 'dst' | 'either', list: boolean): void {
@@ -656,9 +654,7 @@ class RuleReader {
     const negatedValue = negated || this.valueNegated;
     if (name === '--icmpv6-type') this.ast.ipv6Evidence = true;
     // `any` is every type; any other type is a condition the model does not capture.
-    if (text.toLowerCase() !== 'any' || negatedValue) {
-      this.inexact = add(this.inexact, `${negatedValue ? '! ' : ''}${name} ${text}`);
-    }
+    if (text.toLowerCase() !== 'any' || negatedValue) this.uncaptured = true;
   }
 
   stateOption(option: number, negated: boolean): void {
@@ -669,13 +665,13 @@ class RuleReader {
     const read = readStates(text);
     if (!read.ok) {
       this.problem('report', 'invalid-value', read.message, w.column(v));
-      this.inexact = add(this.inexact, `${w.text(option)} ${text}`);
+      this.uncaptured = true;
       return;
     }
     const states = read.value;
     this.states = add(this.states, { states, negated: negated || this.valueNegated });
     // DNAT/SNAT are properties of the connection, not of the packet: they say nothing about NEW.
-    if (states.includes('DNAT') || states.includes('SNAT')) this.inexact = add(this.inexact, `${w.text(option)} ${text}`);
+    if (states.includes('DNAT') || states.includes('SNAT')) this.uncaptured = true;
   }
 
   commentOption(option: number): void {
