@@ -109,3 +109,22 @@ describe('semantics expressed in rulesets', () => {
     expect(parseText(awsCli, 'x.json', '{"SecurityGroups": []}').devices).toEqual([]);
   });
 });
+
+describe('shared parts of cloud devices', () => {
+  const group = (id: string, ports: number[]): unknown => ({ GroupId: id, IpPermissions: ports.map((p) => ({ IpProtocol: 'tcp', FromPort: p, ToPort: p, IpRanges: [{ CidrIp: '10.0.0.0/8' }] })) });
+  const result = parseText(awsCli, 'sgs.json', JSON.stringify({ SecurityGroups: [group('sg-1', [22, 80]), group('sg-2', Array.from({ length: 1100 }, (_, i) => i + 1))] }, null, 2));
+
+  it('numbers the rules of every ruleset from 1, past the ids it shares between groups', () => {
+    for (const [name, count] of [['sg-1', 2], ['sg-2', 1100]] as const) {
+      const rules = deviceNamed(result, name).rulesets['ingress']!.rules;
+      expect(rules.map((r) => r.id)).toEqual(Array.from({ length: count }, (_, i) => `ingress#${i + 1}`));
+    }
+  });
+
+  it('shares a pipeline that cannot be changed, and one address set for rules naming one CIDR', () => {
+    const [a, b] = [deviceNamed(result, 'sg-1'), deviceNamed(result, 'sg-2')];
+    expect(a.pipeline).toBe(b.pipeline);
+    expect(() => a.pipeline.input.push('egress')).toThrow(TypeError);
+    expect(a.rulesets['ingress']!.rules[0]!.sources).toBe(b.rulesets['ingress']!.rules[0]!.sources);
+  });
+});

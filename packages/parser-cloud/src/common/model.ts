@@ -46,9 +46,18 @@ export function cloudDevice(
 }
 
 export function ruleset(name: string, semantics: RulesetSemantics, defaultAction: 'allow' | 'deny', rules: FilterRule[], origin: Origin): Ruleset {
-  rules.forEach((r, i) => (r.id = `${name}#${i + 1}`));
+  let ids = ruleIds.get(name);
+  if (!ids) ruleIds.set(name, (ids = []));
+  for (let i = 0; i < rules.length; i++) rules[i]!.id = i < MAX_SHARED_IDS ? (ids[i] ??= `${name}#${i + 1}`) : `${name}#${i + 1}`;
   return { name, semantics, defaultAction, builtin: true, rules, origin };
 }
+
+/**
+ * Rule ids by ruleset name and place (`ingress#3`): tens of thousands of groups number their rules
+ * the same way, and share the strings; the first MAX_SHARED_IDS places of each name are kept.
+ */
+const ruleIds = new Map<string, string[]>();
+const MAX_SHARED_IDS = 1024;
 
 /**
  * Addresses as cloud APIs write them: CIDRs (host bits ignored, so `1.2.3.4/0` is everything) and
