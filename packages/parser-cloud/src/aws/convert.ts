@@ -135,10 +135,11 @@ export function convertSecurityGroup(group: AwsSecurityGroup, reporter: Reporter
   for (const p of group.ingress) permissionRules(p, 'ingress', reporter, ingress);
   const egress: FilterRule[] = [];
   for (const p of group.egress) permissionRules(p, 'egress', reporter, egress);
+  // Copies the size of their rules: a list pushed to has room for 17, and the device keeps its lists as long as the scan runs.
   return cloudDevice(
     group.name, 'aws', group.format, group.origin,
-    ruleset('ingress', 'allow-union', 'deny', ingress, group.origin),
-    ruleset('egress', 'allow-union', 'deny', egress, group.origin),
+    ruleset('ingress', 'allow-union', 'deny', ingress.slice(), group.origin),
+    ruleset('egress', 'allow-union', 'deny', egress.slice(), group.origin),
   );
 }
 
