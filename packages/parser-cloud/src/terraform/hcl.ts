@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Node, type ParseState, type Range, type Tree } from 'web-tree-sitter';
 import type { Span } from '../common/report.js';
 
 /*
@@ -52,6 +52,14 @@ export const HCL_PARSE_MS = 2_000;
 const HCL_MS_PER_CHAR = 0.01;
 
 /**
+ * How long the reading that leaves out blanks and plain strings (parseSkipping) may take: 0.1 s, plus
+ * 1 ms per thousand characters, five times what valid HCL takes on the development machine. A text
+ * that takes longer is far from HCL, and is read whole.
+ */
+const SKIPPING_MS = 100;
+const SKIPPING_MS_PER_CHAR = 0.001;
+
+/**
  * The longest line handed to tree-sitter. Its error recovery on a multi-megabyte line of garbage
  * takes gigabytes (a 10 MB line: 38 s and 2.2 GB); no Terraform file has such a line.
  */
@@ -78,28 +86,152 @@ export function parseHcl(text: string): Tree | string {
   const long = text.length > MAX_HCL_LINE ? longLine(text, MAX_HCL_LINE) : undefined;
   if (long !== undefined) return `line ${long} is longer than ${MAX_HCL_LINE} characters: the file is not read as HCL`;
   const budget = HCL_PARSE_MS + text.length * HCL_MS_PER_CHAR;
-  const deadline = performance.now() + budget;
-  let late = false;
   try {
-    // A progress callback that returns true cancels the parse (tree-sitter's documented contract).
     // Runs of U+2028/U+2029 (no HCL whitespace, no line break for tree-sitter) make its lexer take time
     // that grows with the square of the run, where no progress callback can stop it (74,000 of them:
     // minutes). They are read as spaces: one UTF-16 unit for one, so every position stays where it was.
     const readable = /[\u2028\u2029]/.test(text) ? text.replace(/[\u2028\u2029]/g, ' ') : text;
-    const tree = parser.parse(readable, null, { progressCallback: () => (late ||= performance.now() > deadline) });
-    if (late) {
-      tree?.delete();
-      // Tree-sitter resumes a cancelled parse at the next call unless told to start over: the next
-      // file would be read as the rest of this one.
-      parser.reset();
-      return `the HCL parser gave up after ${(budget / 1000).toFixed(1)} s: this text is too far from HCL to recover from its errors in time`;
+    // First without what only makes hidden tokens; else whole, as if the first reading had not been.
+    const skipping = parseSkipping(parser, readable, SKIPPING_MS + readable.length * SKIPPING_MS_PER_CHAR);
+    if (skipping) {
+      sources.set(skipping, { text: readable, clean: true });
+      return skipping;
     }
+    const tree = parseWithin(parser, readable, budget);
+    if (tree === 'stopped') return `the HCL parser gave up after ${(budget / 1000).toFixed(1)} s: this text is too far from HCL to recover from its errors in time`;
     if (!tree) return 'the HCL parser returned nothing';
     sources.set(tree, { text: readable, clean: !tree.rootNode.hasError });
     return tree;
   } catch (error) {
     return `the HCL parser failed: ${String(error)}`;
   }
+}
+
+/**
+ * The tree of a text read without what textToRead leaves out, when it is the tree of the whole: it
+ * has no syntax error (tree-sitter's error recovery weighs the tokens it skips, and may choose
+ * otherwise), and each quoted text left out was inside a string or a comment. Undefined otherwise,
+ * and when there is nothing to leave out or the parse takes longer than `ms`.
+ */
+export function parseSkipping(p: Parser, text: string, ms: number): Tree | undefined {
+  const reading = textToRead(text);
+  if (!reading) return undefined;
+  const tree = parseWithin(p, text, ms, reading.ranges);
+  if (tree === 'stopped' || !tree) return undefined;
+  if (!tree.rootNode.hasError && insideLiterals(tree.rootNode, reading.quoted)) return tree;
+  tree.delete();
+  return undefined;
+}
+
+/**
+ * A parse that gives up after `ms`: the tree, null when tree-sitter returns none, or 'stopped'. A
+ * parse of some ranges of the text also stops at its first syntax error, as its tree would not be
+ * taken: a text far from HCL is not read twice over.
+ */
+function parseWithin(p: Parser, text: string, ms: number, includedRanges?: Range[]): Tree | null | 'stopped' {
+  const deadline = performance.now() + ms;
+  let stopped = false;
+  // A progress callback that returns true cancels the parse (tree-sitter's documented contract).
+  const progressCallback = (state: ParseState): boolean => (stopped ||= performance.now() > deadline || (includedRanges !== undefined && state.hasError));
+  const tree = p.parse(text, null, includedRanges ? { includedRanges, progressCallback } : { progressCallback });
+  if (!stopped) return tree;
+  tree?.delete();
+  // Tree-sitter resumes a cancelled parse at the next call unless told to start over: the next
+  // file would be read as the rest of this one.
+  p.reset();
+  return 'stopped';
+}
+
+/** What tree-sitter is to read of a text (textToRead). */
+export interface Reading {
+  /** Its included ranges: the text but what is left out. */
+  ranges: Range[];
+  /** Where each quoted text whose inside is left out starts and ends, one pair after another. */
+  quoted: number[];
+}
+
+/**
+ * What tree-sitter is to read of a text for the tree of the whole: its included ranges (the rest it
+ * skips, every node keeping its place: each range is read from the position it is given). The
+ * grammar makes a token of every blank and of every character in quotes, and lexing them is most of
+ * what a parse costs. Left out are:
+ * - a run of spaces and tabs but its last. Blanks are hidden extras wherever they are; the last one
+ *   stays because tree-sitter ends a token that ends where a range starts where the range before
+ *   ends, which would move a token of no width that its heredoc scanner makes after blanks.
+ * - the inside of a quoted text but its first and last characters, when it holds only ASCII letters,
+ *   digits, inner spaces and `._-/:,=@+` (none of which ends a string, a comment or a heredoc, or
+ *   starts an escape or an interpolation), on a line without a backslash. Quotes are paired along a
+ *   line, which a string over several lines or a quote in a comment throws off: parseHcl takes the
+ *   tree only if each of these was inside a string literal or a comment (`quoted`).
+ * Undefined when nothing is worth leaving out.
+ */
+export function textToRead(text: string): Reading | undefined {
+  const ranges: Range[] = [];
+  const quoted: number[] = [];
+  let from = 0;
+  let fromPoint = { row: 0, column: 0 };
+  let row = 0;
+  let lineStart = 0;
+  let backslash = text.indexOf('\\');
+  let plainLine = true;
+  let quote = -1;
+  let plain = false;
+  const leaveOut = (start: number, end: number): void => {
+    ranges.push({ startIndex: from, endIndex: start, startPosition: fromPoint, endPosition: { row, column: start - lineStart } });
+    from = end;
+    fromPoint = { row, column: end - lineStart };
+  };
+  for (let i = 0; i < text.length; i++) {
+    if (i === lineStart) {
+      if (backslash >= 0 && backslash < i) backslash = text.indexOf('\\', i);
+      const lineEnd = text.indexOf('\n', i);
+      plainLine = backslash < 0 || (lineEnd >= 0 && backslash > lineEnd);
+    }
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      row++;
+      lineStart = i + 1;
+      quote = -1;
+    } else if (quote >= 0) {
+      if (c !== 34) plain &&= isPlainQuotedCode(c);
+      else {
+        if (plain && plainLine && i - quote > MIN_LEFT_OUT + 2 && text.charCodeAt(quote + 1) !== 32 && text.charCodeAt(i - 1) !== 32) {
+          leaveOut(quote + 2, i - 1);
+          quoted.push(quote + 1, i);
+        }
+        quote = -1;
+      }
+    } else if (c === 34) {
+      quote = i;
+      plain = true;
+    } else if (c === 32 || c === 9) {
+      let j = i + 1;
+      while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+      // The text's first character stays: the tree starts where the first range does.
+      const start = i === 0 ? 1 : i;
+      if (j - 1 - start >= MIN_LEFT_OUT) leaveOut(start, j - 1);
+      i = j - 1;
+    }
+  }
+  if (ranges.length === 0) return undefined;
+  ranges.push({ startIndex: from, endIndex: text.length, startPosition: fromPoint, endPosition: { row, column: text.length - lineStart } });
+  return { ranges, quoted };
+}
+
+/** Whether each quoted text whose inside was left out lies in a string literal or a comment of the tree. */
+function insideLiterals(root: Node, quoted: number[]): boolean {
+  for (let k = 0; k < quoted.length; k += 2) {
+    const type = root.descendantForIndex(quoted[k]!, quoted[k + 1])?.type;
+    if (type !== 'template_literal' && type !== 'comment') return false;
+  }
+  return true;
+}
+
+/** The fewest characters worth a range of their own left out. */
+const MIN_LEFT_OUT = 2;
+
+function isPlainQuotedCode(c: number): boolean {
+  return isNameCode(c) || c === 32 || c === 46 || c === 47 || c === 58 || c === 44 || c === 61 || c === 64 || c === 43;
 }
 
 /** The text a tree without syntax errors was parsed from; undefined for a tree with errors. */
