@@ -223,11 +223,12 @@ describe('items the scan steps over, read by walking their text along their valu
   it('generated documents with repeated, numeric and escaped keys: the same values and spans as the tolerant reader', () => {
     let steps = 0;
     fc.assert(
-      fc.property(fc.boolean(), items, items, indent, (rootIsList, groups, others, unit) => {
+      fc.property(fc.boolean(), items, items, indent, fc.boolean(), (rootIsList, groups, others, unit, crlf) => {
         const root: Written = rootIsList
           ? { array: groups, inline: false }
           : { object: [['SecurityGroups', { array: groups, inline: false }], ['NextToken', { scalar: '"t"' }], ['Other', { array: others, inline: false }]], inline: false };
-        const text = write(root, unit);
+        const written = write(root, unit);
+        const text = crlf ? written.replace(/\n/g, '\r\n') : written;
         steps += stepped(text);
         expect(piecewiseDifferences(text).differences).toEqual([]);
       }),
@@ -306,6 +307,16 @@ describe('items the scan steps over, read by walking their text along their valu
     const text = JSON.stringify([{ GroupId: 'sg-1' }, long, { GroupId: 'sg-2' }], null, 2);
     expect(stepped(text)).toBe(1);
     expect(piecewiseDifferences(text)).toMatchObject({ differences: [], reads: 1 });
+  });
+
+  it('line breaks: CRLF is stepped over, a lone CR is not', () => {
+    const text = JSON.stringify({ SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [{ FromPort: 22 }] }, { GroupId: 'sg-2' }] }, null, 2);
+    const crlf = text.replace(/\n/g, '\r\n');
+    expect(stepped(crlf)).toBe(2);
+    expect(piecewiseDifferences(crlf)).toMatchObject({ differences: [], reads: 1 });
+    const lone = crlf.replace('"sg-2"', '\r"sg-2"');
+    expect(stepped(lone)).toBe(0);
+    expect(piecewiseDifferences(lone)).toMatchObject({ differences: [], reads: 1 });
   });
 
   it('no closing line in reach: stepping stops instead of looking that far for each item', () => {

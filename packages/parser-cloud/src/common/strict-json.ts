@@ -100,12 +100,19 @@ export type ScanOutcome = JsonStructure | 'too-deep' | 'too-many' | { notStrictA
  * hundreds of megabytes.
  */
 export function scanJsonStructure(text: string, maxDepth: number, maxValues = Infinity, stepOverItems = false): ScanOutcome {
-  // The scan does not see line breaks inside the items it steps over; it counts '\n' there, so a text with any '\r' is scanned whole.
-  const outcome = scan(text, maxDepth, maxValues, stepOverItems && !text.includes('\r'));
+  // Line breaks in the items stepped over (and in walkPiece) are counted by their '\n': a text
+  // where a '\r' is a break of its own is scanned whole.
+  const outcome = scan(text, maxDepth, maxValues, stepOverItems && !hasLoneCarriageReturn(text));
   // Past an item stepped over on a wrong guess, the scan is out of step with the text: where it
   // stopped says nothing, and the text is scanned again item by item.
   if (stepOverItems && (typeof outcome !== 'object' || 'notStrictAt' in outcome)) return scan(text, maxDepth, maxValues, false);
   return outcome;
+}
+
+/** Whether a '\r' in `text` is not followed by '\n' (then it ends a line by itself). */
+function hasLoneCarriageReturn(text: string): boolean {
+  for (let r = text.indexOf('\r'); r >= 0; r = text.indexOf('\r', r + 1)) if (text.charCodeAt(r + 1) !== 10) return true;
+  return false;
 }
 
 /** What itemEnd says of a bracket that is not alone on its line after its indentation, and of one whose closing line it did not find. */
@@ -125,7 +132,8 @@ function itemEnd(text: string, open: number, lineStart: number): number {
     const c = text.charCodeAt(k);
     if (c !== 32 && c !== 9) return NOT_INDENTED;
   }
-  if (text.charCodeAt(open + 1) !== 10) return NOT_INDENTED;
+  const next = text.charCodeAt(open + 1);
+  if (next !== 10 && !(next === 13 && text.charCodeAt(open + 2) === 10)) return NOT_INDENTED;
   const bracket = text.charCodeAt(open) === 123 ? '}' : ']';
   for (let j = text.indexOf(bracket, open + 2); j >= 0 && j - open <= MAX_STEP_CHARS; j = text.indexOf(bracket, j + 1)) {
     if (text.charCodeAt(j - width - 1) !== 10) continue;
