@@ -122,12 +122,16 @@ export interface AddressRead {
   hostName?: string;
 }
 
+const MAX_SHARED_ADDRESSES = 65536;
+
 /**
  * One object for each single range of addresses a file's rules name. The model keeps every rule's
  * sets, and a kube-proxy dump names each endpoint's address twice (`-s`, then DNAT's
  * `--to-destination`), each service's address twice and its pod network in every service chain
  * (`! -s 10.244.0.0/16`): tens of thousands of equal sets, where one each does. Sets are never
- * changed, so sharing them changes no answer. One per file, so that nothing outlives its reading.
+ * changed, so sharing them changes no answer. One per file, so that nothing outlives its reading;
+ * it starts over past MAX_SHARED_ADDRESSES ranges, so that a file of all different addresses pays
+ * for a bounded index only (the repeats of a kube-proxy dump are mostly near each other).
  */
 export class SharedAddresses {
   /** By the range's first address (a number, close enough to spread them); the bounds are compared. */
@@ -143,6 +147,7 @@ export class SharedAddresses {
     const known = this.byStart.get(key);
     if (known !== undefined && known.intervals.bounds[0] === lo && known.intervals.bounds[1] === hi) return known;
     // A different range starting there (`10.0.0.0/8`, then `10.0.0.0/16`) takes its place.
+    if (this.byStart.size >= MAX_SHARED_ADDRESSES) this.byStart.clear();
     this.byStart.set(key, set);
     return set;
   }

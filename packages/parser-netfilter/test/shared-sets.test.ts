@@ -44,6 +44,16 @@ describe('rules share equal address sets', () => {
     ]);
   });
 
+  it('still reads every address right past the number of ranges it keeps, and shares the recent ones', () => {
+    const address = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const count = 70000;
+    const rules = Array.from({ length: count }, (_, i) => `-A svc -s ${address(i)} -j RETURN`);
+    const result = parseText(file([...rules, `-A svc -d ${address(0)} -j RETURN`, `-A svc -d ${address(count - 1)} -j RETURN`]));
+    expect(view(ruleAt(result, line(count + 1))).destinations).toEqual(['10.0.0.0/32']);
+    expect(view(ruleAt(result, line(count + 2))).destinations).toEqual([`${address(count - 1)}/32`]);
+    expect(ruleAt(result, line(count + 2)).destinations).toBe(ruleAt(result, line(count)).sources);
+  });
+
   it('IPv6 addresses too far out for a number to tell apart stay apart', () => {
     // 2¹²⁸ + 1 and 2¹²⁸ + 2 are the same double: the bounds, not the number, decide.
     const result = parseText(file(['-A svc -s ::1 -j RETURN', '-A svc -s ::2 -j RETURN', '-A svc -d ::2/128 -j RETURN'], 'filter'));
