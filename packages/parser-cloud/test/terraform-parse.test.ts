@@ -74,6 +74,8 @@ const texts: [string, string][] = [
   ['non-ASCII and line separators', 'é = "naïve café"\nb = "10.0.0.0/8"\u2028\u2028\u2028c = 1\n'],
   ['syntax errors', 'a = "abcdef"\nb = [1 2]\nr "x" {\n  c = "ghijkl"\n'],
   ['nothing to leave out', 'a=1\nb="x"\n'],
+  ['quotes in an interpolation, paired wrongly', 'a = "${f("a",xyz,"b")}"\nb = "abcdef"\n'],
+  ['a string over two lines, then code between quotes', 'a = "over\nlines"+xyz+"abcdef"\n'],
 ];
 
 describe('a text read without its blanks and the insides of its plain strings', () => {
@@ -88,6 +90,21 @@ describe('a text read without its blanks and the insides of its plain strings', 
       'heredocs, indented and not, with quotes and interpolations', 'comments holding quotes',
       'names, paths and addresses in quotes', 'non-ASCII and line separators',
     ]);
+  });
+
+  it('checks the quoted texts it leaves out against the tree only once a line may have thrown their pairing off', () => {
+    const checked = (text: string): string[] => {
+      const q = textToRead(text)?.quoted ?? [];
+      const out: string[] = [];
+      for (let k = 0; k < q.length; k += 2) out.push(text.slice(q[k], q[k + 1]));
+      return out;
+    };
+    expect(checked(texts[0]![1])).toEqual([]);
+    expect(checked('# a "quoted note" in a comment line\n  // another "one"\na = "abcdef"\n')).toEqual([]);
+    expect(checked('a = "${x}"\nb = "abcdef"\n')).toEqual(['abcdef']);
+    expect(checked('a = "abcdef" # "ghijkl"\nb = "mnopqr"\n')).toEqual(['abcdef', 'ghijkl', 'mnopqr']);
+    expect(checked('a = "over\nlines"+xyz+"abcdef"\n')).toEqual(['+xyz+']);
+    expect(checked('u = "https://example.com" "abcdef"\n')).toEqual(['https://example.com', 'abcdef']);
   });
 
   it('leaves out most of a typical file', () => {

@@ -161,8 +161,13 @@ export interface Reading {
  * - the inside of a quoted text but its first and last characters, when it holds only ASCII letters,
  *   digits, inner spaces and `._-/:,=@+` (none of which ends a string, a comment or a heredoc, or
  *   starts an escape or an interpolation), on a line without a backslash. Quotes are paired along a
- *   line, which a string over several lines or a quote in a comment throws off: parseHcl takes the
- *   tree only if each of these was inside a string literal or a comment (`quoted`).
+ *   line. That is how tree-sitter reads them as long as every line so far has been a comment line
+ *   (`#`, `//`) or one without a backslash, `#`, `//`, `/*`, `$`, `%` or `<<` and with quotes in
+ *   pairs: then each line starts outside any string, comment or heredoc, and every quote on it starts
+ *   or ends a string. After the first other line, a string over several lines, a quote in a comment
+ *   or in a heredoc, or one in an interpolation can throw the pairing off: parseHcl takes the tree
+ *   only if each quoted text left out from there on was inside a string literal or a comment of it
+ *   (`quoted`).
  * Undefined when nothing is worth leaving out.
  */
 export function textToRead(text: string): Reading | undefined {
@@ -176,19 +181,35 @@ export function textToRead(text: string): Reading | undefined {
   let plainLine = true;
   let quote = -1;
   let plain = false;
+  // Whether every line so far was read as tree-sitter reads it (see lineRead), and what this line holds.
+  let exact = true;
+  let commentLine = false;
+  let simpleLine = true;
+  const lineQuoted: number[] = [];
   const leaveOut = (start: number, end: number): void => {
     ranges.push({ startIndex: from, endIndex: start, startPosition: fromPoint, endPosition: { row, column: start - lineStart } });
     from = end;
     fromPoint = { row, column: end - lineStart };
+  };
+  const lineRead = (): void => {
+    exact &&= commentLine || (plainLine && simpleLine && quote < 0);
+    if (!exact) quoted.push(...lineQuoted);
+    lineQuoted.length = 0;
   };
   for (let i = 0; i < text.length; i++) {
     if (i === lineStart) {
       if (backslash >= 0 && backslash < i) backslash = text.indexOf('\\', i);
       const lineEnd = text.indexOf('\n', i);
       plainLine = backslash < 0 || (lineEnd >= 0 && backslash > lineEnd);
+      let first = i;
+      while (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9) first++;
+      commentLine = text.charCodeAt(first) === 35 || text.startsWith('//', first);
+      simpleLine = true;
     }
     const c = text.charCodeAt(i);
+    if (c === 35 || c === 36 || c === 37 || c === 47 || c === 60) simpleLine &&= !startsConstruct(text, i);
     if (c === 10) {
+      lineRead();
       row++;
       lineStart = i + 1;
       quote = -1;
@@ -197,7 +218,7 @@ export function textToRead(text: string): Reading | undefined {
       else {
         if (plain && plainLine && i - quote > MIN_LEFT_OUT + 2 && text.charCodeAt(quote + 1) !== 32 && text.charCodeAt(i - 1) !== 32) {
           leaveOut(quote + 2, i - 1);
-          quoted.push(quote + 1, i);
+          lineQuoted.push(quote + 1, i);
         }
         quote = -1;
       }
@@ -213,9 +234,19 @@ export function textToRead(text: string): Reading | undefined {
       i = j - 1;
     }
   }
+  lineRead();
   if (ranges.length === 0) return undefined;
   ranges.push({ startIndex: from, endIndex: text.length, startPosition: fromPoint, endPosition: { row, column: text.length - lineStart } });
   return { ranges, quoted };
+}
+
+/** Whether a comment, an interpolation, a template directive or a heredoc may start at `i` (`#`, `//`, `/*`, `$`, `%`, `<<`). */
+function startsConstruct(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  const next = text.charCodeAt(i + 1);
+  if (c === 47) return next === 47 || next === 42;
+  if (c === 60) return next === 60;
+  return true;
 }
 
 /** Whether each quoted text whose inside was left out lies in a string literal or a comment of the tree. */
