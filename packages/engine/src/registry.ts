@@ -9,6 +9,7 @@ import { routerFormats } from '@portcullis/parser-router/formats';
  * package, its formats here and its loader below.
  */
 export const FORMATS: readonly FormatInfo[] = [...netfilterFormats, ...cloudFormats, ...routerFormats, ...observedFormats];
+const OWNERS = FORMATS.filter((p) => p.owns && p.owns.length > 0);
 
 /**
  * The readers, a package at a time, loaded when a file of one of its formats turns up: a scan of
@@ -71,6 +72,9 @@ export function formatNames(): string[] {
 
 /** The format most confident that it reads this file, if any is at least fairly sure. */
 export function detectFormat(file: InputFile): FormatInfo | undefined {
+  // A name only one format reads (a monorepo's thousands of `.tf` files) needs no other detector.
+  const name = file.path.toLowerCase();
+  for (const p of OWNERS) if (p.owns!.some((end) => name.endsWith(end))) return p;
   let best: FormatInfo | undefined;
   let score = 0.5;
   for (const p of FORMATS) {

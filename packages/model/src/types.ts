@@ -249,6 +249,11 @@ export interface InputFile {
 export interface FormatInfo extends Pick<FormatParser, 'format' | 'description' | 'detect'> {
   /** The format's files of one folder are read together (its reader has `parseFolder`). */
   folder?: boolean;
+  /**
+   * File name endings that are this format whatever the text says (`.tf`): detection asks no other
+   * detector about such a file. `detect` must still say so, for callers that ask it alone.
+   */
+  owns?: readonly string[];
 }
 
 export interface FormatParser {

@@ -10,7 +10,7 @@ import { extension, hasKey, hasKeyValue, jsonStart } from './common/detect.js';
 export function detectTerraform(file: InputFile): number {
   const ext = extension(file.path);
   if (ext.endsWith('.tf.json') || ext.endsWith('.tfvars.json')) return 0;
-  if (ext.endsWith('.tf') || ext.endsWith('.tfvars')) return 0.95;
+  if (ext.endsWith('.tf') || ext.endsWith('.tfvars')) return 1;
   if (ext !== '' && !ext.endsWith('.hcl')) return 0;
   // No telling extension: HCL that declares Terraform resources.
   const head = file.text.slice(0, 64 * 1024);
@@ -88,6 +88,7 @@ export const terraformFormat: FormatInfo = {
   description: 'Terraform HCL (.tf and .tfvars, a folder read as one module): AWS security groups and network ACLs, Azure NSGs, GCP firewall rules',
   detect: detectTerraform,
   folder: true,
+  owns: ['.tf', '.tfvars'],
 };
 
 export const terraformPlanFormat: FormatInfo = {
