@@ -5,6 +5,8 @@ import { scan } from '@portcullis/engine';
 import type { ParseResult } from '@portcullis/model';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseAzureCli, readAzureCli } from '../src/cli/azure.js';
+import { loadJson } from '../src/common/document.js';
 import { azureCli } from '../src/index.js';
 import { codes, deviceNamed, expectAccounted, ruleView } from './helpers.js';
 
@@ -265,6 +267,59 @@ describe('one NSG, however the output holds it: the same devices and diagnostics
       }),
       { numRuns: 100, seed: 21 },
     );
+  });
+});
+
+describe('read an NSG or a rule at a time: the same result as the document read whole', () => {
+  const prefix = fc.constantFrom('*', 'Internet', '10.0.0.0/8', 'not-an-address', '::/0');
+  const extra = fc.option(fc.constantFrom('sharedScope', 'etag'), { nil: undefined });
+  const withExtra = <T extends { [key: string]: Json }>(value: T, key: string | undefined): T => (key === undefined ? value : { ...value, [key]: [{ k: 'v' }] });
+  const fields = fc
+    .record(
+      {
+        name: fc.constantFrom('a', 'b'),
+        access: fc.constantFrom('Allow', 'Deny', 'Maybe'),
+        direction: fc.constantFrom('Inbound', 'Outbound', 'Sideways'),
+        priority: fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.constant('300')),
+        protocol: fc.constantFrom('Tcp', '*', 'Gre'),
+        sourceAddressPrefix: prefix,
+        sourceAddressPrefixes: fc.array(prefix, { maxLength: 2 }),
+        destinationPortRange: fc.constantFrom('22', '*', '1000-2000', 'x'),
+        destinationPortRanges: fc.array(fc.constantFrom('80', '443'), { maxLength: 2 }),
+        sourceApplicationSecurityGroups: fc.array(fc.record({ id: fc.constantFrom('asg-1', 'asg-2') }), { maxLength: 1 }),
+      },
+      { requiredKeys: [] },
+    )
+    .chain((r) => extra.map((k) => withExtra(r, k)));
+  // A rule as the CLI prints it, or as REST does (its fields under properties).
+  const rule = fc.oneof(fields, fields.map((p): { [key: string]: Json } => ({ name: 'rest', properties: p })));
+  // Lists also hold what is not a rule or an NSG: scalars and lists, which the reader skips.
+  const stray = fc.constantFrom<Json>(1, 'x', null, [], [{ name: 'in-a-list' }]);
+  const rules = fc.array(fc.oneof({ weight: 5, arbitrary: rule }, { weight: 1, arbitrary: stray }), { maxLength: 4 });
+  const group = fc
+    .record({ name: fc.constantFrom('n1', 'n2'), location: fc.constant('westeurope'), securityRules: rules, defaultSecurityRules: rules }, { requiredKeys: [] })
+    .chain((g) => fc.oneof(fc.constant<{ [key: string]: Json }>(g), fc.constant<{ [key: string]: Json }>({ name: 'rest-nsg', properties: g })))
+    .chain((g) => extra.map((k) => withExtra(g, k)));
+  const groups = fc.array(fc.oneof({ weight: 5, arbitrary: group }, { weight: 1, arbitrary: stray }), { maxLength: 4 });
+  const output = fc.oneof(groups, group, groups.map((value): Json => ({ value, nextLink: 'x' })));
+  const layout = fc.constantFrom<(v: Json) => string>(cliJson, (v) => JSON.stringify(v), (v) => JSON.stringify(v, null, '\t'), (v) => cliJson(v).replace(/\n/g, '\r\n'));
+  const json = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+
+  it('generated outputs of every shape, indented, on one line, with CRLF', () => {
+    fc.assert(
+      fc.property(output, layout, (value, print) => {
+        const file = { path: 'nsgs.json', text: print(value) };
+        expect(json(parseAzureCli(file))).toBe(json(readAzureCli(file, { ...loadJson(file.text), items: (list) => list })));
+      }),
+      { numRuns: 300, seed: 23 },
+    );
+  });
+
+  it('the show and list outputs above', () => {
+    for (const text of [SHOW, LIST]) {
+      const file = { path: 'nsgs.json', text };
+      expect(json(parseAzureCli(file))).toBe(json(readAzureCli(file, { ...loadJson(text), items: (list) => list })));
+    }
   });
 });
 

@@ -5,6 +5,8 @@ import { scan } from '@portcullis/engine';
 import type { ParseResult } from '@portcullis/model';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseGcloud, readGcloud } from '../src/cli/gcloud.js';
+import { loadJson } from '../src/common/document.js';
 import { gcloudCli } from '../src/index.js';
 import { codes, deviceNamed, expectAccounted, ruleView } from './helpers.js';
 
@@ -232,6 +234,55 @@ describe('one rule, however the output holds it: the same devices and diagnostic
       }),
       { numRuns: 150, seed: 22 },
     );
+  });
+});
+
+describe('read a rule at a time: the same result as the document read whole', () => {
+  const stray = fc.constantFrom<Json>(1, 'x', null, [], [{ IPProtocol: 'tcp' }]);
+  const entry = fc.oneof(
+    { weight: 5, arbitrary: fc.record({ IPProtocol: fc.constantFrom('tcp', 'udp', 'icmp', 'all', 'bogus', '6'), ports: fc.array(fc.oneof(fc.constantFrom('22', '1-100', 'x', '70000'), fc.integer({ min: 0, max: 70000 }), stray), { maxLength: 3 }), extra: fc.constant(1) }, { requiredKeys: [] }) },
+    { weight: 1, arbitrary: stray },
+  );
+  const texts = fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom<Json>('0.0.0.0/0', '10.0.0.0/8', '::/0', 'web', 'not-a-range') }, { weight: 1, arbitrary: stray }), { maxLength: 3 });
+  const rule = fc.record(
+    {
+      name: fc.constantFrom('r1', 'r2'),
+      network: fc.constantFrom(`${PROJECT}/global/networks/a`, 'b'),
+      direction: fc.constantFrom('INGRESS', 'EGRESS', 'UP'),
+      priority: fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constant('10')),
+      allowed: fc.array(entry, { maxLength: 3 }),
+      denied: fc.array(entry, { maxLength: 2 }),
+      sourceRanges: texts,
+      destinationRanges: texts,
+      sourceTags: texts,
+      targetTags: texts,
+      targetServiceAccounts: texts,
+      disabled: fc.oneof(fc.boolean(), fc.constant('yes')),
+      logConfig: fc.constant({ enable: false }),
+      unknown: fc.constant([{ a: 1 }]),
+    },
+    { requiredKeys: [] },
+  );
+  const output = fc.oneof(fc.array(fc.oneof({ weight: 5, arbitrary: rule }, { weight: 1, arbitrary: stray }), { maxLength: 4 }), rule);
+  const layout = fc.constantFrom<(v: Json) => string>(cliJson, (v) => JSON.stringify(v), (v) => JSON.stringify(v, null, '\t'), (v) => cliJson(v).replace(/\n/g, '\r\n'));
+  const json = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+
+  it('generated outputs, a list or one rule, indented, on one line, with CRLF', () => {
+    fc.assert(
+      fc.property(output, layout, (value, print) => {
+        // The generated record's keys are optional (absent, never undefined): JSON as it is.
+        const file = { path: 'fw.json', text: print(value as Json) };
+        expect(json(parseGcloud(file))).toBe(json(readGcloud(file, { ...loadJson(file.text), items: (list) => list })));
+      }),
+      { numRuns: 300, seed: 24 },
+    );
+  });
+
+  it('the describe and list outputs above', () => {
+    for (const text of [DESCRIBE, LIST]) {
+      const file = { path: 'fw.json', text };
+      expect(json(parseGcloud(file))).toBe(json(readGcloud(file, { ...loadJson(text), items: (list) => list })));
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import type { InputFile, ParseResult } from '@portcullis/model';
 import { convertNsg } from '../azure/convert.js';
 import type { AzureNsg, AzureSecurityRule } from '../azure/representation.js';
-import { isRecord, loadJson } from '../common/document.js';
+import { isRecord, readJsonPiecewise, type PiecewiseDocument } from '../common/document.js';
 import { FieldReader, arrayField, numberField, records, stringField } from '../common/fields.js';
 import { Inputs } from '../common/report.js';
 
@@ -22,26 +22,40 @@ const RULE_USED = [
 const RULE_IGNORED = ['id', 'etag', 'type', 'resourceGroup', 'provisioningState'];
 
 export function parseAzureCli(file: InputFile): ParseResult {
+  // A large `list` output is read an NSG at a time (see PiecewiseDocument): each is done with before the next.
+  return readJsonPiecewise(file.text, (doc) => readAzureCli(file, doc));
+}
+
+/** Reads one document, piecewise or whole: what `parseAzureCli` does once it has the document. */
+export function readAzureCli(file: InputFile, doc: PiecewiseDocument): ParseResult {
   const inputs = new Inputs();
   inputs.add(file);
-  const doc = loadJson(file.text);
   for (const e of doc.errors) inputs.report({ file: file.path, line: e.line, column: e.column }, 'error', 'parse-error', e.message);
   const r = new FieldReader(inputs, file.path, doc);
   const root = doc.value;
+  // `list` output, REST's `value`, or one NSG (`show`), whose own rule lists are then the document's top lists.
   const list = Array.isArray(root) ? root : isRecord(root) && Array.isArray(root['value']) ? root['value'] : isRecord(root) ? [root] : [];
-  const nsgs: AzureNsg[] = records(list).map((n) => readNsg(r, n));
+  const nsgs: AzureNsg[] = [];
+  for (const n of doc.items(list)) if (isRecord(n)) nsgs.push(readNsg(r, doc, n));
   inputs.ignoreRest(file.path);
   return inputs.finish(nsgs.map((n) => convertNsg(n, inputs)));
 }
 
-function readNsg(r: FieldReader, n: Record<string, unknown>): AzureNsg {
+function readNsg(r: FieldReader, doc: PiecewiseDocument, n: Record<string, unknown>): AzureNsg {
   r.fields(n, NSG_USED, NSG_IGNORED, 'network security group');
   const props = isRecord(n['properties']) ? n['properties'] : n;
   if (props !== n) r.fields(props, ['securityRules', 'defaultSecurityRules'], NSG_IGNORED, 'network security group properties');
   const name = stringField(n, 'name') ?? `NSG on line ${r.span(n)?.line ?? 1}`;
-  const nsg: AzureNsg = { name, format: FORMAT, origin: r.origin(n, name), rules: records(arrayField(props, 'securityRules')).map((x) => readRule(r, x, name)) };
-  const defaults = records(arrayField(props, 'defaultSecurityRules'));
-  if (defaults.length > 0) nsg.defaultRules = defaults.map((x) => readRule(r, x, name));
+  // The rule lists of an NSG in a list are its own (`items` gives them as they are); those of a lone
+  // NSG are top lists of the document, their rules read one at a time like the NSGs of a list.
+  const rules = (key: string): AzureSecurityRule[] => {
+    const out: AzureSecurityRule[] = [];
+    for (const x of doc.items(arrayField(props, key))) if (isRecord(x)) out.push(readRule(r, x, name));
+    return out;
+  };
+  const nsg: AzureNsg = { name, format: FORMAT, origin: r.origin(n, name), rules: rules('securityRules') };
+  const defaults = rules('defaultSecurityRules');
+  if (defaults.length > 0) nsg.defaultRules = defaults;
   return nsg;
 }
 
