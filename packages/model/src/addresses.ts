@@ -158,10 +158,15 @@ function toNumber(addr: ipaddr.IPv4 | ipaddr.IPv6): bigint {
 }
 
 function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  // ipaddr.js tells a valid address by catching the error its parser throws: a name (an Azure
+  // service tag, on every rule of a large NSG export) costs an Error with its stack each time.
+  // Dotted decimal is digits and dots only, so anything else is not asked.
+  if (DIGITS_AND_DOTS.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
   if (text.includes(':') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
   return undefined;
 }
+
+const DIGITS_AND_DOTS = /^[0-9.]+$/;
 
 /** Accepts a dotted netmask (`255.255.255.0`) as well as a prefix length; undefined for a non-contiguous mask. */
 function prefixLength(mask: string, kind: 'ipv4' | 'ipv6'): number | undefined {

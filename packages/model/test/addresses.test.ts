@@ -23,7 +23,7 @@ describe('parseAddressSet', () => {
     expect(cidrs(text)).toEqual(expected);
   });
 
-  it.each(['', 'any', '1.2.3', '1.2.3.4/33', '256.1.1.1', '10.0.0.0/255.0.255.0', '1.2.3.4-::1', '10.0.0.9-10.0.0.1', '0x7f.1'])(
+  it.each(['', 'any', '1.2.3', '1.2.3.4/33', '256.1.1.1', '10.0.0.0/255.0.255.0', '1.2.3.4-::1', '10.0.0.9-10.0.0.1', '0x7f.1', 'VirtualNetwork', 'AzureLoadBalancer', '10.0.0.1-Internet', '10.0.0.0/abc'])(
     'rejects %j',
     (text) => {
       expect(parseAddressSet(text)).toBeUndefined();
