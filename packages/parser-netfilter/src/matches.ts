@@ -222,29 +222,39 @@ export const add = <T>(list: T[], item: T): T[] => {
 const listedArity = (spec: ModuleSpec, option: string): number | undefined =>
   spec.inexact === ANY ? undefined : spec.inexact[option];
 
-interface PendingPorts {
-  kind: 'src' | 'dst' | 'either';
-  list: boolean;
-  /** The value's word. */
-  value: number;
-  negated: boolean;
-}
+/** Lists a reader keeps from rule to rule longer than this are let go (a hostile line's). */
+const KEPT_WORKING_LIST = 64;
 
-class RuleReader {
-  readonly ast: RuleAst;
-  private readonly words: Words;
+/**
+ * Reads rules one after another: one reader serves a whole file. Its working lists (the modules
+ * loaded, the ports waiting for the protocol) are kept from rule to rule and only their counts start
+ * over, instead of a reader and its lists per rule: for a kube-proxy dump that was about a quarter
+ * of what reading allocated.
+ */
+export class RuleReader {
+  private ast!: RuleAst;
+  private words!: Words;
   private index = 0;
   /** The word number of a `!` waiting for its option, or -1. */
   private pendingBang = -1;
   /** Whether the value `value` read last was written in the old `--opt ! value` form. */
   private valueNegated = false;
-  /** Match modules in the order they were loaded (`-m`, or implicitly by `-p`). */
-  private readonly loaded: string[] = [];
+  /** Match modules in the order they were loaded (`-m`, or implicitly by `-p`): the first `loadedCount`. */
+  private loaded: string[] = [];
+  private loadedCount = 0;
   private inTarget = false;
   /** The column of the target's name, for problems with its options. */
   private targetColumn = 0;
   private lastWasStray = false;
-  private readonly pendingPorts: PendingPorts[] = [];
+  /**
+   * Port options waiting for the protocol, the first `portCount` of each list: the value's word,
+   * which side it is on, whether it is a list (multiport) and whether it is negated.
+   */
+  private portValues: number[] = [];
+  private portKinds: ('src' | 'dst' | 'either')[] = [];
+  private portLists: boolean[] = [];
+  private portNegated: boolean[] = [];
+  private portCount = 0;
   /** `-s` (1) and `-d` (2) seen already: each may appear once. */
   private seen = 0;
   private droppedProblems = 0;
@@ -263,18 +273,46 @@ class RuleReader {
    */
   private uncaptured = false;
 
-  constructor(words: Words, line: number, text: string, chain: string, start: number, private readonly shared: SharedAddresses) {
+  constructor(private readonly shared: SharedAddresses) {}
+
+  /** Reads the rule's options from word `start` on (before it: the command and its chain). */
+  read(words: Words, line: number, text: string, chain: string, start: number): RuleAst {
     this.words = words;
     this.index = start;
+    this.pendingBang = -1;
+    this.valueNegated = false;
+    if (this.loaded.length > KEPT_WORKING_LIST) this.loaded = [];
+    this.loadedCount = 0;
+    this.inTarget = false;
+    this.targetColumn = 0;
+    this.lastWasStray = false;
+    if (this.portValues.length > KEPT_WORKING_LIST) {
+      this.portValues = [];
+      this.portKinds = [];
+      this.portLists = [];
+      this.portNegated = [];
+    }
+    this.portCount = 0;
+    this.seen = 0;
+    this.droppedProblems = 0;
+    this.protocol = undefined;
+    this.sources = none();
+    this.destinations = none();
+    this.sourcePorts = none();
+    this.destinationPorts = none();
+    this.eitherPorts = none();
+    this.states = none();
+    this.uncaptured = false;
     this.ast = {
       line, text, chain, protocols: ALL_PROTOCOLS, sources: undefined, notSources: none(), destinations: undefined,
       notDestinations: none(), sourcePorts: ALL_PORTS, destinationPorts: ALL_PORTS, inInterface: undefined,
       outInterface: undefined, matchesNew: true, stateMatch: false, symbolic: none(), exact: true, comment: undefined,
       target: undefined, targetChain: undefined, problems: none(), ipv4Evidence: false, ipv6Evidence: false,
     };
+    return this.readOptions();
   }
 
-  read(): RuleAst {
+  private readOptions(): RuleAst {
     while (this.index < this.words.length) this.step();
     if (this.pendingBang >= 0) this.problem('report', 'unrecognised-line', "'!' is not followed by an option", this.words.column(this.pendingBang));
     this.resolvePorts();
@@ -434,6 +472,11 @@ class RuleReader {
     return { values, negated };
   }
 
+  /** Notes a match module as loaded, after those loaded before it. */
+  private load(module: string): void {
+    this.loaded[this.loadedCount++] = module;
+  }
+
   private option(token: number, negated: boolean): void {
     const name = this.words.text(token);
     switch (name) {
@@ -488,7 +531,7 @@ class RuleReader {
     const { read, name, module } = protocolValue(text);
     if (!read.ok) this.problem('report', 'invalid-value', read.message, w.column(v));
     this.protocol = { negated: negated || this.valueNegated, name, set: read.ok ? read.value : undefined };
-    if (module) this.loaded.push(module);
+    if (module) this.load(module);
     if (module === 'icmp6') this.ast.ipv6Evidence = true;
   }
 
@@ -539,7 +582,7 @@ class RuleReader {
     if (negated || this.valueNegated) this.problem('report', 'unrecognised-line', `'!' cannot negate ${w.text(option)}`, w.column(option));
     const text = w.text(v);
     const module = text.toLowerCase();
-    this.loaded.push(module);
+    this.load(module);
     this.inTarget = false;
     if (!MODULES[module]) {
       this.problem('note', 'unsupported-match', `match module '${text}' is not supported; the rule is kept as one that may match`, w.column(v));
@@ -565,7 +608,8 @@ class RuleReader {
   private targetOwns(option: string): boolean {
     const takes = targetTakesOption(this.ast.target!.name, option);
     if (takes !== undefined) return takes;
-    return !this.loaded.some((m) => MODULES[m]?.captured[option] !== undefined);
+    for (let i = 0; i < this.loadedCount; i++) if (MODULES[this.loaded[i]!]?.captured[option] !== undefined) return false;
+    return true;
   }
 
   private targetSpecificOption(option: number, name: string, negated: boolean): void {
@@ -581,23 +625,24 @@ class RuleReader {
 
   private moduleOption(option: number, name: string, negated: boolean): void {
     const loaded = this.loaded;
-    const current = loaded[loaded.length - 1];
+    const count = this.loadedCount;
+    const current = count === 0 ? undefined : loaded[count - 1];
     const currentSpec = current === undefined ? undefined : MODULES[current];
     // 1. The module the option follows; 2. any loaded module that captures or lists it; 3. the
     // last loaded module known only by shape (or unknown); 4. tolerance: a module that was not loaded.
     if (currentSpec?.captured[name]) return currentSpec.captured[name](this, option, negated);
     const currentArity = currentSpec && listedArity(currentSpec, name);
     if (currentArity !== undefined) return this.skipInexact(option, currentArity);
-    for (let i = loaded.length - 1; i >= 0; i--) {
+    for (let i = count - 1; i >= 0; i--) {
       const handler = MODULES[loaded[i]!]?.captured[name];
       if (handler) return handler(this, option, negated);
     }
-    for (let i = loaded.length - 1; i >= 0; i--) {
+    for (let i = count - 1; i >= 0; i--) {
       const spec = MODULES[loaded[i]!];
       const arity = spec && listedArity(spec, name);
       if (arity !== undefined) return this.skipInexact(option, arity);
     }
-    for (let i = loaded.length - 1; i >= 0; i--) {
+    for (let i = count - 1; i >= 0; i--) {
       const spec = MODULES[loaded[i]!];
       // An unknown module was reported (and made the rule inexact) when it was loaded.
       if (!spec) return this.skipInexact(option, SOME, false);
@@ -629,18 +674,25 @@ class RuleReader {
 
   portOption(option: number, negated: boolean, kind: 'src' | 'dst' | 'either', list: boolean): void {
     const v = this.value(option);
-    if (v >= 0) this.pendingPorts.push({ kind, list, value: v, negated: negated || this.valueNegated });
+    if (v < 0) return;
+    const i = this.portCount++;
+    this.portValues[i] = v;
+    this.portKinds[i] = kind;
+    this.portLists[i] = list;
+    this.portNegated[i] = negated || this.valueNegated;
   }
 
   /** Ports are read last: service names depend on the protocol, which may come later in the rule. */
   private resolvePorts(): void {
     const protocol = serviceProtocol(this.protocol?.name);
-    for (const p of this.pendingPorts) {
-      const read = readPorts(this.words.text(p.value), protocol, p.list);
-      if (!read.ok) this.problem('report', 'invalid-value', read.message, this.words.column(p.value));
-      const term = { set: read.ok ? read.value : undefined, negated: p.negated };
-      if (p.kind === 'src') this.sourcePorts = add(this.sourcePorts, term);
-      else if (p.kind === 'dst') this.destinationPorts = add(this.destinationPorts, term);
+    for (let i = 0; i < this.portCount; i++) {
+      const value = this.portValues[i]!;
+      const read = readPorts(this.words.text(value), protocol, this.portLists[i]!);
+      if (!read.ok) this.problem('report', 'invalid-value', read.message, this.words.column(value));
+      const term = { set: read.ok ? read.value : undefined, negated: this.portNegated[i]! };
+      const kind = this.portKinds[i];
+      if (kind === 'src') this.sourcePorts = add(this.sourcePorts, term);
+      else if (kind === 'dst') this.destinationPorts = add(this.destinationPorts, term);
       else this.eitherPorts = add(this.eitherPorts, term);
     }
   }
@@ -736,7 +788,3 @@ export function clip(text: string, max = 60): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
-/** Reads the rule's options from word `start` on (before it: the command and its chain). */
-export function readRule(words: Words, line: number, text: string, chain: string, start: number, shared: SharedAddresses): RuleAst {
-  return new RuleReader(words, line, text, chain, start, shared).read();
-}

@@ -8,7 +8,7 @@ import {
   type ParseResult,
 } from '@portcullis/model';
 import { convertFile, mayNameChain } from './convert.js';
-import { RULE_WORDS, add, clip, readRule } from './matches.js';
+import { RULE_WORDS, RuleReader, add, clip } from './matches.js';
 import type { ChainAst, FileAst, RuleAst, TableAst, TargetAst } from './syntax.js';
 import { KNOWN_TARGETS } from './targets.js';
 import { Words } from './tokenizer.js';
@@ -109,7 +109,8 @@ class SaveFileReader {
   private recentNext = 0;
   private readonly suppressions: InlineSuppression[] = [];
   private open: OpenRule | undefined;
-  private readonly shared = new SharedAddresses();
+  /** Reads every rule of the file, in turn; it keeps the file's shared address ranges. */
+  private readonly ruleReader = new RuleReader(new SharedAddresses());
   /** Targets that are only a name and no chain of the table (yet) when a rule names them (`-j ACCEPT`), by name. */
   private readonly namedTargets = new Map<string, TargetAst>();
 
@@ -326,8 +327,8 @@ class SaveFileReader {
     // Most rules have single spaces only: then there is no wrap to join, and the words are read as split.
     const words = new Words(text, column, RULE_WORDS);
     const ast = words.unevenBlanks
-      ? (readWrapped(text, n, column, this.shared) ?? readCommand(text, n, column, this.shared))
-      : readCommand(text, n, column, this.shared, words);
+      ? (readWrapped(text, n, column, this.ruleReader) ?? readCommand(text, n, column, this.ruleReader))
+      : readCommand(text, n, column, this.ruleReader, words);
     if (!ast) {
       this.ledger.report(n, 'warning', 'unrecognised-line', `a rule needs a chain: '${clip(text)}'`, column);
       return;
@@ -378,7 +379,7 @@ class SaveFileReader {
    */
   private continueRule(open: OpenRule, n: number, body: string, column: number): boolean {
     for (const joined of [open.text + body, `${open.text} ${body}`]) {
-      const read = readCommand(joined, open.line, open.column, this.shared);
+      const read = readCommand(joined, open.line, open.column, this.ruleReader);
       if (!read || read.rule.problems.length > 0 || read.rule.chain !== open.ast.chain) continue;
       read.rule.problems = add(read.rule.problems, {
         kind: 'report', severity: 'warning', code: 'unrecognised-line',
@@ -424,7 +425,7 @@ interface ReadCommand {
  * the text's, when it has been split already.
  */
 function readCommand(
-  text: string, line: number, column: number, shared: SharedAddresses, words = new Words(text, column, RULE_WORDS),
+  text: string, line: number, column: number, reader: RuleReader, words = new Words(text, column, RULE_WORDS),
 ): ReadCommand | undefined {
   const unterminatedQuote = words.unterminatedQuote;
   if (words.length < 2 || words.quoted(1)) return undefined;
@@ -441,7 +442,7 @@ function readCommand(
       rest = 3;
     }
   }
-  const rule = readRule(words, line, words.unevenBlanks ? normaliseBlanks(text) : text, chain, rest, shared);
+  const rule = reader.read(words, line, words.unevenBlanks ? normaliseBlanks(text) : text, chain, rest);
   if (unterminatedQuote !== undefined) {
     rule.problems = add(rule.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
   }
@@ -454,7 +455,7 @@ function readCommand(
  * such runs gives a rule without problems, that is the reading, and the line is reported. A wrap
  * that fell between two words reads fine as written and is left alone.
  */
-function readWrapped(text: string, line: number, column: number, shared: SharedAddresses): ReadCommand | undefined {
+function readWrapped(text: string, line: number, column: number, reader: RuleReader): ReadCommand | undefined {
   const runs = wrapRuns(text);
   if (runs.length === 0 || runs.length > MAX_WRAPS) return undefined;
   for (let mask = 1; mask < 1 << runs.length; mask++) {
@@ -468,7 +469,7 @@ function readWrapped(text: string, line: number, column: number, shared: SharedA
       firstColumn ??= column + start;
     });
     joined += text.slice(from);
-    const read = readCommand(joined, line, column, shared);
+    const read = readCommand(joined, line, column, reader);
     if (!read || read.rule.problems.length > 0) continue;
     read.rule.problems = add(read.rule.problems, {
       kind: 'report', severity: 'warning', code: 'unrecognised-line',
