@@ -10,7 +10,17 @@ import {
   type Ruleset,
   type Translation,
 } from '@portcullis/model';
-import type { ChainAst, FileAst, RuleAst, TableAst } from './syntax.js';
+import {
+  EXACT,
+  IPV4_EVIDENCE,
+  IPV6_EVIDENCE,
+  MATCHES_NEW,
+  STATE_MATCH,
+  type ChainAst,
+  type FileAst,
+  type RuleAst,
+  type TableAst,
+} from './syntax.js';
 import { KNOWN_TARGETS, targetMeaning, type TargetMeaning } from './targets.js';
 
 /*
@@ -143,17 +153,16 @@ class ChainGraph {
     const targets = new Int32Array(offsets[count]!).fill(-1);
     const callerOffsets = new Int32Array(count + 1);
     let jumps = 0;
-    let v4 = false;
-    let v6 = false;
+    // The rules' flags together: only their evidence bits are read.
+    let evidence = 0;
     for (let c = 0; c < count; c++) {
       const rules = chains[c]!.rules;
       const base = offsets[c]!;
       for (let r = 0; r < rules.length; r++) {
         const rule = rules[r]!;
-        v4 ||= rule.ipv4Evidence;
-        v6 ||= rule.ipv6Evidence;
+        evidence |= rule.flags;
         // Most jumps were resolved as the rule was read; the others are looked up now.
-        let target = rule.targetChain;
+        let target = rule.target?.chain;
         if (target === undefined) {
           const name = rule.target?.name;
           target = name === undefined || !mayNameChain(table, name) ? undefined : table.chains.get(name);
@@ -179,8 +188,8 @@ class ChainGraph {
         callerRules[at] = rules[r]!;
       }
     }
-    this.ipv4Evidence = v4;
-    this.ipv6Evidence = v6;
+    this.ipv4Evidence = (evidence & IPV4_EVIDENCE) !== 0;
+    this.ipv6Evidence = (evidence & IPV6_EVIDENCE) !== 0;
     this.offsets = offsets;
     this.targets = targets;
     this.callerOffsets = callerOffsets;
@@ -396,7 +405,7 @@ class Converter {
 
   /** `targetRuleset`: the name of the ruleset the rule jumps or goes to, when its target is a chain. */
   private rule(ast: RuleAst, id: string, targetRuleset: string | undefined, root: string | undefined): FilterRule {
-    let exact = ast.exact && (ast.problems.length === 0 || !ast.problems.some((p) => p.kind === 'report'));
+    let exact = (ast.flags & EXACT) !== 0 && (ast.problems.length === 0 || !ast.problems.some((p) => p.kind === 'report'));
     const meaning = this.meaning(ast, targetRuleset, root);
     exact &&= meaning.exact;
 
@@ -410,13 +419,13 @@ class Converter {
       destinations: this.addresses(ast.destinations, ast.notDestinations, ast),
       sourcePorts: ast.sourcePorts,
       destinationPorts: ast.destinationPorts,
-      matchesNew: ast.matchesNew,
+      matchesNew: (ast.flags & MATCHES_NEW) !== 0,
       exact,
       symbolic: ast.symbolic.length === 0 ? NO_SYMBOLS : ast.symbolic,
       enabled: true,
       text: ast.text,
       origin: { file: this.file, line: ast.line },
-      stateMatch: ast.stateMatch ? true : undefined,
+      stateMatch: (ast.flags & STATE_MATCH) !== 0 ? true : undefined,
       target: meaning.action === 'jump' || meaning.action === 'goto' ? targetRuleset! : undefined,
       inInterface: ast.inInterface,
       outInterface: ast.outInterface,
@@ -458,7 +467,7 @@ class Converter {
     // A condition within the family (`-d 10.96.0.1/32`) is its own intersection with it: keep its
     // set instead of making an equal one. The rule's evidence names every family its addresses
     // touch, so it tells without comparing bounds (an address is of one family, never between them).
-    const inFamily = this.family === 'mixed' || (this.family === 'ipv4' ? !ast.ipv6Evidence : !ast.ipv4Evidence);
+    const inFamily = this.family === 'mixed' || (ast.flags & (this.family === 'ipv4' ? IPV6_EVIDENCE : IPV4_EVIDENCE)) === 0;
     let set = plain === undefined ? all : inFamily ? plain : all.intersect(plain);
     for (const n of negated) set = set.intersect(n.complement(this.familyArg));
     return set;

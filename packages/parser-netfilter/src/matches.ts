@@ -1,6 +1,18 @@
 import { ALL_PORTS, ALL_PROTOCOLS, type AddressSet, type ProtocolSet } from '@portcullis/model';
 import { Vocabulary, type Words } from './tokenizer.js';
-import type { AddressTerm, PortTerm, Problem, ProtocolTerm, RuleAst, StateTerm } from './syntax.js';
+import {
+  EXACT,
+  IPV4_EVIDENCE,
+  IPV6_EVIDENCE,
+  MATCHES_NEW,
+  STATE_MATCH,
+  type AddressTerm,
+  type PortTerm,
+  type Problem,
+  type ProtocolTerm,
+  type RuleAst,
+  type StateTerm,
+} from './syntax.js';
 import { TARGET_WORDS, readTargetOptions, targetOptionArity, targetTakesOption } from './targets.js';
 import {
   protocolModule,
@@ -276,7 +288,7 @@ export class RuleReader {
   constructor(private readonly shared: SharedAddresses) {}
 
   /** Reads the rule's options from word `start` on (before it: the command and its chain). */
-  read(words: Words, line: number, text: string, chain: string, start: number): RuleAst {
+  read(words: Words, line: number, text: string, start: number): RuleAst {
     this.words = words;
     this.index = start;
     this.pendingBang = -1;
@@ -304,10 +316,10 @@ export class RuleReader {
     this.states = none();
     this.uncaptured = false;
     this.ast = {
-      line, text, chain, protocols: ALL_PROTOCOLS, sources: undefined, notSources: none(), destinations: undefined,
+      line, text, protocols: ALL_PROTOCOLS, sources: undefined, notSources: none(), destinations: undefined,
       notDestinations: none(), sourcePorts: ALL_PORTS, destinationPorts: ALL_PORTS, inInterface: undefined,
-      outInterface: undefined, matchesNew: true, stateMatch: false, symbolic: none(), exact: true, comment: undefined,
-      target: undefined, targetChain: undefined, problems: none(), ipv4Evidence: false, ipv6Evidence: false,
+      outInterface: undefined, symbolic: none(), comment: undefined, target: undefined, problems: none(),
+      flags: MATCHES_NEW | EXACT,
     };
     return this.readOptions();
   }
@@ -389,10 +401,10 @@ export class RuleReader {
     ast.destinationPorts = dst;
 
     if (this.states.length > 0) {
-      ast.matchesNew = this.states.every(allowsNew);
-      ast.stateMatch = true;
+      if (!this.states.every(allowsNew)) ast.flags &= ~MATCHES_NEW;
+      ast.flags |= STATE_MATCH;
     }
-    ast.exact = exact;
+    if (!exact) ast.flags &= ~EXACT;
   }
 
   problem(kind: Problem['kind'], code: string, message: string, column?: number, severity: Problem['severity'] = 'warning'): void {
@@ -532,7 +544,7 @@ export class RuleReader {
     if (!read.ok) this.problem('report', 'invalid-value', read.message, w.column(v));
     this.protocol = { negated: negated || this.valueNegated, name, set: read.ok ? read.value : undefined };
     if (module) this.load(module);
-    if (module === 'icmp6') this.ast.ipv6Evidence = true;
+    if (module === 'icmp6') this.ast.flags |= IPV6_EVIDENCE;
   }
 
   private addressOption(option: number, negated: boolean, side: 'src' | 'dst'): void {
@@ -595,7 +607,7 @@ export class RuleReader {
     if (v < 0) return;
     const w = this.words;
     if (this.ast.target) this.problem('report', 'duplicate-option', 'more than one target in a rule', w.column(option));
-    this.ast.target = { name: w.text(v), goto, options: none(), nat: undefined };
+    this.ast.target = { name: w.text(v), goto, options: none(), nat: undefined, chain: undefined };
     this.targetColumn = w.column(v);
     this.inTarget = true;
   }
@@ -704,7 +716,7 @@ export class RuleReader {
     const name = w.text(option);
     const text = w.text(v);
     const negatedValue = negated || this.valueNegated;
-    if (name === '--icmpv6-type') this.ast.ipv6Evidence = true;
+    if (name === '--icmpv6-type') this.ast.flags |= IPV6_EVIDENCE;
     // `any` is every type; any other type is a condition the model does not capture.
     if (text.toLowerCase() !== 'any' || negatedValue) this.uncaptured = true;
   }
@@ -769,8 +781,8 @@ export class RuleReader {
 
   noteFamily(set: AddressSet): void {
     const family = set.family();
-    if (family === 'ipv4' || family === 'mixed') this.ast.ipv4Evidence = true;
-    if (family === 'ipv6' || family === 'mixed') this.ast.ipv6Evidence = true;
+    if (family === 'ipv4' || family === 'mixed') this.ast.flags |= IPV4_EVIDENCE;
+    if (family === 'ipv6' || family === 'mixed') this.ast.flags |= IPV6_EVIDENCE;
   }
 }
 

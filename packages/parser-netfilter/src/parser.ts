@@ -333,14 +333,11 @@ class SaveFileReader {
       this.ledger.report(n, 'warning', 'unrecognised-line', `a rule needs a chain: '${clip(text)}'`, column);
       return;
     }
-    const chain = this.chain(table, ast.rule.chain, n);
-    // The rule keeps its chain's name string (one per chain), not the one read from its line.
-    ast.rule.chain = chain.name;
+    const chain = this.chain(table, ast.chain, n);
     // A jump to a chain that exists already is resolved now; one to a chain made later, at the end.
     const target = ast.rule.target;
     if (target !== undefined) {
       const targetChain = mayNameChain(table, target.name) ? this.known(table, target.name) : undefined;
-      if (targetChain !== undefined) ast.rule.targetChain = targetChain;
       ast.rule.target = this.shareTarget(target, targetChain);
     }
     if (ast.position === undefined) chain.rules = appendRule(chain.rules, ast.rule);
@@ -357,12 +354,16 @@ class SaveFileReader {
    */
   private shareTarget(target: TargetAst, chain: ChainAst | undefined): TargetAst {
     if (target.goto || target.nat !== undefined || target.options.length > 0) {
-      if (chain !== undefined) target.name = chain.name;
+      if (chain !== undefined) {
+        target.name = chain.name;
+        target.chain = chain;
+      }
       return target;
     }
     if (chain !== undefined) {
       if (chain.jump === undefined) {
         target.name = chain.name;
+        target.chain = chain;
         chain.jump = target;
       }
       return chain.jump;
@@ -380,7 +381,7 @@ class SaveFileReader {
   private continueRule(open: OpenRule, n: number, body: string, column: number): boolean {
     for (const joined of [open.text + body, `${open.text} ${body}`]) {
       const read = readCommand(joined, open.line, open.column, this.ruleReader);
-      if (!read || read.rule.problems.length > 0 || read.rule.chain !== open.ast.chain) continue;
+      if (!read || read.rule.problems.length > 0 || read.chain !== open.chain.name) continue;
       read.rule.problems = add(read.rule.problems, {
         kind: 'report', severity: 'warning', code: 'unrecognised-line',
         message: `rule continues on line ${n} (a wrapped line); read as one rule`,
@@ -416,6 +417,8 @@ function appendRule(rules: RuleAst[], rule: RuleAst): RuleAst[] {
 
 interface ReadCommand {
   rule: RuleAst;
+  /** The name of the rule's chain, as written. */
+  chain: string;
   /** For `-I CHAIN [n]`: the 1-based position to insert at. */
   position?: number;
 }
@@ -442,11 +445,11 @@ function readCommand(
       rest = 3;
     }
   }
-  const rule = reader.read(words, line, words.unevenBlanks ? normaliseBlanks(text) : text, chain, rest);
+  const rule = reader.read(words, line, words.unevenBlanks ? normaliseBlanks(text) : text, rest);
   if (unterminatedQuote !== undefined) {
     rule.problems = add(rule.problems, { kind: 'report', severity: 'warning', code: 'unrecognised-line', message: 'unterminated quote', column: unterminatedQuote });
   }
-  return position === undefined ? { rule } : { rule, position };
+  return position === undefined ? { rule, chain } : { rule, chain, position };
 }
 
 /**

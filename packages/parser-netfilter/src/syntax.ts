@@ -71,7 +71,29 @@ export interface TargetAst {
   options: { name: string; values: string[]; negated: boolean }[];
   /** Read for DNAT, SNAT, REDIRECT, MASQUERADE and NETMAP. */
   nat: NatSpec | undefined;
+  /**
+   * The chain the target names, when it was a chain of the table already as the rule was read (kept
+   * here rather than on every rule: a chain's plain jump is one target for all the rules naming it).
+   */
+  chain: ChainAst | undefined;
 }
+
+/*
+ * RuleAst.flags: a rule's yes-or-no facts as bits of one number rather than five fields of each of
+ * the hundreds of thousands of rules a kube-proxy dump holds.
+ */
+/** The state conditions let the first packet of a new connection through. */
+export const MATCHES_NEW = 1;
+/** The rule has a state condition. */
+export const STATE_MATCH = 2;
+/**
+ * Every condition is one the model captures and could be read; without it the rule may match
+ * (`limit`, `tcp-flags`, `ctstate DNAT` …).
+ */
+export const EXACT = 4;
+/** An IPv4 (IPv6) address literal or protocol was seen, for deciding the file's family. */
+export const IPV4_EVIDENCE = 8;
+export const IPV6_EVIDENCE = 16;
 
 /**
  * Every field is set when the rule is made (optional ones to undefined), so that all rules share one
@@ -81,7 +103,6 @@ export interface RuleAst {
   line: number;
   /** The rule as written (counters dropped; joined again when the line had been wrapped). */
   text: string;
-  chain: string;
   /*
    * The rule's conditions, read into sets as far as they do not depend on the file's address family
    * (which only the whole file tells): a kube-proxy dump holds hundreds of thousands of rules, and
@@ -99,25 +120,13 @@ export interface RuleAst {
   destinationPorts: PortSet;
   inInterface?: InterfaceMatch;
   outInterface?: InterfaceMatch;
-  /** Whether the state conditions let the first packet of a new connection through. */
-  matchesNew: boolean;
-  /** The rule has a state condition. */
-  stateMatch: boolean;
   /** `ipset:NAME`, `host:NAME`: references that may hold any address. */
   symbolic: string[];
-  /**
-   * False when a condition is one the model does not capture (`limit`, `tcp-flags`, `ctstate DNAT`
-   * …) or could not be read: the rule may match.
-   */
-  exact: boolean;
   comment?: string;
   target?: TargetAst;
-  /** The chain the target names, when it was a chain of the table already as the rule was read. */
-  targetChain?: ChainAst;
   problems: Problem[];
-  /** An IPv4 (IPv6) address literal or protocol was seen, for deciding the file's family. */
-  ipv4Evidence: boolean;
-  ipv6Evidence: boolean;
+  /** MATCHES_NEW, STATE_MATCH, EXACT, IPV4_EVIDENCE, IPV6_EVIDENCE. */
+  flags: number;
 }
 
 export interface ChainAst {
