@@ -72,13 +72,18 @@ interface OpenRule {
 export function parseIptablesSave(file: InputFile): ParseResult {
   const lines = splitLines(file.text);
   const ledger = new LineLedger(file.path, lines.length);
-  const reader = new SaveFileReader(file.path, ledger);
+  const reader = new SaveFileReader(file.path, ledger, file.text);
+  // Where each line starts in the file's text (past a `\r\n`, `\r` or `\n`, as the lines were split).
+  let at = 0;
   for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     try {
-      reader.line(i + 1, lines[i]!);
+      reader.line(i + 1, line, at);
     } catch (error) {
       ledger.report(i + 1, 'error', 'internal-error', `the parser failed on this line: ${String(error)}`);
     }
+    at += line.length;
+    at += file.text.charCodeAt(at) === 0x0d && file.text.charCodeAt(at + 1) === 0x0a ? 2 : 1;
   }
   const suppressions = reader.finish();
   const devices: Device[] = [];
@@ -114,13 +119,17 @@ class SaveFileReader {
   /** Targets that are only a name and no chain of the table (yet) when a rule names them (`-j ACCEPT`), by name. */
   private readonly namedTargets = new Map<string, TargetAst>();
 
+  /** `source`: the file's text, which the lines were split from. */
   constructor(
     private readonly file: string,
     private readonly ledger: LineLedger,
+    private readonly source: string,
   ) {}
 
-  line(n: number, raw: string): void {
-    const text = n === 1 && raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+  /** `at`: where the line starts in the file's text. */
+  line(n: number, raw: string, at: number): void {
+    const bom = n === 1 && raw.startsWith('\uFEFF');
+    const text = bom ? raw.slice(1) : raw;
     let start = 0;
     while (start < text.length && (text[start] === ' ' || text[start] === '\t')) start++;
     const body = text.slice(start).trimEnd();
@@ -133,7 +142,7 @@ class SaveFileReader {
     if (first === '*') return this.tableHeader(n, body, column);
     if (first === ':') return this.chainHeader(n, body, column);
     if (body === 'COMMIT') return this.commit(n, column);
-    if (first === '-' || first === '[') return this.command(n, body, column);
+    if (first === '-' || first === '[') return this.command(n, body, column, at + (bom ? 1 : 0) + start);
     if (open && open.line === n - 1 && this.continueRule(open, n, body, column)) return;
     this.ledger.report(n, 'warning', 'unrecognised-line', `not an iptables-save line: '${clip(body)}'`, column);
   }
@@ -269,10 +278,14 @@ class SaveFileReader {
     this.recentMarks.fill(0);
   }
 
-  /** `-A`, `-I`, `-N`, `-P` (iptables-restore accepts them all), with an optional `[packets:bytes]` prefix. */
-  private command(n: number, body: string, column: number): void {
+  /**
+   * `-A`, `-I`, `-N`, `-P` (iptables-restore accepts them all), with an optional `[packets:bytes]`
+   * prefix. `at`: where the body starts in the file's text.
+   */
+  private command(n: number, body: string, column: number, at: number): void {
     let text = body;
     let col = column;
+    let textAt = at;
     if (body[0] === '[') {
       const close = body.indexOf(']');
       if (close < 0 || !COUNTERS.test(body.slice(0, close + 1))) {
@@ -283,6 +296,7 @@ class SaveFileReader {
       while (next < body.length && (body[next] === ' ' || body[next] === '\t')) next++;
       text = body.slice(next);
       col = column + next;
+      textAt = at + next;
     }
     const command = text.slice(0, fieldEnd(text, 0));
     switch (command) {
@@ -290,7 +304,7 @@ class SaveFileReader {
       case '--append':
       case '-I':
       case '--insert':
-        return this.rule(n, text, col);
+        return this.rule(n, text, col, textAt);
       case '-N':
       case '--new-chain':
       case '-P':
@@ -321,11 +335,12 @@ class SaveFileReader {
     this.ledger.recognise(n);
   }
 
-  private rule(n: number, text: string, column: number): void {
+  /** `at`: where the rule's text starts in the file's. */
+  private rule(n: number, text: string, column: number, at: number): void {
     const table = this.openTable(n, column, 'a rule');
     if (!table) return;
     // Most rules have single spaces only: then there is no wrap to join, and the words are read as split.
-    const words = new Words(text, column, RULE_WORDS);
+    const words = new Words(this.source, column, RULE_WORDS, at, at + text.length);
     const ast = words.unevenBlanks
       ? (readWrapped(text, n, column, this.ruleReader) ?? readCommand(text, n, column, this.ruleReader))
       : readCommand(text, n, column, this.ruleReader, words);

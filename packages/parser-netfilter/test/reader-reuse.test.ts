@@ -78,3 +78,28 @@ describe('a rule reads the same after any other rule', () => {
     );
   });
 });
+
+describe('a rule reads the same whatever ends the lines before it', () => {
+  it('with \\n, \\r\\n or \\r line ends, a byte order mark and a counter prefix: same rules, same columns', () => {
+    const lines = [
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      '-A INPUT -p tcp -m tcp --dport nope -j ACCEPT',
+      '  [5:300] -A INPUT -s 10.0.0.300 -j "DROP"',
+      '-A INPUT -m comment --comment "open \\"quote -j ACCEPT',
+      'COMMIT',
+    ];
+    const seen = (result: ParseResult): unknown => ({
+      rules: [3, 4, 5].map((at) => ({ ...view(ruleAt(result, at)), id: undefined })),
+      said: result.diagnostics.map((d) => `${d.line}:${d.column ?? ''} ${d.code} ${d.message}`),
+    });
+    const plain = seen(parseText(lines.join('\n')));
+    expect(plain).toMatchObject({ said: [
+      "3:32 invalid-value invalid port or service name 'nope'",
+      expect.stringMatching(/^4:23 invalid-value /),
+      '5:31 unrecognised-line unterminated quote',
+    ] });
+    for (const end of ['\r\n', '\r']) expect(seen(parseText(lines.join(end) + end))).toEqual(plain);
+    expect(seen(parseText(`\uFEFF${lines.join('\r\n')}`))).toEqual(plain);
+  });
+});

@@ -110,6 +110,28 @@ describe('Words', () => {
     }
   });
 
+  it('splits a line inside a larger text as it splits the line alone', () => {
+    const next = generator(20261126);
+    for (let n = 0; n < 3000; n++) {
+      const line = randomLine(next);
+      // What stands around the line: other lines, perhaps an open quote or blanks right up to it.
+      const before = `${randomLine(next)}${['\n', '\r\n', '"', ' ', ''][next(5)]}`;
+      const after = `${['\n', '"', ' ', '\\', ''][next(5)]}${randomLine(next)}`;
+      const offset = 1 + next(40);
+      const alone = new Words(line, offset, RULE_WORDS);
+      const aloneRead = Array.from({ length: alone.length }, (_, i) => ({
+        text: alone.text(i), column: alone.column(i), quoted: alone.quoted(i), option: alone.isOption(i), bang: alone.isBang(i),
+      }));
+      const aloneFacts = { unterminatedQuote: alone.unterminatedQuote, uneven: alone.unevenBlanks };
+      const inside = new Words(before + line + after, offset, RULE_WORDS, before.length, before.length + line.length);
+      const insideRead = Array.from({ length: inside.length }, (_, i) => ({
+        text: inside.text(i), column: inside.column(i), quoted: inside.quoted(i), option: inside.isOption(i), bang: inside.isBang(i),
+      }));
+      expect({ line, words: insideRead, unterminatedQuote: inside.unterminatedQuote, uneven: inside.unevenBlanks })
+        .toEqual({ line, words: aloneRead, ...aloneFacts });
+    }
+  });
+
   it('answers only for the newest line: an older one throws instead of reading the newer one’s words', () => {
     const first = new Words('-A INPUT -j "ACCEPT"', 1, RULE_WORDS);
     expect(first.text(3)).toBe('ACCEPT');
