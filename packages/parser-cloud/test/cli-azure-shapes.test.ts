@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { scan } from '@portcullis/engine';
 import type { ParseResult } from '@portcullis/model';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAzureCli, readAzureCli } from '../src/cli/azure.js';
 import { loadJson } from '../src/common/document.js';
 import { azureCli } from '../src/index.js';
+import { asText, cliJson, layouts, savedOutputFindings, unplaced, type Json } from './cli-output.js';
 import { codes, deviceNamed, expectAccounted, ruleView } from './helpers.js';
 
 /*
@@ -17,14 +14,6 @@ import { codes, deviceNamed, expectAccounted, ruleView } from './helpers.js';
  * the reader does not know is reported at its line, and no rule goes missing unsaid.
  */
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** JSON as the CLI prints it: two-space indentation, keys in alphabetical order, a final line break. */
-function cliJson(value: Json): string {
-  const sorted = (v: Json): Json =>
-    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k]!)])) : v;
-  return `${JSON.stringify(sorted(value), null, 2)}\n`;
-}
 
 const SUB = '/subscriptions/5a1d0c3e-0000-4000-8000-00000000beef/resourceGroups/shop-rg/providers/Microsoft.Network';
 const ETAG = 'W/"7f3c1a52-0d1e-4c55-9b8e-2a6d9c0e4b11"';
@@ -243,10 +232,6 @@ describe('one NSG, however the output holds it: the same devices and diagnostics
     { requiredKeys: ['access', 'direction', 'protocol', 'sourceAddressPrefixes', 'destinationPortRanges'] },
   );
   const ruleList = fc.array(ruleFields, { maxLength: 6 }).map((list) => list.map((r, i) => ({ ...r, name: `rule-${i}`, priority: 100 + i })));
-  /** Devices and diagnostics without their lines, which differ with the layout (and so order the diagnostics differently). */
-  const unplaced = (r: ParseResult): string =>
-    JSON.stringify({ devices: r.devices, diagnostics: r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`).sort() }, (key, v: unknown) =>
-      ['origin', 'file', 'line', 'endLine', 'column'].includes(key) ? undefined : typeof v === 'bigint' ? `${v}n` : v);
 
   it('show, list and the REST value list of one NSG: the same result, every rule read', () => {
     fc.assert(
@@ -302,14 +287,12 @@ describe('read an NSG or a rule at a time: the same result as the document read 
     .chain((g) => extra.map((k) => withExtra(g, k)));
   const groups = fc.array(fc.oneof({ weight: 5, arbitrary: group }, { weight: 1, arbitrary: stray }), { maxLength: 4 });
   const output = fc.oneof(groups, group, groups.map((value): Json => ({ value, nextLink: 'x' })));
-  const layout = fc.constantFrom<(v: Json) => string>(cliJson, (v) => JSON.stringify(v), (v) => JSON.stringify(v, null, '\t'), (v) => cliJson(v).replace(/\n/g, '\r\n'));
-  const json = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
 
   it('generated outputs of every shape, indented, on one line, with CRLF', () => {
     fc.assert(
-      fc.property(output, layout, (value, print) => {
+      fc.property(output, layouts, (value, print) => {
         const file = { path: 'nsgs.json', text: print(value) };
-        expect(json(parseAzureCli(file))).toBe(json(readAzureCli(file, { ...loadJson(file.text), items: (list) => list })));
+        expect(asText(parseAzureCli(file))).toBe(asText(readAzureCli(file, { ...loadJson(file.text), items: (list) => list })));
       }),
       { numRuns: 300, seed: 23 },
     );
@@ -318,21 +301,13 @@ describe('read an NSG or a rule at a time: the same result as the document read 
   it('the show and list outputs above', () => {
     for (const text of [SHOW, LIST]) {
       const file = { path: 'nsgs.json', text };
-      expect(json(parseAzureCli(file))).toBe(json(readAzureCli(file, { ...loadJson(text), items: (list) => list })));
+      expect(asText(parseAzureCli(file))).toBe(asText(readAzureCli(file, { ...loadJson(text), items: (list) => list })));
     }
   });
 });
 
 describe('findings from the saved outputs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-az-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  const findings = (name: string, text: string): string[] => {
-    writeFileSync(join(dir, name), text);
-    const result = scan({ paths: [name], cwd: dir, config: false, now: new Date('2026-11-26T00:00:00Z') });
-    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    return result.findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId}@${f.location.line} ${f.location.resource}`);
-  };
+  const findings = savedOutputFindings('portcullis-az-');
 
   it('show: at the lines of the rules that open the ports', () => {
     expect(findings('nsg-show.json', SHOW)).toEqual(['no-public-ssh@144 web-nsg']);

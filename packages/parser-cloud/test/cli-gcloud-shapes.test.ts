@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { scan } from '@portcullis/engine';
 import type { ParseResult } from '@portcullis/model';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseGcloud, readGcloud } from '../src/cli/gcloud.js';
 import { loadJson } from '../src/common/document.js';
 import { gcloudCli } from '../src/index.js';
+import { asText, cliJson, layouts, savedOutputFindings, unplaced, type Json } from './cli-output.js';
 import { codes, deviceNamed, expectAccounted, ruleView } from './helpers.js';
 
 /*
@@ -18,14 +15,6 @@ import { codes, deviceNamed, expectAccounted, ruleView } from './helpers.js';
  * reported at its line, and no entry goes missing unsaid.
  */
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** JSON as gcloud prints it: two-space indentation, keys in alphabetical order, a final line break. */
-function cliJson(value: Json): string {
-  const sorted = (v: Json): Json =>
-    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k]!)])) : v;
-  return `${JSON.stringify(sorted(value), null, 2)}\n`;
-}
 
 const PROJECT = 'https://www.googleapis.com/compute/v1/projects/shop-prod';
 
@@ -216,10 +205,6 @@ describe('one rule, however the output holds it: the same devices and diagnostic
       ...(x.targetTags.length > 0 ? { targetTags: x.targetTags } : {}),
       ...(x.sourceTags.length > 0 ? { sourceTags: x.sourceTags } : {}),
     }));
-  /** Devices and diagnostics without their lines, which differ with the layout (and so order the diagnostics differently). */
-  const unplaced = (r: ParseResult): string =>
-    JSON.stringify({ devices: r.devices, diagnostics: r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`).sort() }, (key, v: unknown) =>
-      ['origin', 'file', 'line', 'endLine', 'column'].includes(key) ? undefined : typeof v === 'bigint' ? `${v}n` : v);
 
   it('describe and list of one rule, indented or on one line: the same result, every entry read', () => {
     fc.assert(
@@ -264,15 +249,13 @@ describe('read a rule at a time: the same result as the document read whole', ()
     { requiredKeys: [] },
   );
   const output = fc.oneof(fc.array(fc.oneof({ weight: 5, arbitrary: rule }, { weight: 1, arbitrary: stray }), { maxLength: 4 }), rule);
-  const layout = fc.constantFrom<(v: Json) => string>(cliJson, (v) => JSON.stringify(v), (v) => JSON.stringify(v, null, '\t'), (v) => cliJson(v).replace(/\n/g, '\r\n'));
-  const json = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
 
   it('generated outputs, a list or one rule, indented, on one line, with CRLF', () => {
     fc.assert(
-      fc.property(output, layout, (value, print) => {
+      fc.property(output, layouts, (value, print) => {
         // The generated record's keys are optional (absent, never undefined): JSON as it is.
         const file = { path: 'fw.json', text: print(value as Json) };
-        expect(json(parseGcloud(file))).toBe(json(readGcloud(file, { ...loadJson(file.text), items: (list) => list })));
+        expect(asText(parseGcloud(file))).toBe(asText(readGcloud(file, { ...loadJson(file.text), items: (list) => list })));
       }),
       { numRuns: 300, seed: 24 },
     );
@@ -281,21 +264,13 @@ describe('read a rule at a time: the same result as the document read whole', ()
   it('the describe and list outputs above', () => {
     for (const text of [DESCRIBE, LIST]) {
       const file = { path: 'fw.json', text };
-      expect(json(parseGcloud(file))).toBe(json(readGcloud(file, { ...loadJson(text), items: (list) => list })));
+      expect(asText(parseGcloud(file))).toBe(asText(readGcloud(file, { ...loadJson(text), items: (list) => list })));
     }
   });
 });
 
 describe('findings from the saved outputs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-gcloud-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  const findings = (name: string, text: string): string[] => {
-    writeFileSync(join(dir, name), text);
-    const result = scan({ paths: [name], cwd: dir, config: false, now: new Date('2026-11-26T00:00:00Z') });
-    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    return result.findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId}@${f.location.line} ${f.location.resource}`);
-  };
+  const findings = savedOutputFindings('portcullis-gcloud-');
 
   it('describe: at the rule\'s first line', () => {
     expect(findings('fw-describe.json', DESCRIBE)).toEqual([
