@@ -163,19 +163,19 @@ function convertRule(r: AzureSecurityRule, inbound: boolean, reporter: Reporter)
     return [symbolicRule({ ...base, action, protocols: ALL_PROTOCOLS, destinations: AddressSet.all(), sourcePorts: ALL_PORTS, destinationPorts: ALL_PORTS, text }, symbolic)];
   }
   const rules: FilterRule[] = [];
-  const sides = (addresses: AddressSet) => (inbound ? { sources: addresses, destinations: local.set } : { sources: local.set, destinations: addresses });
   if (!remote.set.isEmpty || remote.symbolic.length === 0) {
-    rules.push({
-      ...base,
-      ...sides(remote.set),
-      action,
-      protocols: proto,
-      sourcePorts: srcPorts,
-      destinationPorts: dstPorts,
-      exact: local.exact && remote.exact,
-      symbolic: [],
-      text,
-    });
+    // One literal with every field, in the order `base` and the sides give them: a spread of
+    // differently shaped objects is several times slower, and a large export has many rules.
+    const { origin } = r;
+    const sources = inbound ? remote.set : local.set;
+    const destinations = inbound ? local.set : remote.set;
+    const exact = local.exact && remote.exact;
+    const description = r.description;
+    rules.push(
+      description
+        ? { id: '', matchesNew: true, enabled: true, origin, description, sources, destinations, action, protocols: proto, sourcePorts: srcPorts, destinationPorts: dstPorts, exact, symbolic: [], text }
+        : { id: '', matchesNew: true, enabled: true, origin, sources, destinations, action, protocols: proto, sourcePorts: srcPorts, destinationPorts: dstPorts, exact, symbolic: [], text },
+    );
   }
   if (remote.symbolic.length > 0) {
     const rule = symbolicRule({ ...base, action, protocols: proto, destinations: AddressSet.all(), sourcePorts: srcPorts, destinationPorts: dstPorts, text: `${text} (symbolic part)` }, remote.symbolic);
