@@ -101,19 +101,7 @@ export function fingerprint(...parts: string[]): string {
   return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 32);
 }
 
-/**
- * Findings' locations by origin: the findings at one rule (one for each port rule that meets it)
- * share one, as nothing changes a location once a finding has it.
- */
-const LOCATIONS = new WeakMap<Origin, FindingLocation>();
-
 function location(o: Origin): FindingLocation {
-  let l = LOCATIONS.get(o);
-  if (!l) LOCATIONS.set(o, (l = newLocation(o)));
-  return l;
-}
-
-function newLocation(o: Origin): FindingLocation {
   // The usual shapes as one literal each (a field added after the literal takes a second object).
   const { file, line, column, endLine, resource } = o;
   if (column !== undefined && endLine !== undefined && resource !== undefined) return { file, line, column, endLine, resource };
