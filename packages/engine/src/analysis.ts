@@ -112,6 +112,8 @@ export class DeviceAnalysis {
   /** Per ruleset, each rule's box and the ruleset it jumps to, worked out on first entry. */
   private readonly prepared = new Map<Ruleset, Prepared>();
   private warned: Set<string> | undefined;
+  /** Whether a source set counts as anywhere, by set: most exposures share a handful of them (made with the first). */
+  private anywhereOf: Map<IntervalSet<bigint>, boolean> | undefined;
   private all: Box | undefined;
 
   constructor(device: Device) {
@@ -559,10 +561,11 @@ export class DeviceAnalysis {
   }
 
   private anywhere(sources: IntervalSet<bigint>, from: AddressSet): boolean {
-    let anywhere = ANYWHERE.get(sources);
+    const known = (this.anywhereOf ??= new Map<IntervalSet<bigint>, boolean>());
+    let anywhere = known.get(sources);
     if (anywhere === undefined) {
       anywhere = classifySources(from) === 'anywhere';
-      ANYWHERE.set(sources, anywhere);
+      known.set(sources, anywhere);
     }
     return anywhere;
   }
@@ -603,12 +606,6 @@ export class DeviceAnalysis {
     });
   }
 }
-
-/**
- * Whether a source set counts as anywhere, by set: most exposures share a handful of them, and the
- * devices of an estate share them too (a security group's sources are its rules' own sets).
- */
-const ANYWHERE = new WeakMap<IntervalSet<bigint>, boolean>();
 
 /** What evaluating a ruleset needs of each of its rules, worked out once per device. */
 interface Prepared {
