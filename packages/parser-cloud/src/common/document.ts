@@ -216,28 +216,34 @@ export function readJsonPiecewise<T>(text: string, read: (doc: PiecewiseDocument
   const stepped = scan(text, true);
   if (isStructure(stepped) && stepped.unread > 0) {
     const piecewise = PiecewiseJson.read(text, stepped, limitsOf(text));
-    if (piecewise) {
-      try {
-        const result = read({ value: piecewise.value, positions: piecewise.positions, errors: [], items: (list) => piecewise.items(list) });
-        piecewise.finish();
-        return result;
-      } catch (error) {
-        if (!(error instanceof NotStrictPiece)) throw error;
-      }
-    }
+    const done = piecewise && readPieces(piecewise, read, true);
+    if (done) return done.result;
   }
   const structure = isStructure(stepped) && stepped.unread > 0 ? scan(text) : stepped;
   const piecewise = isStructure(structure) ? PiecewiseJson.read(text, structure) : undefined;
   if (piecewise) {
-    try {
-      return read({ value: piecewise.value, positions: piecewise.positions, errors: [], items: (list) => piecewise.items(list) });
-    } catch (error) {
-      if (!(error instanceof NotStrictPiece)) throw error;
-    }
+    const done = readPieces(piecewise, read, false);
+    if (done) return done.result;
     piecewise.unsplit();
   }
   const whole = readScanned(text, structure);
   return read({ ...whole, items: (list) => list });
+}
+
+/**
+ * `read` over a document read piecewise: its result, or undefined when a piece is not strict JSON.
+ * A stepped scan's document is finished too (see PiecewiseJson.finish): the items it stepped over
+ * and the reader did not come to are read, as they count toward its limits.
+ */
+function readPieces<T>(piecewise: PiecewiseJson, read: (doc: PiecewiseDocument) => T, stepped: boolean): { result: T } | undefined {
+  try {
+    const result = read({ value: piecewise.value, positions: piecewise.positions, errors: [], items: (list) => piecewise.items(list) });
+    if (stepped) piecewise.finish();
+    return { result };
+  } catch (error) {
+    if (!(error instanceof NotStrictPiece)) throw error;
+    return undefined;
+  }
 }
 
 /** The 1-based line and column of an offset, lines counted as LineIndex counts them. */
