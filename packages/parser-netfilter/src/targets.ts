@@ -101,7 +101,7 @@ export const KNOWN_TARGETS: ReadonlySet<string> = new Set([...Object.keys(DECIDI
 
 /** Target names and target options, for the words a rule line is read with. */
 export const TARGET_WORDS: readonly string[] = [
-  ...Object.keys(DECIDING), ...NON_TERMINATING, 'NETMAP', 'ROUTE', '--continue', '--to',
+  ...KNOWN_TARGETS, '--continue', '--to',
   ...SINGLE_VALUE, ...Object.values(TARGET_OPTIONS).flat(),
 ];
 
