@@ -51,9 +51,9 @@ function fieldEnd(text: string, from: number): number {
   return i;
 }
 
-/** Where the field after the one that ends at `end` starts (past its run of spaces and tabs). */
-function nextField(text: string, end: number): number {
-  let i = end;
+/** Where the next field starts from `from` on (past a run of spaces and tabs: a line's indent, the gap after a field). */
+function nextField(text: string, from: number): number {
+  let i = from;
   while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
   return i;
 }
@@ -130,8 +130,7 @@ class SaveFileReader {
   line(n: number, raw: string, at: number): void {
     const bom = n === 1 && raw.startsWith('\uFEFF');
     const text = bom ? raw.slice(1) : raw;
-    let start = 0;
-    while (start < text.length && (text[start] === ' ' || text[start] === '\t')) start++;
+    const start = nextField(text, 0);
     const body = text.slice(start).trimEnd();
     const column = start + 1;
     const open = this.open;
@@ -292,8 +291,7 @@ class SaveFileReader {
         this.ledger.report(n, 'warning', 'unrecognised-line', `not a '[packets:bytes]' counter prefix`, column);
         return;
       }
-      let next = close + 1;
-      while (next < body.length && (body[next] === ' ' || body[next] === '\t')) next++;
+      const next = nextField(body, close + 1);
       text = body.slice(next);
       col = column + next;
       textAt = at + next;
