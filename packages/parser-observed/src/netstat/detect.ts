@@ -38,9 +38,10 @@ export function detectNetstat(file: InputFile): number {
 
 function isRow(line: string): boolean {
   // A row starts with its protocol: anything else is not one, without splitting it up.
-  const first = firstWord(line.slice(0, 512));
+  const head = line.slice(0, 512);
+  const first = firstWord(head);
   if (first !== 'TCP' && first !== 'UDP' && !LINUX_PROTOCOLS.has(first)) return false;
-  const w = words(line.slice(0, 512)).map((x) => x.text);
+  const w = words(head).map((x) => x.text);
   const proto = w[0] ?? '';
   if (proto === 'TCP' || proto === 'UDP') {
     // Windows: `TCP local foreign STATE [pid]`, `UDP local *:* [pid]`.

@@ -37,9 +37,10 @@ function isHeader(line: string): boolean {
 
 function isRow(line: string): boolean {
   // A row starts with its netid or its state: anything else is not one, without splitting it up.
-  const first = firstWord(line.slice(0, 512));
+  const head = line.slice(0, 512);
+  const first = firstWord(head);
   if (!SS_NETIDS.has(first) && !SS_STATES.has(first)) return false;
-  const w = words(line.slice(0, 512)).map((x) => x.text);
+  const w = words(head).map((x) => x.text);
   const k = SS_NETIDS.has(w[0] ?? '') ? 1 : 0;
   const [state, recvQ, sendQ, local, peer] = w.slice(k, k + 5);
   if (!state || !SS_STATES.has(state) || !recvQ || !sendQ || !local || !peer) return false;
