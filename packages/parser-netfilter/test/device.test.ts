@@ -1,6 +1,9 @@
-import { formatPorts } from '@portcullis/model';
+import { formatPorts, type ParseResult } from '@portcullis/model';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, codes, device, parseFile, parseText, pick, protocolsText, ruleAt, view } from './helpers.js';
+
+/** What the rule on a line of `result` does, and the ruleset it goes to. */
+const actionAt = (result: ParseResult) => (line: number): unknown => pick(view(ruleAt(result, line)), ['action', 'target']);
 
 describe('the device', () => {
   it('is named after the file and keys rulesets table/CHAIN', () => {
@@ -75,7 +78,7 @@ describe('the device', () => {
       '-A PREROUTING -j early',
       'COMMIT',
     ].join('\n'));
-    const at = (line: number): unknown => pick(view(ruleAt(result, line)), ['action', 'target']);
+    const at = actionAt(result);
     expect(at(14)).toEqual({ action: 'jump', target: 'filter/c9' });
     expect(at(15)).toEqual({ action: 'jump', target: 'filter/early' });
     expect(at(16)).toEqual({ action: 'jump', target: 'filter/later' });
@@ -104,7 +107,7 @@ describe('the device', () => {
       '-A later -j svc',
       'COMMIT',
     ].join('\n'));
-    const at = (line: number): unknown => pick(view(ruleAt(result, line)), ['action', 'target']);
+    const at = actionAt(result);
     expect([3, 4, 5, 7, 8, 9, 13].map(at)).toEqual([
       { action: 'goto', target: 'filter/later' }, { action: 'jump', target: 'filter/later' }, { action: 'goto', target: 'filter/later' },
       { action: 'jump', target: 'filter/svc' }, { action: 'goto', target: 'filter/svc' }, { action: 'jump', target: 'filter/svc' },
@@ -126,7 +129,7 @@ describe('the device', () => {
       '-A INPUT -j LOG',
       'COMMIT',
     ].join('\n'));
-    const at = (line: number): unknown => pick(view(ruleAt(result, line)), ['action', 'target']);
+    const at = actionAt(result);
     expect(at(3)).toEqual({ action: 'dnat' });
     expect(at(4)).toEqual({ action: 'jump', target: 'nat/SNAT' });
     expect(at(9)).toEqual({ action: 'continue' });
