@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Inputs, type Span } from '../src/common/report.js';
 import { blockParts, hasError, named, parseHcl, spanOf, textOf, unescapeQuoted, type Node, type Tree } from '../src/terraform/hcl.js';
-import { TerraformModule } from '../src/terraform/module.js';
+import { TerraformModule, itemSpan } from '../src/terraform/module.js';
 
 /*
  * In a tree without syntax errors the module reads what it can from the file's text instead of
@@ -74,7 +74,7 @@ function differences(text: string): { out: string[]; fromText: number } {
       if (n.type !== 'body') continue;
       for (const item of module.contents(n).items) {
         const where = `${item.kind} at ${item.node.startIndex}`;
-        if (JSON.stringify(module.itemSpan(item)) !== JSON.stringify(nodeSpan(item.node))) out.push(`${where}: span ${JSON.stringify(module.itemSpan(item))}`);
+        if (JSON.stringify(itemSpan(item)) !== JSON.stringify(nodeSpan(item.node))) out.push(`${where}: span ${JSON.stringify(itemSpan(item))}`);
         if (item.kind !== 'attribute') continue;
         const [id, expr] = named(item.node);
         if (item.name !== (id?.text ?? '')) out.push(`${where}: name ${JSON.stringify(item.name)} != ${JSON.stringify(id?.text)}`);

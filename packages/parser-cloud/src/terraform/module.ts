@@ -60,7 +60,8 @@ interface BodyContents {
   attributes: Map<string, AttributeItem>;
 }
 
-function itemSpan(item: AttributeItem | BlockItem): Span {
+/** An attribute's or a block's lines, worked out once. */
+export function itemSpan(item: AttributeItem | BlockItem): Span {
   return (item.span ??= spanOf(item.node, item.end));
 }
 
@@ -387,11 +388,6 @@ export class TerraformModule implements ModuleScope {
     return v instanceof Unresolved ? undefined : v;
   }
 
-  /** An attribute's or a block's lines, worked out once. */
-  itemSpan(item: AttributeItem | BlockItem): Span {
-    return itemSpan(item);
-  }
-
   /**
    * The value of an attribute of a body's `attributes`, evaluated at the top (not from within
    * another expression, where the evaluator keeps count of how deep it is).
@@ -424,7 +420,7 @@ export class HclBlock implements TfBlock {
     let result: TfAttribute | undefined;
     if (item) {
       const value = this.module.valueOf(item, this.bindings);
-      if (value !== null) result = { value, span: this.module.itemSpan(item) };
+      if (value !== null) result = { value, span: itemSpan(item) };
     }
     this.values.set(name, result);
     return result;
