@@ -440,11 +440,11 @@ class PortIndex {
     else for (let i = 0; i < facts.ports.length; i++) this.byPort.add(i, facts.ports[i]!);
   }
 
-  /** The exposure indexes that may reach one of `ports`, in order; undefined when `ports` is wide (every member may). */
+  /** The exposure indexes that may reach one of `ports`, in order; undefined when that is nearly every member. */
   candidates(ports: PortSet): ArrayLike<number> | undefined {
-    // Gathered into one list: however many buckets the rule's ports span, only those are looked at.
-    const lists = this.byPort.near(ports, ALL_BUCKETS);
-    if (!lists) return this.members;
+    // Gathered into one list: however many buckets the rule's ports span, only those are looked at
+    // (asked for every bucket, `near` always has lists).
+    const lists = this.byPort.near(ports, ALL_BUCKETS)!;
     let total = 0;
     for (const list of lists) total += list.length;
     // Near nearly everything (a rule about most ports): every member, without gathering and sorting.

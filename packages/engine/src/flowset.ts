@@ -20,8 +20,6 @@ function bucketsOf(ports: IntervalSet<number>, max = MAX_BUCKETS): number[] | un
   return out;
 }
 
-
-
 /**
  * Lists of things by the port buckets they touch, each list in the order things were added, and
  * those whose ports are too wide for buckets on a list of their own.

@@ -55,14 +55,10 @@ export class InterfaceAtoms {
       const i = this.index.get(name);
       return i === undefined ? [] : [i];
     }
+    // A pattern: every atom under its prefix, an exact name or "other names" under a longer-or-equal prefix.
     const out: number[] = [];
     this.atoms.forEach((atom, i) => {
-      if (!wildcard) {
-        if (!atom.wildcard && atom.name === name) out.push(i);
-      } else if (atom.name.startsWith(name)) {
-        // An exact name with the prefix, or "other names" under a longer-or-equal prefix.
-        out.push(i);
-      }
+      if (atom.name.startsWith(name)) out.push(i);
     });
     return out;
   }
