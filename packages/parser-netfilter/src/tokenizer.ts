@@ -41,6 +41,9 @@ const NO_WORDS = new Vocabulary([]);
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c || c === 0x0d;
 /** Neither white space nor a quote: every character above the quote is (most of a line), and `!`. */
 const isPlain = (c: number): boolean => c > 0x22 || c === 0x21 || (c < 0x20 && !isSpace(c));
+/** `c`, at `i`, is a tab, a space before another or a space at the line's end `n`: what `Words.unevenBlanks` looks for. */
+const isUnevenBlank = (c: number, text: string, i: number, n: number): boolean =>
+  c === 0x09 || (c === 0x20 && (i + 1 === n || text.charCodeAt(i + 1) === 0x20));
 
 /*
  * The words of the line being read, shared by all Words: only one line's words are in use at a time
@@ -103,7 +106,7 @@ export class Words {
       for (; i < n; i++) {
         const c = text.charCodeAt(i);
         if (!isSpace(c)) break;
-        if (c === 0x09 || (c === 0x20 && (i + 1 === n || text.charCodeAt(i + 1) === 0x20))) uneven = true;
+        if (isUnevenBlank(c, text, i, n)) uneven = true;
       }
       if (i >= n) break;
       const start = i;
@@ -134,7 +137,7 @@ export class Words {
               closed = true;
               break;
             } else {
-              if (c === 0x09 || (c === 0x20 && (i + 1 === n || text.charCodeAt(i + 1) === 0x20))) uneven = true;
+              if (isUnevenBlank(c, text, i, n)) uneven = true;
               i++;
             }
           }
