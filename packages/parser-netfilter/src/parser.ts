@@ -366,21 +366,15 @@ class SaveFileReader {
    * chain's is kept with the chain, with the chain's own name string; the others by name.
    */
   private shareTarget(target: TargetAst, chain: ChainAst | undefined): TargetAst {
-    if (target.goto || target.nat !== undefined || target.options.length > 0) {
-      if (chain !== undefined) {
-        target.name = chain.name;
-        target.chain = chain;
-      }
+    const plain = !target.goto && target.nat === undefined && target.options.length === 0;
+    if (chain !== undefined) {
+      if (plain && chain.jump !== undefined) return chain.jump;
+      target.name = chain.name;
+      target.chain = chain;
+      if (plain) chain.jump = target;
       return target;
     }
-    if (chain !== undefined) {
-      if (chain.jump === undefined) {
-        target.name = chain.name;
-        target.chain = chain;
-        chain.jump = target;
-      }
-      return chain.jump;
-    }
+    if (!plain) return target;
     let shared = this.namedTargets.get(target.name);
     if (shared === undefined) this.namedTargets.set(target.name, (shared = target));
     return shared;
