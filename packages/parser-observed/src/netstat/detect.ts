@@ -39,16 +39,12 @@ export function detectNetstat(file: InputFile): number {
 function isRow(line: string): boolean {
   // A row starts with its protocol: anything else is not one, without splitting it up.
   const head = line.slice(0, 512);
-  const first = firstWord(head);
-  if (first !== 'TCP' && first !== 'UDP' && !LINUX_PROTOCOLS.has(first)) return false;
+  const proto = firstWord(head);
+  const windows = proto === 'TCP' || proto === 'UDP';
+  if (!windows && !LINUX_PROTOCOLS.has(proto)) return false;
   const w = words(head).map((x) => x.text);
-  const proto = w[0] ?? '';
-  if (proto === 'TCP' || proto === 'UDP') {
-    // Windows: `TCP local foreign STATE [pid]`, `UDP local *:* [pid]`.
-    return endpoint(w[1]) && endpoint(w[2]);
-  }
-  const linux = LINUX_PROTOCOLS.get(proto);
-  if (linux === undefined) return false;
+  // Windows: `TCP local foreign STATE [pid]`, `UDP local *:* [pid]`.
+  if (windows) return endpoint(w[1]) && endpoint(w[2]);
   // Unix sockets: `unix 2 [ ACC ] STREAM LISTENING 12345 …`.
   if (proto === 'unix') return /^\d{1,12}$/.test(w[1] ?? '') && (w[2] ?? '').startsWith('[');
   return /^\d{1,12}$/.test(w[1] ?? '') && /^\d{1,12}$/.test(w[2] ?? '') && endpoint(w[3]) && endpoint(w[4]);

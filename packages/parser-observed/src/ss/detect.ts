@@ -41,11 +41,11 @@ function isRow(line: string): boolean {
   const first = firstWord(head);
   if (!SS_NETIDS.has(first) && !SS_STATES.has(first)) return false;
   const w = words(head).map((x) => x.text);
-  const k = SS_NETIDS.has(w[0] ?? '') ? 1 : 0;
+  const k = SS_NETIDS.has(first) ? 1 : 0;
   const [state, recvQ, sendQ, local, peer] = w.slice(k, k + 5);
   if (!state || !SS_STATES.has(state) || !recvQ || !sendQ || !local || !peer) return false;
   if (!/^\d{1,12}$/.test(recvQ) || !/^\d{1,12}$/.test(sendQ)) return false;
   // Unix and netlink sockets have paths and numbers where IP sockets have address:port.
-  if (k === 1 && w[0] !== 'tcp' && w[0] !== 'udp') return true;
+  if (k === 1 && first !== 'tcp' && first !== 'udp') return true;
   return local.includes(':') && (peer.includes(':') || peer === '*');
 }
