@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Unresolved } from '../src/common/unresolved.js';
 import { Evaluator, plainLiteral, type ModuleScope } from '../src/terraform/evaluate.js';
-import { children, parseHcl } from '../src/terraform/hcl.js';
+import { blockHeader, children, parseHcl } from '../src/terraform/hcl.js';
 import { nodesOfType } from './hcl-nodes.js';
 
 /*
@@ -16,6 +16,8 @@ const cases: { name: string; text: string; plain: string[] }[] = [
   { name: 'decimals and exponents', text: 'a = 1.5\nc = 1.0e-2\nb = 1e3\n', plain: ['1'] },
   { name: 'booleans and null', text: 'a = true\nb = false\nc = null\nd = truex\ne = nullable\n', plain: ['true', 'false', 'null'] },
   { name: 'plain strings', text: 'a = "tcp"\nb = ""\nc = "10.0.0.0/8"\nd = "a # b // c /* d"\ne = "é€😀 x\ty"\nf = "{ } [ ] ="\n', plain: ['"tcp"', '""', '"10.0.0.0/8"', '"a # b // c /* d"', '"é€😀 x\ty"', '"{ } [ ] ="'] },
+  // HCL keeps a quoted string's blanks; tree-sitter's literal token leaves out those at its ends.
+  { name: 'strings with blanks at their ends', text: 'a = " tcp "\nb = "  "\nc = "\\t x "\nd = " a\\"b "\n', plain: ['" tcp "', '"  "'] },
   { name: 'strings with escapes', text: 'a = "a\\"b"\nb = "a\\nb"\nc = "\\u00e9"\nd = "a\\qb"\n', plain: [] },
   { name: 'strings with interpolation or directives', text: 'a = "${b}"\nb = "x${c}y"\nc = "$${x}"\nd = "%%{x}"\ne = "a$b"\nf = "100%"\ng = "%{ if true }x%{ endif }"\n', plain: ['true'] },
   { name: 'heredocs', text: 'a = <<EOT\nplain\nEOT\nb = <<-EOT\n  22\n  EOT\n', plain: [] },
@@ -58,4 +60,31 @@ describe('plain literals read from their text', () => {
       }
     });
   }
+});
+
+describe('quoted strings keep their blanks', () => {
+  // tree-sitter's literal token inside quotes starts at the first character that is not a blank and
+  // ends at the last: HCL's value is everything between the quotes.
+  it('in values, with escapes too', () => {
+    const tree = parseHcl('a = " tcp "\nb = "\\t x "\nc = " a\\"b "\nd = "  "\n');
+    if (typeof tree === 'string') throw new Error(tree);
+    try {
+      const evaluator = new Evaluator(scope);
+      const values = nodesOfType(tree.rootNode, 'expression').map((expr) => evaluator.evaluate(children(expr)[0]!));
+      expect(values.sort()).toEqual(['\t x ', '  ', ' a"b ', ' tcp '].sort());
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('in block labels', () => {
+    const tree = parseHcl('resource " aws_security_group " "\\tweb " {\n}\n');
+    if (typeof tree === 'string') throw new Error(tree);
+    try {
+      const block = nodesOfType(tree.rootNode, 'block')[0]!;
+      expect(blockHeader(block).labels).toEqual([' aws_security_group ', '\tweb ']);
+    } finally {
+      tree.delete();
+    }
+  });
 });

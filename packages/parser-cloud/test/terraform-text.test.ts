@@ -18,7 +18,7 @@ function nodeSpan(node: Node): Span {
   return { line: start.row + 1, column: start.column + 1, endLine: end.column === 0 && end.row > start.row ? end.row : end.row + 1 };
 }
 
-/** A block's type, labels and body, from each child's type and each label's `template_literal`. */
+/** A block's type, labels and body, from each child's type and the text between each label's quote nodes. */
 function nodeParts(block: Node): { type: string; labels: string[]; body: number | undefined } {
   let type = '';
   const labels: string[] = [];
@@ -31,7 +31,7 @@ function nodeParts(block: Node): { type: string; labels: string[]; body: number 
     }
     if (!header) continue;
     if (c.type === 'identifier' && type === '') type = c.text;
-    else if (c.type === 'string_lit') labels.push(unescapeQuoted(named(c).find((l) => l.type === 'template_literal')?.text ?? ''));
+    else if (c.type === 'string_lit') labels.push(unescapeQuoted(c.text.slice(c.child(0)!.endIndex - c.startIndex, c.child(c.childCount - 1)!.startIndex - c.startIndex)));
     else if (c.type === 'identifier') labels.push(c.text);
     else if (c.type === 'block_start') header = false;
   }

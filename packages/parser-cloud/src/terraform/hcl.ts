@@ -450,18 +450,24 @@ export function blockBody(block: Node): Node | undefined {
 }
 
 /**
- * The text of a `string_lit` (a quoted string without interpolation), escapes applied: its
- * `template_literal`'s, which leaves out blanks after the opening quote and before the closing one.
- * A name of letters, digits, `_`, `-` and `.` in a tree without errors is read from the text between
- * the quotes, without walking the literal's three nodes.
+ * The text of a `string_lit` (a quoted string without interpolation), escapes applied: everything
+ * between its quotes. Not its `template_literal`'s text: tree-sitter starts that token past the
+ * blanks after the opening quote and ends it before those in front of the closing one, where HCL
+ * keeps them (`" tcp "` is not `"tcp"`). A name of letters, digits, `_`, `-` and `.` in a tree
+ * without errors is read from the text between the quotes, without walking the literal's nodes.
  */
 export function stringLiteral(node: Node): string {
-  if (sources.get(node.tree)?.clean === true) {
-    const text = textOf(node);
-    if (PLAIN_NAME.test(text)) return text.slice(1, -1);
+  const text = textOf(node);
+  if (sources.get(node.tree)?.clean === true && PLAIN_NAME.test(text)) return text.slice(1, -1);
+  const parts = children(node);
+  const open = parts[0];
+  const close = parts[parts.length - 1];
+  if (parts.length < 2 || open?.type !== 'quoted_template_start' || close?.type !== 'quoted_template_end') {
+    // A string the parser had to mend (no closing quote): what the literal token holds, if anything.
+    const lit = named(node).find((c) => c.type === 'template_literal');
+    return lit ? unescapeQuoted(textOf(lit)) : '';
   }
-  const lit = named(node).find((c) => c.type === 'template_literal');
-  return lit ? unescapeQuoted(textOf(lit)) : '';
+  return unescapeQuoted(text.slice(open.endIndex - node.startIndex, close.startIndex - node.startIndex));
 }
 
 const PLAIN_NAME = /^"[\w.-]*"$/;
