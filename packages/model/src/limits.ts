@@ -40,6 +40,18 @@ export function append<T>(target: T[], items: Iterable<T>): T[] {
   return target;
 }
 
+const NO_ITEMS: readonly never[] = Object.freeze([]);
+
+/**
+ * The empty list that readers give every model object with nothing in a list field (a rule without
+ * symbolic references, a cloud device without forwards): one list, since a large estate has hundreds
+ * of thousands of such objects. Frozen, so that code adding to it fails loudly; a reader that may
+ * add to a list compares it with this one first and makes its own.
+ */
+export function noItems<T>(): T[] {
+  return NO_ITEMS as unknown as T[];
+}
+
 /**
  * How many values a parsed document holds when every alias is counted where it is used (YAML's
  * `*name` shares one value by reference: ten levels of ten aliases — a "billion laughs" — are a few

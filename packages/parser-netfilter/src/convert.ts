@@ -9,6 +9,7 @@ import {
   type PortForward,
   type Ruleset,
   type Translation,
+  noItems,
 } from '@portcullis/model';
 import {
   EXACT,
@@ -485,7 +486,7 @@ class Converter {
 }
 
 /** The symbolic references of every rule that has none: one list, frozen, since the rules share it. */
-const NO_SYMBOLS = Object.freeze([]) as unknown as string[];
+const NO_SYMBOLS = noItems<string>();
 
 const CONTINUE: TargetMeaning = { action: 'continue', exact: true };
 const MAY_CONTINUE: TargetMeaning = { action: 'continue', exact: false };

@@ -10,6 +10,7 @@ import {
   type Origin,
   type PortSet,
   type ProtocolSet,
+  noItems,
 } from '@portcullis/model';
 import { cidrSet, cloudDevice, portRange, reportUnresolved, ruleset, symbolicRule } from '../common/model.js';
 import type { Reporter } from '../common/report.js';
@@ -91,7 +92,7 @@ function symbolicTexts(p: AwsPermission, origin: Origin, reporter: Reporter): st
 }
 
 /** The symbolic sources of a rule that has none: one list for all of them (nothing adds to a rule's list). */
-const NO_SYMBOLS = Object.freeze([]) as unknown as string[];
+const NO_SYMBOLS = noItems<string>();
 
 /** An allow rule of a permission. Object literals rather than spreads of a shared base: a large account has hundreds of thousands of rules. */
 function allowRule(p: AwsPermission, sources: AddressSet, destinations: AddressSet, protocols: ProtocolSet, destinationPorts: PortSet, exact: boolean, symbols: string[], text: string): FilterRule {

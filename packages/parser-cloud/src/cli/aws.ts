@@ -1,4 +1,4 @@
-import type { Device, InputFile, ParseResult } from '@portcullis/model';
+import { noItems, type Device, type InputFile, type ParseResult } from '@portcullis/model';
 import { convertNetworkAcl, convertSecurityGroup } from '../aws/convert.js';
 import type { AwsAclEntry, AwsNetworkAcl, AwsPermission, AwsSecurityGroup, AwsSymbolicSource } from '../aws/representation.js';
 import { isRecord, readJsonPiecewise, type PiecewiseDocument } from '../common/document.js';
@@ -29,7 +29,7 @@ const DESCRIPTION = ['Description'];
 const PAIR_USED = ['GroupId', 'GroupName'];
 const PAIR_IGNORED = ['UserId', 'VpcId', 'VpcPeeringConnectionId', 'PeeringStatus', 'Description'];
 /** The symbolic sources of a permission that names none: one list for all of them. */
-const NO_SOURCES = Object.freeze([]) as unknown as AwsSymbolicSource[];
+const NO_SOURCES = noItems<AwsSymbolicSource>();
 
 export function parseAwsCli(file: InputFile): ParseResult {
   // A large output is read a group at a time (see PiecewiseDocument): each is done with before the next.

@@ -9,6 +9,7 @@ import {
   type Ruleset,
   type RulesetSemantics,
   type Vendor,
+  noItems,
 } from '@portcullis/model';
 import type { Reporter } from './report.js';
 import { isUnresolved, type Maybe } from './unresolved.js';
@@ -19,9 +20,9 @@ import { isUnresolved, type Maybe } from './unresolved.js';
  * thousands of groups, and nothing changes a device's pipeline or lists once it is made (frozen, so
  * that a change would fail loudly).
  */
-const NONE = Object.freeze([]) as unknown as string[];
+const NONE = noItems<string>();
 const CLOUD_PIPELINE: Device['pipeline'] = Object.freeze({ prerouting: NONE, dnat: NONE, input: Object.freeze(['ingress']) as unknown as string[], forward: NONE });
-const NO_FORWARDS = Object.freeze([]) as unknown as Device['forwards'];
+const NO_FORWARDS = noItems<Device['forwards'][number]>();
 
 export function cloudDevice(
   name: string,

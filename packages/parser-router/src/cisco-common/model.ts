@@ -8,6 +8,7 @@ import {
   type Origin,
   type PortSet,
   type Ruleset,
+  noItems,
 } from '@portcullis/model';
 import { RulesetBuilder as CommonBuilder, type RuleSpec as CommonSpec } from '../common/rulesets.js';
 import type { ObjectTable, ServiceVariant } from './objects.js';
@@ -97,7 +98,7 @@ export function resolveAddress(term: AddressTerm, ctx: AclContext, line: number)
 }
 
 /** What no port term resolves to; shared, as nothing keeps a Resolved past aclEntryRules. */
-const ANY_PORT: Resolved<PortSet> = Object.freeze({ value: ALL_PORTS, exact: true, symbolic: Object.freeze([]) as unknown as string[] });
+const ANY_PORT: Resolved<PortSet> = Object.freeze({ value: ALL_PORTS, exact: true, symbolic: noItems<string>() });
 
 function resolvePorts(term: PortTerm | undefined, ctx: AclContext, line: number): Resolved<PortSet> {
   if (!term) return ANY_PORT;
