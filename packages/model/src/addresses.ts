@@ -81,18 +81,34 @@ export class AddressSet {
     return this.intersect(AddressSet.all(family));
   }
 
-  /** The smallest list of CIDR blocks that make up this set, IPv4 first. */
-  toCidrs(): string[] {
+  /** The smallest list of CIDR blocks that make up this set, IPv4 first; the first `limit` of them when given. */
+  toCidrs(limit = Infinity): string[] {
     const out: string[] = [];
+    const bounds = this.intervals.bounds;
+    for (let i = 0; i < bounds.length && out.length < limit; i += 2) {
+      const lo = bounds[i]!;
+      const hi = bounds[i + 1]!;
+      // Split at the family boundary; the gap between the families is never populated.
+      if (lo <= V4_MAX) rangeToCidrs4(Number(lo), Number(hi < V4_MAX ? hi : V4_MAX), out, limit);
+      if (hi >= V6_BASE) rangeToCidrs(lo > V6_BASE ? lo : V6_BASE, hi, 128, V6_BASE, out, limit);
+    }
+    return out;
+  }
+
+  /** How many blocks toCidrs() gives, counted without making them. */
+  cidrCount(): number {
+    let n = 0;
     const bounds = this.intervals.bounds;
     for (let i = 0; i < bounds.length; i += 2) {
       const lo = bounds[i]!;
       const hi = bounds[i + 1]!;
-      // Split at the family boundary; the gap between the families is never populated.
-      if (lo <= V4_MAX) rangeToCidrs4(Number(lo), Number(hi < V4_MAX ? hi : V4_MAX), out);
-      if (hi >= V6_BASE) rangeToCidrs(lo > V6_BASE ? lo : V6_BASE, hi, 128, V6_BASE, out);
+      if (lo <= V4_MAX) n += blockCount4(Number(lo), Number(hi < V4_MAX ? hi : V4_MAX));
+      if (hi >= V6_BASE) {
+        const end = hi - V6_BASE;
+        for (let start = (lo > V6_BASE ? lo : V6_BASE) - V6_BASE; start <= end; start += 1n << blockBits(start, end, 128n)) n++;
+      }
     }
-    return out;
+    return n;
   }
 
   toString(): string {
@@ -110,39 +126,75 @@ const ALL_V4 = AddressSet.ranges([[0n, V4_MAX]]);
 const ALL_V6 = AddressSet.ranges([[V6_BASE, V6_MAX]]);
 const ALL = ALL_V4.union(ALL_V6);
 
-function rangeToCidrs(lo: bigint, hi: bigint, bits: number, base: bigint, out: string[]): void {
+function rangeToCidrs(lo: bigint, hi: bigint, bits: number, base: bigint, out: string[], limit: number): void {
   let start = lo - base;
   const end = hi - base;
   const width = BigInt(bits);
-  while (start <= end) {
-    // The largest aligned block that starts at `start` and does not pass `end`.
-    let size = 0n;
-    while (size < width) {
-      const next = size + 1n;
-      const blockMask = (1n << next) - 1n;
-      if ((start & blockMask) !== 0n || start + blockMask > end) break;
-      size = next;
-    }
+  while (start <= end && out.length < limit) {
+    const size = blockBits(start, end, width);
     out.push(`${formatNumber(start, bits)}/${bits - Number(size)}`);
     start += 1n << size;
   }
+}
+
+/** The size in bits of the largest aligned block that starts at `start` and does not pass `end`. */
+function blockBits(start: bigint, end: bigint, width: bigint): bigint {
+  let size = 0n;
+  while (size < width) {
+    const next = size + 1n;
+    const blockMask = (1n << next) - 1n;
+    if ((start & blockMask) !== 0n || start + blockMask > end) break;
+    size = next;
+  }
+  return size;
 }
 
 /**
  * `rangeToCidrs` for IPv4, in plain numbers (exact below 2^53): a set with thousands of holes
  * (everyone but the networks a long chain drops) prints as tens of thousands of blocks.
  */
-function rangeToCidrs4(lo: number, hi: number, out: string[]): void {
+function rangeToCidrs4(lo: number, hi: number, out: string[], limit: number): void {
   let start = lo;
-  while (start <= hi) {
-    // The largest block that starts at `start` (as many bits as its trailing zeros) and fits below `hi`.
-    const aligned = start === 0 ? 32 : 31 - Math.clz32((start & -start) >>> 0);
-    const room = hi - start + 1;
-    const fits = room >= 2 ** 32 ? 32 : 31 - Math.clz32(room);
-    const size = aligned < fits ? aligned : fits;
+  while (start <= hi && out.length < limit) {
+    const size = blockBits4(start, hi);
     out.push(`${start >>> 24}.${(start >>> 16) & 255}.${(start >>> 8) & 255}.${start & 255}/${32 - size}`);
     start += 2 ** size;
   }
+}
+
+/**
+ * How many blocks rangeToCidrs4 makes of `lo`–`hi`, worked out instead of walked: a set with
+ * thousands of holes has tens of thousands. Where the two ends first differ (bit k), the range
+ * splits at c (their common start with bit k set): below c one block per bit of c − lo, from c one
+ * per bit of hi + 1 − c, both at most 2^k, since c is aligned to 2^k. Only when both halves are
+ * whole is the range one block of twice the size.
+ */
+function blockCount4(lo: number, hi: number): number {
+  if (lo === hi) return 1;
+  // Bit k: the highest where lo and hi differ (both below 2^32, so the xor fits 32 bits).
+  const k = 31 - Math.clz32((lo ^ hi) >>> 0);
+  const half = 2 ** k;
+  const c = hi - (hi % half);
+  const below = c - lo;
+  const above = hi + 1 - c;
+  return below === half && above === half ? 1 : bitCount(below) + bitCount(above);
+}
+
+/** The number of 1 bits of a whole number up to 2^32. */
+function bitCount(n: number): number {
+  if (n === 2 ** 32) return 1;
+  let v = n >>> 0;
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+/** blockBits for IPv4 in plain numbers: as many bits as `start`'s trailing zeros, and no more than fit below `hi`. */
+function blockBits4(start: number, hi: number): number {
+  const aligned = start === 0 ? 32 : 31 - Math.clz32((start & -start) >>> 0);
+  const room = hi - start + 1;
+  const fits = room >= 2 ** 32 ? 32 : 31 - Math.clz32(room);
+  return aligned < fits ? aligned : fits;
 }
 
 function formatNumber(value: bigint, bits: number): string {
@@ -306,12 +358,14 @@ export function publicPart(set: AddressSet): AddressSet {
  * lacks (`0.0.0.0/0 except 10.0.0.0/8`), else what it covers.
  */
 export function describeAddresses(set: AddressSet, maxBlocks = 3): string {
-  const cidrs = set.toCidrs();
+  // No more blocks are made than are shown: everyone but the networks of a long blocklist is tens
+  // of thousands of them.
+  const cidrs = set.toCidrs(maxBlocks + 1);
   if (cidrs.length === 0) return 'no address';
   if (cidrs.length <= maxBlocks) return cidrs.join(', ');
   const family = set.family();
   const universe = family === 'ipv4' || family === 'ipv6' ? AddressSet.all(family) : AddressSet.all();
-  const missing = universe.subtract(set).toCidrs();
+  const missing = universe.subtract(set).toCidrs(maxBlocks + 1);
   if (missing.length <= maxBlocks) return `${universe.toCidrs().join(', ')} except ${missing.join(', ')}`;
   const names: string[] = [];
   if (set.covers(PUBLIC_V4)) names.push('IPv4');
@@ -320,5 +374,5 @@ export function describeAddresses(set: AddressSet, maxBlocks = 3): string {
     const privateToo = set.intersects(PRIVATE);
     return `every public ${names.join(' and ')} address${privateToo ? ' and some private ones' : ''}`;
   }
-  return `${cidrs.slice(0, maxBlocks).join(', ')}, … (${cidrs.length} blocks)`;
+  return `${cidrs.slice(0, maxBlocks).join(', ')}, … (${set.cidrCount()} blocks)`;
 }

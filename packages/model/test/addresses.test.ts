@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { AddressSet, addresses, classifySources, parseAddressSet } from '@portcullis/model';
+import { AddressSet, addresses, classifySources, describeAddresses, parseAddressSet } from '@portcullis/model';
 
 /** Where IPv6 addresses start on the address sets' number line (IPv4 is 0 to 2^32 - 1). */
 const V6 = 1n << 128n;
@@ -73,6 +73,48 @@ describe('AddressSet', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('counts its blocks, and gives the first of them, without making them all', () => {
+    // Sets of a few ranges on either side of the family boundary, some of them huge: the count is
+    // the length of the full list, and a limited list is the full one cut short.
+    const bound = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }), fc.bigInt({ min: V6, max: V6 + 2n ** 128n - 1n }), fc.constantFrom(0n, 2n ** 32n - 1n, V6, V6 + 2n ** 128n - 1n));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(bound, bound), { maxLength: 4 }), fc.integer({ min: 0, max: 40 }), (pairs, limit) => {
+        const set = pairs.reduce((acc, [a, b]) => acc.union(AddressSet.ranges([a <= b ? [a, b] : [b, a]])), AddressSet.empty());
+        const all = set.toCidrs();
+        expect(set.cidrCount()).toBe(all.length);
+        expect(set.toCidrs(limit)).toEqual(all.slice(0, limit));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('counts the blocks of ranges that start or end near aligned boundaries', () => {
+    // Near a multiple of 2^k: where a range is one block, two halves, or a staircase of blocks.
+    const near = fc
+      .tuple(fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: -3, max: 3 }))
+      .map(([k, m, d]) => {
+        const v = BigInt(m) * 2n ** BigInt(k) + BigInt(d);
+        return v < 0n ? 0n : v > 2n ** 32n - 1n ? 2n ** 32n - 1n : v;
+      });
+    fc.assert(
+      fc.property(near, near, (a, b) => {
+        const set = AddressSet.ranges([a <= b ? [a, b] : [b, a]]);
+        expect(set.cidrCount()).toBe(set.toCidrs().length);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('describes a set of many blocks by a few and their number', () => {
+    // Everyone but 300 scattered /24s: neither its blocks nor what it lacks fit in three.
+    let holes = AddressSet.empty();
+    for (let i = 0; i < 300; i++) holes = holes.union(addresses(`${20 + (i % 200)}.${i % 250}.${(i * 7) % 256}.0/24`));
+    const set = AddressSet.all('ipv4').subtract(holes);
+    expect(describeAddresses(set)).toBe(`${set.toCidrs().slice(0, 3).join(', ')}, … (${set.toCidrs().length} blocks)`);
+    expect(describeAddresses(addresses('10.0.0.0/8', '192.168.0.0/16'))).toBe('10.0.0.0/8, 192.168.0.0/16');
+    expect(describeAddresses(AddressSet.all('ipv4').subtract(addresses('10.0.0.0/8')))).toBe('0.0.0.0/0 except 10.0.0.0/8');
   });
 
   it('unions two halves into the whole IPv4 space', () => {
