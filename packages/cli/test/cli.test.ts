@@ -262,10 +262,19 @@ describe('scan --format json', () => {
     'sub/c.iptables-save': filterTable('-A INPUT -p tcp -m tcp --dport 21 -j ACCEPT'),
   });
 
+  const blocklist = estate({
+    'edge.iptables-save': filterTable(
+      ...Array.from({ length: 400 }, (_, i) => `-A INPUT -s ${20 + (i % 180)}.${(i * 37) % 256}.${(i * 11) % 256}.0/24 -j DROP`),
+      '-A INPUT -p udp -m udp --dport 50000 -j ACCEPT',
+    ),
+  });
+
   const schemaCases: { name: string; cwd: string; args: string[] }[] = [
     { name: 'the demo', cwd: repoRoot, args: ['scan', ...demoArgs] },
     { name: 'diagnostics with and without a line', cwd: inputs, args: ['scan', 'garbage.iptables-save', 'missing.iptables-save', 'rules-only.dump', '--as', 'iptables-save'] },
     { name: 'several files', cwd: sorting, args: ['scan', '.'] },
+    // Everyone but 400 networks reaches a UDP port: more source blocks than a finding lists (fromBlocks).
+    { name: 'a long blocklist', cwd: blocklist, args: ['scan', '.'] },
   ];
   for (const c of schemaCases) {
     it(`is valid against report.schema.json: ${c.name}`, () => {
@@ -274,6 +283,14 @@ describe('scan --format json', () => {
       expect(reportSchemaProblems(JSON.parse(run.stdout))).toEqual([]);
     });
   }
+
+  it('lists the first 256 source blocks of a finding and says how many there are', () => {
+    const r = JSON.parse(portcullis(blocklist, 'scan', '.', '--format', 'json').stdout) as { findings: { exposure?: { from: string[]; fromBlocks?: number } }[] };
+    const cut = r.findings.filter((f) => f.exposure?.fromBlocks !== undefined);
+    expect(cut).toHaveLength(1);
+    expect(cut[0]!.exposure!.from).toHaveLength(256);
+    expect(cut[0]!.exposure!.fromBlocks).toBeGreaterThan(256);
+  });
 
   it('names the tool', () => {
     expect(report(portcullis(inputs, 'scan', 'ssh.iptables-save', '--format', 'json')).tool).toEqual({ name: 'portcullis', version: '0.1.0' });

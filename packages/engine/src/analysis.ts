@@ -688,7 +688,7 @@ function addressText(destinations: IntervalSet<bigint>): string {
   let text = ADDRESS_TEXT.get(destinations);
   if (text === undefined) {
     const dst = AddressSet.fromIntervals(destinations);
-    const cidrs = dst.toCidrs();
+    const cidrs = dst.toCidrs(4);
     text = cidrs.length <= 3 ? cidrs.map(bareHost).join(', ') : describeAddresses(dst);
     ADDRESS_TEXT.set(destinations, text);
   }

@@ -72,7 +72,7 @@ export function composeExposures(
       }
     }
     if (!rest.isEmpty) {
-      const cidrs = rest.toCidrs();
+      const cidrs = rest.toCidrs(4);
       const address = cidrs.length <= 3 ? cidrs.map((c) => c.replace(/\/(32|128)$/, '')).join(', ') : describeAddresses(rest);
       out.push({ ...e, target: { ...e.target, address }, box: { ...e.box, destinations: rest.intervals } });
     }

@@ -43,10 +43,50 @@ export interface Finding {
   severity: Severity;
   message: string;
   location: FindingLocation;
-  exposure?: { target: string; protocol: string; ports: string; from: string[] };
+  exposure?: FindingExposure;
   fingerprint: string;
   suppressed: boolean;
   suppression?: { kind: 'inSource' | 'external'; reason?: string; until?: string };
+}
+
+/** What a finding is about: a target, its ports and the sources that reach them. */
+export interface FindingExposure {
+  target: string;
+  protocol: string;
+  ports: string;
+  /** The sources as CIDR blocks: all of them, or the first MAX_FINDING_SOURCES when `fromBlocks` is set. */
+  from: string[];
+  /** How many blocks the sources are, when there are more than `from` lists. */
+  fromBlocks?: number;
+}
+
+/**
+ * The most source blocks a finding lists. Sources of real configurations are a few blocks; everyone
+ * but the networks of a long blocklist is tens of thousands, and a report that listed them in full
+ * for each of thousands of findings was half a gigabyte (the exposure table still lists them all).
+ */
+export const MAX_FINDING_SOURCES = 256;
+
+/** The source set behind each finding's exposure, for merging findings (their lists may be cut short). */
+const exposureSources = new WeakMap<FindingExposure, AddressSet>();
+
+/** A finding's exposure: `shown`, the blocks and their number when the caller has them already. */
+function findingExposure(target: string, protocol: string, ports: string, sources: AddressSet, shown?: ShownSources): FindingExposure {
+  const { blocks, total } = shown ?? shownBlocks(sources);
+  const exposure: FindingExposure = total > blocks.length ? { target, protocol, ports, from: blocks, fromBlocks: total } : { target, protocol, ports, from: blocks };
+  exposureSources.set(exposure, sources);
+  return exposure;
+}
+
+interface ShownSources {
+  blocks: string[];
+  total: number;
+}
+
+function shownBlocks(sources: AddressSet): ShownSources {
+  const blocks = sources.toCidrs(MAX_FINDING_SOURCES + 1);
+  if (blocks.length <= MAX_FINDING_SOURCES) return { blocks, total: blocks.length };
+  return { blocks: blocks.slice(0, MAX_FINDING_SOURCES), total: sources.cidrCount() };
 }
 
 export interface EvaluationContext {
@@ -269,7 +309,7 @@ class ExposureFacts {
    * content (which hashes every bound), and most exposures share their sets with others anyway.
    */
   private readonly classes = new Map<IntervalSet<bigint>, SourceClass>();
-  private readonly shown: { blocks: string[]; words: string }[] = [];
+  private readonly shown: (ShownSources & { words: string })[] = [];
   /** Each exposure's source class as its place in CLASSES, -1 until asked. */
   private readonly exposureClasses: Int8Array;
   /** Each exposure's finding slot (place, anchor, target, protocol), made when first asked: -1 until then. */
@@ -404,9 +444,9 @@ class ExposureFacts {
     return (this.targets[i] ??= exposureTarget(this.exposures[i]!));
   }
 
-  /** A source set as CIDR blocks and as words: many findings share one set. */
-  shownSources(from: AddressSet): { blocks: string[]; words: string } {
-    return (this.shown[this.setIds.of(from.intervals)] ??= { blocks: from.toCidrs(), words: describeAddresses(from) });
+  /** A source set as CIDR blocks (see MAX_FINDING_SOURCES) and as words: many findings share one set. */
+  shownSources(from: AddressSet): ShownSources & { words: string } {
+    return (this.shown[this.setIds.of(from.intervals)] ??= { ...shownBlocks(from), words: describeAddresses(from) });
   }
 }
 
@@ -539,7 +579,7 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
       severity: severityFor(rule, cls),
       message: fill(rule.definition.message, values),
       location: location(e.location),
-      exposure: { target, protocol: e.protocol, ports: shownPorts, from: shown.blocks },
+      exposure: findingExposure(target, e.protocol, shownPorts, from, shown),
       fingerprint: fingerprint(rule.definition.id, e.location.file, e.location.resource ?? '', e.anchor, target, e.protocol, shownPorts),
       suppressed: false,
     });
@@ -613,7 +653,7 @@ function defaultAccept(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
       severity: severityFor(rule, cls),
       message: fill(rule.definition.message, values),
       location: location(first.policy!.origin),
-      exposure: { target: first.target.host, protocol: all.length === 1 ? all[0]! : 'any', ports: 'all', from: from.toCidrs() },
+      exposure: findingExposure(first.target.host, all.length === 1 ? all[0]! : 'any', 'all', from),
       fingerprint: fingerprint(rule.definition.id, first.policy!.origin.file, first.device, first.policy!.ruleset),
       suppressed: false,
     });
@@ -682,12 +722,7 @@ function forwardToDecommissioned(rule: ActiveRule, ctx: EvaluationContext): Find
           severity: rule.severity,
           message: fill(rule.definition.message, values),
           location: location(fwd.origin),
-          exposure: {
-            target: `${svc.host} (via ${device.name})`,
-            protocol: svc.protocol,
-            ports: String(svc.port),
-            from: fwd.sources.toCidrs(),
-          },
+          exposure: findingExposure(`${svc.host} (via ${device.name})`, svc.protocol, String(svc.port), fwd.sources),
           fingerprint: fingerprint(rule.definition.id, fwd.origin.file, device.name, fwd.text, svc.name),
           suppressed: false,
         });
@@ -719,7 +754,7 @@ function unknownForwardTarget(rule: ActiveRule, ctx: EvaluationContext): Finding
           severity: rule.severity,
           message: fill(rule.definition.message, values),
           location: location(fwd.origin),
-          exposure: { target: `${host} (via ${device.name})`, protocol, ports: formatPorts(open), from: fwd.sources.toCidrs() },
+          exposure: findingExposure(`${host} (via ${device.name})`, protocol, formatPorts(open), fwd.sources),
           fingerprint: fingerprint(rule.definition.id, fwd.origin.file, device.name, fwd.text, protocol),
           suppressed: false,
         });
@@ -761,7 +796,7 @@ function forwardWithoutListener(rule: ActiveRule, ctx: EvaluationContext): Findi
           severity: rule.severity,
           message: fill(rule.definition.message, values),
           location: location(fwd.origin),
-          exposure: { target: `${host} (via ${device.name})`, protocol, ports: formatPorts(silent), from: fwd.sources.toCidrs() },
+          exposure: findingExposure(`${host} (via ${device.name})`, protocol, formatPorts(silent), fwd.sources),
           fingerprint: fingerprint(rule.definition.id, fwd.origin.file, device.name, fwd.text, protocol),
           suppressed: false,
         });
@@ -810,7 +845,7 @@ function exposureDrift(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
         severity: rule.severity,
         message: fill(rule.definition.message, { drift: says, target: device }),
         location: location(o.origin),
-        exposure: { target: device, protocol: o.protocol, ports: String(o.port), from: scanner ? scanner.toCidrs() : from.toCidrs() },
+        exposure: findingExposure(device, o.protocol, String(o.port), scanner ?? from),
         fingerprint: fingerprint(rule.definition.id, o.origin.file, device, o.host, o.protocol, String(o.port), o.state),
         suppressed: false,
       });
@@ -847,8 +882,8 @@ function mergeFindings(findings: Finding[]): Finding[] {
       continue;
     }
     if (seen.exposure && f.exposure) {
-      const from = mergeCidrs(seen.exposure.from, f.exposure.from);
-      seen.exposure = { ...seen.exposure, from };
+      const a = seen.exposure;
+      seen.exposure = findingExposure(a.target, a.protocol, a.ports, sourcesOf(a).union(sourcesOf(f.exposure)));
     }
     if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[seen.severity]) {
       seen.severity = f.severity;
@@ -868,13 +903,16 @@ function sameExposure(a: Finding, b: Finding): boolean {
   return sameTarget(a, b) && (a.exposure?.ports ?? '') === (b.exposure?.ports ?? '');
 }
 
-function mergeCidrs(a: string[], b: string[]): string[] {
+/** The sources behind an exposure; one made elsewhere, from its blocks (then never cut short). */
+function sourcesOf(exposure: FindingExposure): AddressSet {
+  const known = exposureSources.get(exposure);
+  if (known) return known;
   let set = AddressSet.empty();
-  for (const c of [...a, ...b]) {
+  for (const c of exposure.from) {
     const s = parseAddressSet(c);
     if (s) set = set.union(s);
   }
-  return set.toCidrs();
+  return set;
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };

@@ -311,7 +311,7 @@ function ruleBlock(rule: ActiveRule | undefined, docsUrl: string | undefined): s
 function findingBlock({ finding: f, id }: Anchored, sources: SourceCache, paths: Map<string, ExposureSummary['path']>): string {
   const where = `${f.location.file}:${f.location.line}`;
   const exposure = f.exposure
-    ? `<dt>Reachable</dt><dd>${escapeHtml(`${f.exposure.target}, ${f.exposure.protocol} ${f.exposure.ports} from ${f.exposure.from.length > 8 ? `${f.exposure.from.slice(0, 8).join(', ')}, … (${f.exposure.from.length} blocks)` : f.exposure.from.join(', ') || 'nowhere'}`)}</dd>`
+    ? `<dt>Reachable</dt><dd>${escapeHtml(`${f.exposure.target}, ${f.exposure.protocol} ${f.exposure.ports} from ${f.exposure.from.length > 8 ? `${f.exposure.from.slice(0, 8).join(', ')}, … (${f.exposure.fromBlocks ?? f.exposure.from.length} blocks)` : f.exposure.from.join(', ') || 'nowhere'}`)}</dd>`
     : '';
   const path = paths.get(where);
   const steps = path && path.length ? `<dt>Path</dt><dd><ol class="path">${path.map((p) => `<li><code>${escapeHtml(`${p.file}:${p.line}`)}</code> ${escapeHtml(p.summary)}</li>`).join('')}</ol></dd>` : '';

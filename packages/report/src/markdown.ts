@@ -86,7 +86,7 @@ function details(f: Finding, rule: ActiveRule | undefined, docsUrl: string | und
   lines.push(`- **Rule:** ${ruleLink(f.ruleId, rule, docsUrl)}${rule ? ` — ${escapeMarkdown(rule.definition.title)}` : ''}`);
   lines.push(`- **Where:** ${code(`${f.location.file}:${f.location.line}`)}${f.location.resource ? ` (${code(f.location.resource)})` : ''}`);
   if (f.exposure) {
-    const from = f.exposure.from.length > 8 ? `${f.exposure.from.slice(0, 8).join(', ')}, … (${f.exposure.from.length} blocks)` : f.exposure.from.join(', ');
+    const from = f.exposure.from.length > 8 ? `${f.exposure.from.slice(0, 8).join(', ')}, … (${f.exposure.fromBlocks ?? f.exposure.from.length} blocks)` : f.exposure.from.join(', ');
     lines.push(`- **Reachable:** ${escapeMarkdown(f.exposure.target)}, ${escapeMarkdown(f.exposure.protocol)} ${escapeMarkdown(f.exposure.ports)} from ${code(from || 'nowhere')}`);
   }
   // Rule texts are the project's own Markdown (as on the docs pages): only their line breaks go.

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareWithBaseline } from '@portcullis/engine';
-import { exposureJson, jsonReport, jsonReportParts, sarifReport } from '@portcullis/report';
-import { exposureRows } from '@portcullis/engine';
+import { exposureJson, htmlReport, jsonReport, jsonReportParts, markdownReport, sarifReport } from '@portcullis/report';
+import { MAX_FINDING_SOURCES, exposureRows } from '@portcullis/engine';
 import { jsonInPieces, placeholder } from '../src/pieces.js';
-import { repoRoot, scanAt } from './helpers.js';
+import { estate, filterTable, repoRoot, scanAt } from './helpers.js';
 
 /** What a JSON report holds, written in one piece by JSON.stringify: what the pieces must add up to. */
 const whole = (text: string): string => `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
@@ -79,5 +79,34 @@ describe('a document written in pieces', () => {
     const text = exposureJson(result);
     expect(text).toBe(whole(text));
     expect((JSON.parse(text) as { exposures: unknown[] }).exposures).toEqual(JSON.parse(JSON.stringify(rows)));
+  });
+});
+
+describe('a finding whose sources are more blocks than it lists', () => {
+  // Everyone but 400 scattered networks reaches an ephemeral UDP port: thousands of blocks.
+  const nets = Array.from({ length: 400 }, (_, i) => `${20 + (i % 180)}.${(i * 37) % 256}.${(i * 11) % 256}.0/24`);
+  const dir = estate({ 'edge.rules': filterTable(...nets.map((n) => `-A INPUT -s ${n} -j DROP`), '-A INPUT -p udp -m udp --dport 50000 -j ACCEPT') });
+  const result = scanAt(dir, ['edge.rules']);
+  const finding = result.findings.find((f) => f.exposure?.protocol === 'udp')!;
+  const total = finding.exposure!.fromBlocks!;
+
+  it('says how many there are in the JSON report and in SARIF, and lists the first of them', () => {
+    expect(total).toBeGreaterThan(MAX_FINDING_SOURCES);
+    const json = JSON.parse(jsonReport(result)) as { findings: { exposure?: { from: string[]; fromBlocks?: number } }[] };
+    const shown = json.findings.find((f) => f.exposure?.fromBlocks !== undefined)!;
+    expect(shown.exposure!.from).toHaveLength(MAX_FINDING_SOURCES);
+    expect(shown.exposure!.fromBlocks).toBe(total);
+    const sarif = JSON.parse(sarifReport(result)) as { runs: { results: { properties: { exposure?: { fromBlocks?: number } } }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.properties.exposure?.fromBlocks).filter((n) => n !== undefined)).toEqual([total]);
+  });
+
+  it('gives their number, not the length of the list, in Markdown and HTML', () => {
+    expect(markdownReport(result)).toContain(`(${total} blocks)`);
+    expect(htmlReport(result)).toContain(`(${total} blocks)`);
+  });
+
+  it('while the exposure table lists every block', () => {
+    const rows = JSON.parse(exposureJson(result)) as { exposures: { protocol: string; from: string[] }[] };
+    expect(rows.exposures.find((r) => r.protocol === 'udp')!.from).toHaveLength(total);
   });
 });
