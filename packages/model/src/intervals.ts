@@ -202,6 +202,31 @@ export class IntervalSet<T extends Scalar> {
   }
 
   /**
+   * `set` with `other`'s members added, made by changing `set`'s own bounds in place: adding one
+   * network after another to a list of thousands (the sources a long blocklist has taken so far)
+   * costs a move of part of the list each time instead of a new list. The same terms as
+   * subtractOwned: only for the sole holder of a set it made itself, which uses the result instead.
+   */
+  static unionOwned<T extends Scalar>(set: IntervalSet<T>, other: IntervalSet<T>): IntervalSet<T> {
+    if (other.isEmpty) return set;
+    if (set.isEmpty) return new IntervalSet(set.domain, other.bounds.slice());
+    const d = set.domain;
+    const b = other.bounds;
+    const lo = b[0] as T;
+    const hi = b[b.length - 1] as T;
+    // The ranges of `set` that `other` may meet or touch: those from the one ending next to its
+    // first member to the one starting next to its last.
+    const first = set.rangeEndingAtOrAfter(lo > d.min ? d.pred(lo) : lo);
+    const end = set.rangeStartingAfter(hi < d.max ? d.succ(hi) : hi);
+    const merged = new IntervalSet(d, set.bounds.slice(first, end)).union(other).bounds;
+    // Spreading a long list into splice's arguments could overflow the stack: copy instead.
+    if (merged.length > 64) return set.union(other);
+    const bounds = set.bounds as T[];
+    bounds.splice(first, end - first, ...merged);
+    return new IntervalSet(d, bounds);
+  }
+
+  /**
    * What taking `other` out of this set changes: the bounds from `first` up to `end` become `mid`
    * (the ranges before `first` and from `end` on stay as they are). Undefined when nothing changes.
    */

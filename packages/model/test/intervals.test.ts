@@ -97,6 +97,32 @@ describe('interval set operations agree with plain sets of members', () => {
     );
   });
 
+  it('unionOwned adds the same members as union, over a series of additions, without touching other sets', () => {
+    // Small additions (a network at a time) and large ones, at the domain's ends too, where a range
+    // next to `other`'s first or last member joins it.
+    const additions = fc.array(fc.oneof(members, fc.uniqueArray(fc.constantFrom(0, 1, SIZE - 2, SIZE - 1), { maxLength: 4 })), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(members, additions, (xs, series) => {
+        const all = new Set(xs);
+        const original = toN(xs);
+        let owned = IntervalSet.unionOwned(IntervalSet.empty(domainN), original);
+        let copied = original;
+        for (const ys of series) {
+          for (const y of ys) all.add(y);
+          const more = toN(ys);
+          copied = copied.union(more);
+          owned = IntervalSet.unionOwned(owned, more);
+          expect(wellFormed(owned)).toBe(true);
+          expect(owned.isFull).toBe(all.size === SIZE);
+          expect(listN(owned)).toEqual(sorted(all));
+          expect(owned.bounds).toEqual(copied.bounds);
+        }
+        expect(listN(original)).toEqual(sorted(xs));
+      }),
+      { numRuns: 2000, seed: 13 },
+    );
+  });
+
   it('subtractOwned of a cut that leaves many pieces (more than it splices in place) gives the same set as subtract', () => {
     const odds = Array.from({ length: SIZE / 2 }, (_, i) => i * 2 + 1);
     const evens = odds.map((x) => x - 1);
