@@ -1,4 +1,4 @@
-import { AddressSet, type FilterRule, type Ruleset } from '@portcullis/model';
+import { AddressSet, IntervalSet, type FilterRule, type Ruleset } from '@portcullis/model';
 import type { DeviceAnalysis } from './analysis.js';
 import { FlowSet, PortBuckets } from './flowset.js';
 import { boxesIntersect, subtractBox, type Box } from './headerspace.js';
@@ -21,7 +21,7 @@ const TERMINAL = new Set<FilterRule['action']>(['allow', 'deny', 'reject', 'retu
  * A rule hides the ones after it only when it takes exactly the packets its sets say, in every
  * connection state (a rule for NEW packets leaves established ones to the rules below it).
  */
-function hides(rule: FilterRule): boolean {
+export function hides(rule: FilterRule): boolean {
   return rule.enabled && TERMINAL.has(rule.action) && rule.exact && rule.matchesNew && !rule.stateMatch && rule.sourcePorts.isFull && rule.symbolic.length === 0;
 }
 
@@ -48,8 +48,9 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
     if (!ruleset.rules.some((rule, index) => index < ruleset.rules.length - 1 && hides(rule))) continue;
     const open = new FlowSet<{ box: Box }>([{ box: analysis.everything() }]);
     // Sources taken by rules that name nothing but sources: kept aside rather than cut out of every
-    // open piece at each such rule (a long chain of `-s … -j DROP` was cubic).
-    let taken = NOTHING;
+    // open piece at each such rule (a long chain of `-s … -j DROP` was cubic). This ruleset's own
+    // set, held by nothing else, so it grows in place.
+    let taken = IntervalSet.empty(NOTHING.domain);
     const meets = (f: { box: Box }, box: Box): boolean => {
       if (!boxesIntersect(f.box, box)) return false;
       return taken.isEmpty || !taken.covers(f.box.sources.intersect(box.sources));
@@ -66,9 +67,9 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
       const candidates = open.candidates(box);
       const touched = hider && !global ? candidates.filter((f) => meets(f, box)) : [];
       const reached = hider && !global ? touched.length > 0 : candidates.some((f) => meets(f, box));
-      if (hider) hiders.add({ box, rule, index });
+      if (hider) hiders.add({ box, rule, index, global });
       if (!reached) {
-        const blockers = blockersOf(hiders.before(box, index), box);
+        const blockers = blockersOf(hiders.before(box, index), box, analysis.everything().sources);
         // A rule whose own conditions cannot all hold (an empty set) has no blockers: it is not shadowing.
         if (blockers.length > 0) {
           out.push({ ruleset, rule, blockers, differentAction: blockers.some((b) => verdict(b) !== verdict(rule)) });
@@ -77,7 +78,7 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
       }
       if (!hider) return;
       if (global) {
-        taken = taken.union(box.sources);
+        taken = IntervalSet.unionOwned(taken, box.sources);
         return;
       }
       for (const f of touched) {
@@ -93,6 +94,8 @@ interface Hider {
   box: Box;
   rule: FilterRule;
   index: number;
+  /** It names nothing but sources (`-s 198.51.100.0/24 -j DROP`). */
+  global: boolean;
 }
 
 /**
@@ -131,15 +134,31 @@ class HiderIndex {
   }
 }
 
-/** The earlier rules that take the packets of `box`, in order, until nothing of it is left. */
-function blockersOf(earlier: Iterable<Hider>, box: Box): FilterRule[] {
+/**
+ * The earlier rules that take the packets of `box`, in order, until nothing of it is left: each one
+ * that takes some of what the rules before it left. `universe`: every source, the domain of the sets.
+ *
+ * Rules that name nothing but sources are not cut out of what is left (each cut copied a list that
+ * grows by a network at every rule of a long blocklist, for every shadowed rule): their sources are
+ * added to `taken`, which what is left is read without. A piece whose sources are all taken is gone.
+ */
+function blockersOf(earlier: Iterable<Hider>, box: Box, universe: IntervalSet<bigint>): FilterRule[] {
   let rest: Box[] = [box];
+  let taken = IntervalSet.empty(universe.domain);
   const blockers: FilterRule[] = [];
+  // Whether `e` takes packets of piece `r` that no rule before it took.
+  const takes = (r: Box, e: Box): boolean => boxesIntersect(r, e) && (taken.isEmpty || !taken.covers(r.sources.intersect(e.sources)));
   for (const e of earlier) {
     if (rest.length === 0) break;
-    if (!rest.some((r) => boxesIntersect(r, e.box))) continue;
+    if (!rest.some((r) => takes(r, e.box))) continue;
     blockers.push(e.rule);
-    rest = rest.flatMap((r) => subtractBox(r, e.box));
+    if (e.global) {
+      // taken is this call's own set, held by nothing else: it grows in place.
+      taken = IntervalSet.unionOwned(taken, e.box.sources);
+      rest = rest.filter((r) => !taken.covers(r.sources));
+    } else {
+      rest = rest.flatMap((r) => subtractBox(r, e.box)).filter((r) => taken.isEmpty || !taken.covers(r.sources));
+    }
   }
   return blockers;
 }

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet, type Device, type FilterRule } from '@portcullis/model';
 import { iptablesSave } from '@portcullis/parser-netfilter';
-import { DeviceAnalysis, shadowedRules, subtractBox, type Box, type Flow } from '@portcullis/engine';
+import { DeviceAnalysis, boxesIntersect, hides, shadowedRules, subtractBox, type Box, type Flow } from '@portcullis/engine';
 import { longChain } from '../../bench/src/generators.js';
 
 function device(text: string): Device {
@@ -87,6 +87,40 @@ describe('rules that name only sources', () => {
       }
       expect(rest, `${s.rule.id} is not covered by its blockers`).toEqual([]);
     }
+  });
+});
+
+describe('the blockers of a shadowed rule', () => {
+  // Chains heavy with blocklist rules (sources only), among accepts that repeat ports and sources.
+  const rule = fc.oneof(
+    fc.integer({ min: 0, max: 30 }).map((n) => `-A INPUT -s 198.51.${n}.0/24 -j DROP`),
+    fc.integer({ min: 0, max: 30 }).map((n) => `-A INPUT -s 198.51.${n}.0/25 -j DROP`),
+    fc.tuple(fc.integer({ min: 0, max: 30 }), fc.constantFrom(22, 80, 443)).map(([n, p]) => `-A INPUT -s 198.51.${n}.0/24 -p tcp -m tcp --dport ${p} -j ACCEPT`),
+    fc.constantFrom(22, 80, 443).map((p) => `-A INPUT -p tcp -m tcp --dport ${p} -j ACCEPT`),
+    fc.constantFrom(22, 80).map((p) => `-A INPUT -p tcp -m tcp --dport ${p} -j REJECT`),
+    fc.constant('-A INPUT -s 198.51.0.0/16 -j DROP'),
+  );
+
+  it('are every earlier rule that takes some of what the rules before it left (a plain walk that cuts each one out)', () => {
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 2, maxLength: 40 }), (rules) => {
+        const analysis = new DeviceAnalysis(device(['*filter', ':INPUT DROP [0:0]', ...rules, 'COMMIT', ''].join('\n')));
+        const input = analysis.device.rulesets['filter/INPUT']!;
+        const boxes = analysis.boxesOf(input);
+        for (const s of shadowedRules(analysis)) {
+          const at = input.rules.indexOf(s.rule);
+          let rest: Box[] = [boxes[at]!];
+          const plain: number[] = [];
+          for (let i = 0; i < at && rest.length > 0; i++) {
+            if (!hides(input.rules[i]!) || !rest.some((r) => boxesIntersect(r, boxes[i]!))) continue;
+            plain.push(input.rules[i]!.origin.line);
+            rest = rest.flatMap((r) => subtractBox(r, boxes[i]!));
+          }
+          expect(s.blockers.map((b) => b.origin.line)).toEqual(plain);
+        }
+      }),
+      { numRuns: 400, seed: 5 },
+    );
   });
 });
 
