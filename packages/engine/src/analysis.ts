@@ -20,7 +20,7 @@ import {
   type PortSet,
   type Ruleset,
 } from '@portcullis/model';
-import { intersectBox, subtractBox, withProtocols, type Box } from './headerspace.js';
+import { cutBox, intersectBox, withProtocols, type Box } from './headerspace.js';
 import { FlowSet } from './flowset.js';
 import { InterfaceAtoms } from './interfaces.js';
 
@@ -381,6 +381,7 @@ export class DeviceAnalysis {
         if (!m) continue;
         // The matched part goes on with the flow's own destination set: no longer this evaluation's alone.
         if (owned.sets && m.destinations === f.box.destinations) owned.sets.delete(m.destinations);
+        if (owned.ports && m.ports === f.box.ports) owned.ports.delete(m.ports);
         const g = m === f.box ? f : withBox(f, m);
         if (matched) {
           matched.push(g);
@@ -527,7 +528,7 @@ export class DeviceAnalysis {
       }
       // The pieces may share the flow's destination set: it is no longer one flow's alone.
       owned.sets?.delete(a.destinations);
-      for (const rest of subtractBox(a, box)) flows.add(rest === a ? f : withBox(f, rest));
+      for (const rest of cutBox(a, box, (owned.ports ??= new Set()))) flows.add(rest === a ? f : withBox(f, rest));
     }
   }
 
@@ -731,7 +732,10 @@ function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box 
 
 /** See `remove`: the destination sets an evaluation may change in place (none until it makes one). */
 interface Owned {
+  /** Destination sets (see remove). */
   sets: Set<IntervalSet<bigint>> | undefined;
+  /** Port sets (see cutBox). */
+  ports?: Set<IntervalSet<number>>;
 }
 
 /** `box` takes all of `a`'s protocols, ports, sources and interfaces (and so differs at most in destinations). */

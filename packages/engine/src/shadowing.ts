@@ -1,7 +1,7 @@
 import { AddressSet, IntervalSet, type FilterRule, type Ruleset } from '@portcullis/model';
 import type { DeviceAnalysis } from './analysis.js';
 import { FlowSet, PortBuckets } from './flowset.js';
-import { boxesIntersect, subtractBox, type Box } from './headerspace.js';
+import { boxesIntersect, cutBox, subtractBox, type Box } from './headerspace.js';
 
 const NOTHING = AddressSet.empty().intervals;
 
@@ -58,6 +58,8 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
     // The rules that hide what follows them, indexed like the packets, to find blockers quickly.
     const hiders = new HiderIndex();
     const boxes = analysis.boxesOf(ruleset);
+    // Port sets that this walk made and that one open piece holds (see cutBox).
+    const ownedPorts = new Set<IntervalSet<number>>();
     ruleset.rules.forEach((rule, index) => {
       if (!rule.enabled) return;
       const box = boxes[index]!;
@@ -83,7 +85,7 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
       }
       for (const f of touched) {
         open.delete(f);
-        for (const rest of subtractBox(f.box, box)) open.add({ box: rest });
+        for (const rest of cutBox(f.box, box, ownedPorts)) open.add({ box: rest });
       }
     });
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_PORTS, ALL_PROTOCOLS, AddressSet, IntervalSet, NO_PORTS, numberDomain, portSet, protocolSet } from '@portcullis/model';
-import { intersectBox, subtractBox, type Box } from '@portcullis/engine';
+import { cutBox, intersectBox, subtractBox, type Box } from '@portcullis/engine';
 
 // Boxes whose every dimension holds some of the values 0–3 (the rest of each domain is left out, or
 // taken whole), checked against membership of every point of that small grid: `a − b` must be the
@@ -72,3 +72,34 @@ describe('header-space boxes', () => {
     expect(same).toBe(a);
   });
 });
+
+describe('cutting boxes that own their port sets', () => {
+  // A series of cuts, each of every piece left by the ones before, with the port sets the cuts made
+  // changed in place: the same pieces as subtractBox's at each step, and the boxes made before
+  // (held by someone else) untouched.
+  it('gives subtractBox\'s pieces, in its order, over a series of cuts', () => {
+    fc.assert(
+      fc.property(fc.array(choice, { minLength: 6, maxLength: 6 }), fc.array(fc.array(choice, { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 6 }), (ca, cuts) => {
+        const start = boxOf(ca);
+        const startPorts = [...start.ports.bounds];
+        const owned = new Set<IntervalSet<number>>();
+        let cut: Box[] = [start];
+        let plain: Box[] = [start];
+        for (const cb of cuts) {
+          const b = boxOf(cb);
+          plain = plain.flatMap((x) => subtractBox(x, b));
+          cut = cut.flatMap((x) => cutBox(x, b, owned));
+          expect(cut.map(text)).toEqual(plain.map(text));
+          // Every owned set is held by exactly one piece.
+          for (const s of owned) expect(cut.filter((x) => x.ports === s)).toHaveLength(1);
+        }
+        expect([...start.ports.bounds]).toEqual(startPorts);
+      }),
+      { numRuns: 500, seed: 3 },
+    );
+  });
+});
+
+function text(b: Box): string {
+  return [b.protocols, b.ports, b.sources, b.destinations, b.inInterfaces, b.outInterfaces].map((s) => s.key()).join(' | ');
+}

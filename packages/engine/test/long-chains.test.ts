@@ -90,6 +90,34 @@ describe('rules that name only sources', () => {
   });
 });
 
+describe('port sets cut in place', () => {
+  // Two port rules leave the TCP traffic still open with a port set the analysis made and holds
+  // alone; a jump that may or may not be taken (a random match) lets a user chain accept that very
+  // set; the port rules after it (the last is not cut: nothing after it asks what it leaves) must
+  // not change what the user chain accepted.
+  it('are never the set of a flow that was let through before the cut', () => {
+    const analysis = new DeviceAnalysis(
+      device(
+        [
+          '*filter',
+          ':INPUT DROP [0:0]',
+          ':SUB - [0:0]',
+          '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT',
+          '-A INPUT -p tcp -m tcp --dport 23 -j ACCEPT',
+          '-A INPUT -p tcp -m statistic --mode random --probability 0.5 -j SUB',
+          '-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT',
+          '-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT',
+          '-A SUB -j ACCEPT',
+          'COMMIT',
+          '',
+        ].join('\n'),
+      ),
+    );
+    const bySub = analysis.exposures().filter((e) => e.location.line === 9 && e.protocol === 'tcp');
+    expect(bySub.map((e) => e.ports.key())).toEqual(['0,21,24,65535']);
+  });
+});
+
 describe('the blockers of a shadowed rule', () => {
   // Chains heavy with blocklist rules (sources only), among accepts that repeat ports and sources.
   const rule = fc.oneof(
