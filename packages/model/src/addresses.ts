@@ -97,8 +97,13 @@ export class AddressSet {
 
   /** How many blocks toCidrs() gives, counted without making them. */
   cidrCount(): number {
-    let n = 0;
     const bounds = this.intervals.bounds;
+    // A long list is counted once: a finding asks for the number of its sources' blocks twice (its
+    // message and its list of them).
+    const long = bounds.length > LONG_COUNT;
+    let n = long ? (BLOCK_COUNTS.get(this.intervals) ?? -1) : -1;
+    if (n >= 0) return n;
+    n = 0;
     for (let i = 0; i < bounds.length; i += 2) {
       const lo = bounds[i]!;
       const hi = bounds[i + 1]!;
@@ -108,6 +113,7 @@ export class AddressSet {
         for (let start = (lo > V6_BASE ? lo : V6_BASE) - V6_BASE; start <= end; start += 1n << blockBits(start, end, 128n)) n++;
       }
     }
+    if (long) BLOCK_COUNTS.set(this.intervals, n);
     return n;
   }
 
@@ -121,6 +127,9 @@ export class AddressSet {
 }
 
 const wrap = (i: IntervalSet<bigint>): AddressSet => AddressSet.fromIntervals(i);
+/** cidrCount's answers for sets of more than LONG_COUNT bounds, by set (sets do not change). */
+const BLOCK_COUNTS = new WeakMap<IntervalSet<bigint>, number>();
+const LONG_COUNT = 512;
 const EMPTY = AddressSet.ranges([]);
 const ALL_V4 = AddressSet.ranges([[0n, V4_MAX]]);
 const ALL_V6 = AddressSet.ranges([[V6_BASE, V6_MAX]]);
@@ -342,8 +351,11 @@ export function classifySources(sources: AddressSet, trusted: AddressSet = EMPTY
   const v6 = untrusted.intersects(PUBLIC_V6);
   if (!v4 && !v6) return 'private';
   // Trusting an office range does not make "everyone" any smaller: what matters is whether every
-  // public address outside the trusted ranges can connect.
-  const missing = (space: AddressSet): bigint => space.subtract(trusted).subtract(untrusted).intervals.size();
+  // public address outside the trusted ranges can connect. What the space misses is what is neither
+  // trusted nor a source, counted without making it (everyone but a long blocklist is thousands of
+  // ranges, and thousands of such sets are classified).
+  const covered = trusted.isEmpty ? sources.intervals : trusted.intervals.union(sources.intervals);
+  const missing = (space: AddressSet): bigint => space.intervals.size() - space.intervals.intersectionSize(covered);
   if ((v4 && missing(PUBLIC_V4) <= ANYWHERE_SLACK.v4) || (v6 && missing(PUBLIC_V6) <= ANYWHERE_SLACK.v6)) return 'anywhere';
   return 'public';
 }

@@ -352,6 +352,25 @@ export class IntervalSet<T extends Scalar> {
     return n;
   }
 
+  /** The size of the intersection with `other`, without making it: a walk over `other`'s ranges in this set. */
+  intersectionSize(other: IntervalSet<T>): bigint {
+    const small = other.bounds.length <= this.bounds.length ? other : this;
+    const big = small === other ? this : other;
+    const a = big.bounds;
+    const b = small.bounds;
+    let n = 0n;
+    for (let j = 0; j < b.length; j += 2) {
+      const lo = b[j] as T;
+      const hi = b[j + 1] as T;
+      for (let i = IntervalSet.firstEndingAtOrAfter(big, lo); i < a.length && (a[i] as T) <= hi; i += 2) {
+        const s = (a[i] as T) > lo ? (a[i] as T) : lo;
+        const e = (a[i + 1] as T) < hi ? (a[i + 1] as T) : hi;
+        n += BigInt(e) - BigInt(s) + 1n;
+      }
+    }
+    return n;
+  }
+
   /** A stable string key, for grouping equal sets. */
   key(): string {
     return this.bounds.join(',');

@@ -47,7 +47,7 @@ describe('interval set operations agree with plain sets of members', () => {
   const wellFormed = <T extends number | bigint>(s: IntervalSet<T>): boolean =>
     s.bounds.every((v, i) => (i % 2 === 1 ? v >= s.bounds[i - 1]! : i === 0 || v > s.bounds[i - 1]!));
 
-  it('intersect, subtract, union, intersects, covers (numbers and bigints)', () => {
+  it('intersect, subtract, union, intersects, intersectionSize, covers (numbers and bigints)', () => {
     fc.assert(
       fc.property(members, members, (xs, ys) => {
         const X = new Set(xs);
@@ -65,6 +65,8 @@ describe('interval set operations agree with plain sets of members', () => {
           expect(l(a.subtract(b))).toEqual(diff);
           expect(l(a.union(b))).toEqual(union);
           expect(a.intersects(b)).toBe(inter.length > 0);
+          expect(a.intersectionSize(b)).toBe(BigInt(inter.length));
+          expect(b.intersectionSize(a)).toBe(BigInt(inter.length));
           expect(a.covers(b)).toBe([...Y].every((y) => X.has(y)));
         }
       }),
