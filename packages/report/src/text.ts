@@ -100,12 +100,13 @@ export function exposureText(result: ScanResult, options: TextOptions): string {
   if (rows.length === 0 && result.blocked.length === 0) return `${paint('green', 'Nothing is reachable from the network.')}\n`;
   const lines: string[] = [];
   for (const lazy of rows) {
-    // Made one at a time: a row's sources may be tens of thousands of blocks.
-    const r = lazy.row();
+    // A row's sources may be tens of thousands of blocks: only those shown are made.
+    const r = lazy.summary;
     const target = r.target.address ? `${r.target.address} (via ${r.target.host})` : r.target.host;
     const ported = ['tcp', 'udp', 'sctp'].includes(r.protocol);
     const ports = r.protocol === 'any' ? 'all protocols' : ported ? `${r.protocol} ${r.ports.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}` : r.protocol;
-    const from = r.from.length > 4 ? `${r.from.slice(0, 4).join(', ')}, … (${r.from.length} blocks)` : r.from.join(', ');
+    const blocks = lazy.from.toCidrs(5);
+    const from = blocks.length > 4 ? `${blocks.slice(0, 4).join(', ')}, … (${lazy.from.cidrCount()} blocks)` : blocks.join(', ');
     lines.push(`${paint('bold', target)}  ${ports}  from ${r.anywhere ? paint('red', `anywhere (${from})`) : from}`);
     for (const s of r.path) lines.push(`    ${paint('gray', `${s.file}:${s.line}`)}  ${s.summary}`);
   }
