@@ -59,6 +59,10 @@ export class PortBuckets<T> {
   }
 }
 
+/** How many flows a FlowSet holds as a plain list, before it makes a set of them and an index. */
+const SMALL = 8;
+const NO_FLOWS: readonly never[] = Object.freeze([]);
+
 /** Stand-ins for an index not made yet: never added to (index() replaces them first). */
 const EMPTY_BUCKETS: ReadonlyMap<number, Set<unknown>> = new Map();
 const EMPTY_WIDE: ReadonlySet<unknown> = new Set();
@@ -71,27 +75,26 @@ const EMPTY_WIDE: ReadonlySet<unknown> = new Set();
  */
 export class FlowSet<F extends { box: Box }> {
   /**
-   * Most rulesets are entered with one piece of traffic (a service's chain, an endpoint's), and
-   * with one flow every flow is a candidate: until a second flow is there the set is that one flow,
-   * with neither a set of flows nor an index. The index is built from the flows present when the
-   * second arrives, in their order; each bucket keeps the order in which its flows were last added,
-   * as the set of all flows does, so it is the index that adding and deleting them one by one would
-   * have made.
+   * Most rulesets are entered with one piece of traffic (a service's chain, an endpoint's), or one
+   * per address family, and with a few flows every flow is a candidate: until there are more than
+   * SMALL the set is a list of them, with neither a set of flows nor an index. The list is never
+   * changed, only replaced, so candidates() hands it out as it is. The index is built from the flows
+   * present when one more arrives, in their order; each bucket keeps the order in which its flows
+   * were last added, as the set of all flows does, so it is the index that adding and deleting them
+   * one by one would have made.
    */
-  private single: F | undefined;
-  /** Every flow in insertion order, made with the second one (and the index with it). */
+  private small: readonly F[] = NO_FLOWS as readonly F[];
+  /** Every flow in insertion order, made with the first past SMALL (and the index with it). */
   private flows: Set<F> | undefined;
   private buckets: Map<number, Set<F>> = EMPTY_BUCKETS as Map<number, Set<F>>;
   private wide: Set<F> = EMPTY_WIDE as Set<F>;
-  /** The flow as a list, while there is at most one and it has not changed since it was asked for. */
-  private listed: F[] | undefined;
 
   constructor(initial: Iterable<F> = []) {
     for (const f of initial) this.add(f);
   }
 
   get size(): number {
-    return this.flows ? this.flows.size : this.single === undefined ? 0 : 1;
+    return this.flows ? this.flows.size : this.small.length;
   }
 
   add(f: F): void {
@@ -99,23 +102,21 @@ export class FlowSet<F extends { box: Box }> {
       this.flows.add(f);
       return this.index(f);
     }
-    if (this.single === undefined || this.single === f) {
-      this.single = f;
-      this.listed = undefined;
+    if (this.small.includes(f)) return;
+    if (this.small.length < SMALL) {
+      this.small = [...this.small, f];
       return;
     }
-    this.flows = new Set([this.single, f]);
-    this.single = undefined;
-    this.listed = undefined;
+    this.flows = new Set([...this.small, f]);
+    this.small = NO_FLOWS as readonly F[];
     for (const g of this.flows) this.index(g);
   }
 
   delete(f: F): void {
     if (this.flows) {
       if (this.flows.delete(f)) this.unindex(f);
-    } else if (this.single === f) {
-      this.single = undefined;
-      this.listed = undefined;
+    } else if (this.small.includes(f)) {
+      this.small = this.small.filter((g) => g !== f);
     }
   }
 
@@ -150,7 +151,7 @@ export class FlowSet<F extends { box: Box }> {
    * rules that each let the one flow through asks again and again).
    */
   candidates(box: Box): readonly F[] {
-    if (!this.flows) return (this.listed ??= this.single === undefined ? [] : [this.single]);
+    if (!this.flows) return this.small;
     const buckets = bucketsOf(box.ports);
     if (!buckets || buckets.length * 4 > this.buckets.size) return [...this.flows];
     const seen = new Set<F>(this.wide);
@@ -159,7 +160,7 @@ export class FlowSet<F extends { box: Box }> {
   }
 
   values(): F[] {
-    if (!this.flows) return this.single === undefined ? [] : [this.single];
+    if (!this.flows) return [...this.small];
     return [...this.flows];
   }
 }

@@ -29,6 +29,8 @@ describe('FlowSet', () => {
         const flows = initial.map((p) => ({ box: box(p) }));
         const set = new FlowSet(flows);
         const present = [...flows];
+        // Lists handed out are only read by the asker: later changes to the set must not change them.
+        const handed: { list: readonly { box: Box }[]; copy: { box: Box }[] }[] = [];
         for (const o of ops) {
           if (o.kind === 'add') {
             const f = { box: box(o.p) };
@@ -41,6 +43,7 @@ describe('FlowSet', () => {
           } else {
             const asked = box(o.p);
             const offered = set.candidates(asked);
+            handed.push({ list: offered, copy: [...offered] });
             expect(new Set(offered).size).toBe(offered.length);
             for (const f of present) if (boxesIntersect(f.box, asked)) expect(offered).toContain(f);
             for (const f of offered) expect(present).toContain(f);
@@ -48,6 +51,7 @@ describe('FlowSet', () => {
           expect(set.values()).toEqual(present);
           expect(set.size).toBe(present.length);
         }
+        for (const h of handed) expect(h.list).toEqual(h.copy);
       }),
       { numRuns: 500 },
     );
