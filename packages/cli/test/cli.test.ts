@@ -341,7 +341,7 @@ describe('scan --format json', () => {
       'no-telnet@fixtures/demo/office-gateway.iptables-save:27 critical',
     ]);
     expect(r.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.code}`)).toEqual(['fixtures/demo/cloud/main.tf:37 info security-group-reference']);
-    expect(r.stats).toEqual({ files: 6, rules: 58, forwards: 7, exposures: 20, findings: 12, suppressed: 1 });
+    expect(r.stats).toEqual({ files: 6, rules: 58, forwards: 7, exposures: 23, findings: 12, suppressed: 1 });
   });
 });
 

@@ -21,14 +21,16 @@ export interface Box {
  */
 
 export function intersectBox(a: Box, b: Box): Box | undefined {
-  const protocols = a.protocols.intersect(b.protocols);
-  if (protocols.isEmpty) return undefined;
-  const ports = a.ports.intersect(b.ports);
-  if (ports.isEmpty) return undefined;
+  // Addresses first: a rule for one family meets the packets of the other family (see byFamily in
+  // analysis.ts) in neither, and is told so before anything is made.
   const sources = a.sources.intersect(b.sources);
   if (sources.isEmpty) return undefined;
   const destinations = a.destinations.intersect(b.destinations);
   if (destinations.isEmpty) return undefined;
+  const protocols = a.protocols.intersect(b.protocols);
+  if (protocols.isEmpty) return undefined;
+  const ports = a.ports.intersect(b.ports);
+  if (ports.isEmpty) return undefined;
   const inInterfaces = a.inInterfaces.intersect(b.inInterfaces);
   if (inInterfaces.isEmpty) return undefined;
   const outInterfaces = a.outInterfaces.intersect(b.outInterfaces);

@@ -46,7 +46,7 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
     // before its last rule (kube-proxy's tens of thousands of service and endpoint chains) has
     // nothing shadowed, and is not evaluated.
     if (!ruleset.rules.some((rule, index) => index < ruleset.rules.length - 1 && hides(rule))) continue;
-    const open = new FlowSet<{ box: Box }>([{ box: analysis.everything() }]);
+    const open = new FlowSet<{ box: Box }>(analysis.byFamily(analysis.everything()).map((box) => ({ box })));
     // Sources taken by rules that name nothing but sources: kept aside rather than cut out of every
     // open piece at each such rule (a long chain of `-s … -j DROP` was cubic). This ruleset's own
     // set, held by nothing else, so it grows in place.
@@ -71,7 +71,7 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
       const reached = hider && !global ? touched.length > 0 : candidates.some((f) => meets(f, box));
       if (hider) hiders.add({ box, rule, index, global });
       if (!reached) {
-        const blockers = blockersOf(hiders.before(box, index), box, analysis.everything().sources);
+        const blockers = blockersOf(hiders.before(box, index), analysis.byFamily(box), analysis.everything().sources);
         // A rule whose own conditions cannot all hold (an empty set) has no blockers: it is not shadowing.
         if (blockers.length > 0) {
           out.push({ ruleset, rule, blockers, differentAction: blockers.some((b) => verdict(b) !== verdict(rule)) });
@@ -137,15 +137,16 @@ class HiderIndex {
 }
 
 /**
- * The earlier rules that take the packets of `box`, in order, until nothing of it is left: each one
- * that takes some of what the rules before it left. `universe`: every source, the domain of the sets.
+ * The earlier rules that take the packets of a rule (`pieces`: its box, by family), in order, until
+ * nothing of it is left: each one that takes some of what the rules before it left. `universe`:
+ * every source, the domain of the sets.
  *
  * Rules that name nothing but sources are not cut out of what is left (each cut copied a list that
  * grows by a network at every rule of a long blocklist, for every shadowed rule): their sources are
  * added to `taken`, which what is left is read without. A piece whose sources are all taken is gone.
  */
-function blockersOf(earlier: Iterable<Hider>, box: Box, universe: IntervalSet<bigint>): FilterRule[] {
-  let rest: Box[] = [box];
+function blockersOf(earlier: Iterable<Hider>, pieces: Box[], universe: IntervalSet<bigint>): FilterRule[] {
+  let rest = pieces;
   let taken = IntervalSet.empty(universe.domain);
   const blockers: FilterRule[] = [];
   // Whether `e` takes packets of piece `r` that no rule before it took.
