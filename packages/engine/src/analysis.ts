@@ -496,10 +496,25 @@ export class DeviceAnalysis {
     return (
       box.protocols.isFull &&
       box.ports.isFull &&
-      box.destinations.covers(all.destinations) &&
+      this.everyDestinationOf(box) &&
       box.inInterfaces.covers(all.inInterfaces) &&
       box.outInterfaces.covers(all.outInterfaces)
     );
+  }
+
+  /**
+   * The box takes every destination its sources can send to: every destination, or on a device
+   * with rules for both families, every one of the families of its sources (`ip saddr
+   * 198.51.100.0/24 drop` in an nftables inet table takes IPv4 destinations only, and so all of
+   * that network's packets; see byFamily).
+   */
+  private everyDestinationOf(box: Box): boolean {
+    if (box.destinations.covers(this.everything().destinations)) return true;
+    if (this.device.family !== 'mixed') return false;
+    for (const family of FAMILIES) {
+      if (box.sources.intersects(family) && !box.destinations.covers(family)) return false;
+    }
+    return true;
   }
 
   /**
