@@ -375,8 +375,23 @@ export class DeviceAnalysis {
       const ruleBox = boxes[i]!;
       // A rule can hide what follows only if we know exactly which packets it takes.
       const exact = rule.exact && rule.sourcePorts.isFull && rule.symbolic.length === 0;
-      if (exact && !denials && (rule.action === 'deny' || rule.action === 'reject') && this.sourcesOnly(ruleBox)) {
-        taken = taken.union(ruleBox.sources);
+      if (exact && (rule.action === 'deny' || rule.action === 'reject') && this.sourcesOnly(ruleBox)) {
+        // What it drops is still recorded when it is asked for (a ruleset jumped to, a device that
+        // receives forwarded packets), read without the sources taken before it.
+        if (denials) {
+          const candidates = flows.candidates(ruleBox);
+          for (const f of candidates) {
+            const both = intersectBox(f.box, ruleBox);
+            const m = both && settle(both, taken);
+            if (!m) continue;
+            if (owned.sets && m.destinations === f.box.destinations) owned.sets.delete(m.destinations);
+            if (owned.ports && m.ports === f.box.ports) owned.ports.delete(m.ports);
+            out.denied.push({ flow: m === f.box ? f : withBox(f, m), rule, ruleset: rs });
+          }
+          this.work += candidates.length;
+        }
+        // This evaluation's own set, held by nothing else: it grows in place.
+        taken = IntervalSet.unionOwned(taken === NO_SOURCES ? IntervalSet.empty(NO_SOURCES.domain) : taken, ruleBox.sources);
         this.work += 1;
         continue;
       }
