@@ -108,10 +108,7 @@ export class AddressSet {
       const lo = bounds[i]!;
       const hi = bounds[i + 1]!;
       if (lo <= V4_MAX) n += blockCount4(Number(lo), Number(hi < V4_MAX ? hi : V4_MAX));
-      if (hi >= V6_BASE) {
-        const end = hi - V6_BASE;
-        for (let start = (lo > V6_BASE ? lo : V6_BASE) - V6_BASE; start <= end; start += 1n << blockBits(start, end, 128n)) n++;
-      }
+      if (hi >= V6_BASE) n += blockCount((lo > V6_BASE ? lo : V6_BASE) - V6_BASE, hi - V6_BASE);
     }
     if (long) BLOCK_COUNTS.set(this.intervals, n);
     return n;
@@ -187,6 +184,34 @@ function blockCount4(lo: number, hi: number): number {
   const below = c - lo;
   const above = hi + 1 - c;
   return below === half && above === half ? 1 : bitCount(below) + bitCount(above);
+}
+
+/** blockCount4 for IPv6, in bigints (offsets from the start of IPv6 space). */
+function blockCount(lo: bigint, hi: bigint): number {
+  if (lo === hi) return 1;
+  const half = 1n << BigInt(bitLength(lo ^ hi) - 1);
+  const c = hi - (hi % half);
+  const below = c - lo;
+  const above = hi + 1n - c;
+  return below === half && above === half ? 1 : bigBitCount(below) + bigBitCount(above);
+}
+
+/** How many bits a positive bigint needs. */
+function bitLength(x: bigint): number {
+  let n = 0;
+  let v = x;
+  while (v >= 1n << 32n) {
+    v >>= 32n;
+    n += 32;
+  }
+  return n + 32 - Math.clz32(Number(v));
+}
+
+/** The number of 1 bits of a bigint of any size. */
+function bigBitCount(x: bigint): number {
+  let n = 0;
+  for (let v = x; v > 0n; v >>= 32n) n += bitCount(Number(v & 0xffffffffn));
+  return n;
 }
 
 /** The number of 1 bits of a whole number up to 2^32. */
