@@ -103,6 +103,27 @@ export function longChain(n: number, seed = 2): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * One input chain of `n` rules in an nftables table for both families: `longChain`'s mix (allow
+ * lists, port rules, a blocklist of IPv4 networks) with some IPv6 among them.
+ */
+export function inetChain(n: number, seed = 6): string {
+  const r = rng(seed);
+  const lines = ['table inet filter {', '\tchain input {', '\t\ttype filter hook input priority filter; policy drop;', '\t\tiif "lo" accept', '\t\tct state established,related accept'];
+  for (let i = 0; i < n; i++) {
+    const v6 = r.next() < 0.1;
+    const src = v6 ? `2001:db8:${r.int(0, 0xffff).toString(16)}::/48` : `${r.int(1, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.0/${r.pick([24, 28, 32])}`;
+    const saddr = `${v6 ? 'ip6' : 'ip'} saddr ${src}`;
+    const kind = r.next();
+    if (kind < 0.5) lines.push(`\t\t${saddr} tcp dport ${r.int(1, 65535)} accept`);
+    else if (kind < 0.7) lines.push(`\t\t${saddr} tcp dport { ${r.int(1, 1024)}, ${r.int(1025, 65535)} } accept`);
+    else if (kind < 0.85) lines.push(`\t\t${saddr} drop`);
+    else lines.push(`\t\tudp dport ${r.int(1, 65535)} accept`);
+  }
+  lines.push('\t\ttcp dport 22 accept', '\t}', '}');
+  return `${lines.join('\n')}\n`;
+}
+
 /** `aws ec2 describe-security-groups` output with `n` groups. */
 export function describeSecurityGroups(n: number, seed = 3): string {
   const r = rng(seed);

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ciscoIos, describeSecurityGroups, kubeProxy, longChain, terraformTree } from './generators.js';
+import { ciscoIos, describeSecurityGroups, inetChain, kubeProxy, longChain, terraformTree } from './generators.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -52,6 +52,7 @@ const CASES: Case[] = [
   { name: 'kube-proxy-50k', input: () => cached('kube-proxy-50k.iptables-save', () => kubeProxy(50_000)), kind: 'text', units: 50_000, unitName: 'rules' },
   { name: 'kube-proxy-200k', input: () => cached('kube-proxy-200k.iptables-save', () => kubeProxy(200_000)), kind: 'text', units: 200_000, unitName: 'rules' },
   { name: 'chain-20k-shadowing', input: () => cached('chain-20k.iptables-save', () => longChain(20_000)), kind: 'text', units: 20_000, unitName: 'rules' },
+  { name: 'nftables-inet-20k', input: () => cached('inet-20k.nft', () => inetChain(20_000)), kind: 'text', units: 20_000, unitName: 'rules' },
   { name: 'aws-sg-5k', input: () => cached('aws-sg-5k.json', () => describeSecurityGroups(5_000)), kind: 'json', units: 5_000, unitName: 'groups' },
   { name: 'aws-sg-50k', input: () => cached('aws-sg-50k.json', () => describeSecurityGroups(50_000)), kind: 'json', units: 50_000, unitName: 'groups' },
   { name: 'terraform-2000-files', input: () => cached('terraform-2000', () => terraformTree(2_000)), kind: 'folder', units: 6_000, unitName: 'groups' },
