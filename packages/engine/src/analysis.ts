@@ -380,14 +380,8 @@ export class DeviceAnalysis {
         // receives forwarded packets), read without the sources taken before it.
         if (denials) {
           const candidates = flows.candidates(ruleBox);
-          for (const f of candidates) {
-            const both = intersectBox(f.box, ruleBox);
-            const m = both && settle(both, taken);
-            if (!m) continue;
-            if (owned.sets && m.destinations === f.box.destinations) owned.sets.delete(m.destinations);
-            if (owned.ports && m.ports === f.box.ports) owned.ports.delete(m.ports);
-            out.denied.push({ flow: m === f.box ? f : withBox(f, m), rule, ruleset: rs });
-          }
+          const met = meet(candidates, ruleBox, taken, owned);
+          if (met) for (const m of met.matched) out.denied.push({ flow: m, rule, ruleset: rs });
           this.work += candidates.length;
         }
         // This evaluation's own set, held by nothing else: it grows in place.
@@ -395,29 +389,11 @@ export class DeviceAnalysis {
         this.work += 1;
         continue;
       }
-      // Made with their first flow (most rules take one piece, or none): a list made empty and pushed
-      // to gets room for seventeen.
-      let matched: Flow[] | undefined;
-      let touched: Flow[] = NO_FLOWS;
       const candidates = flows.candidates(ruleBox);
-      for (const f of candidates) {
-        const both = intersectBox(f.box, ruleBox);
-        const m = both && settle(both, taken);
-        if (!m) continue;
-        // The matched part goes on with the flow's own destination set: no longer this evaluation's alone.
-        if (owned.sets && m.destinations === f.box.destinations) owned.sets.delete(m.destinations);
-        if (owned.ports && m.ports === f.box.ports) owned.ports.delete(m.ports);
-        const g = m === f.box ? f : withBox(f, m);
-        if (matched) {
-          matched.push(g);
-          touched.push(f);
-        } else {
-          matched = [g];
-          touched = [f];
-        }
-      }
-      this.work += candidates.length + (matched?.length ?? 0);
-      if (!matched) continue;
+      const met = meet(candidates, ruleBox, taken, owned);
+      this.work += candidates.length + (met?.matched.length ?? 0);
+      if (!met) continue;
+      const { matched, touched } = met;
       if (this.work > MAX_ANALYSIS_WORK) {
         throw new AnalysisLimitError(`the rules split the traffic into more than ${MAX_ANALYSIS_WORK} pieces (at ${rule.id}); the exposures of ${this.device.name} are not computed`);
       }
@@ -690,6 +666,34 @@ function withBox(f: Flow, box: Box): Flow {
 
 const LOOPBACK = addresses('127.0.0.0/8', '::1/128');
 /** `box` without the sources rules that name nothing but sources have taken (see evaluate); undefined when none are left. */
+/**
+ * The parts of the candidate flows that a rule's box meets, read without the sources taken (see
+ * evaluate), and the flows they are parts of; undefined when it meets none.
+ */
+function meet(candidates: readonly Flow[], box: Box, taken: IntervalSet<bigint>, owned: Owned): { matched: Flow[]; touched: Flow[] } | undefined {
+  // Made with their first flow (most rules take one piece, or none): a list made empty and pushed
+  // to gets room for seventeen.
+  let matched: Flow[] | undefined;
+  let touched: Flow[] = NO_FLOWS;
+  for (const f of candidates) {
+    const both = intersectBox(f.box, box);
+    const m = both && settle(both, taken);
+    if (!m) continue;
+    // The matched part goes on with the flow's own sets: no longer this evaluation's alone.
+    if (owned.sets && m.destinations === f.box.destinations) owned.sets.delete(m.destinations);
+    if (owned.ports && m.ports === f.box.ports) owned.ports.delete(m.ports);
+    const g = m === f.box ? f : withBox(f, m);
+    if (matched) {
+      matched.push(g);
+      touched.push(f);
+    } else {
+      matched = [g];
+      touched = [f];
+    }
+  }
+  return matched && { matched, touched };
+}
+
 function settle(box: Box, taken: IntervalSet<bigint>): Box | undefined {
   if (taken.isEmpty) return box;
   const sources = box.sources.subtract(taken);
