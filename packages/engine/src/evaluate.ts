@@ -67,13 +67,17 @@ export interface FindingExposure {
  */
 export const MAX_FINDING_SOURCES = 256;
 
-/** The source set behind each finding's exposure, for merging findings (their lists may be cut short). */
+/**
+ * The source set behind each finding's exposure whose list is cut short, for merging findings (the
+ * others' lists are their sets, and are read back; a set per finding cost more than the rare merge).
+ */
 const exposureSources = new WeakMap<FindingExposure, AddressSet>();
 
 /** A finding's exposure: `shown`, the blocks and their number when the caller has them already. */
 function findingExposure(target: string, protocol: string, ports: string, sources: AddressSet, shown?: ShownSources): FindingExposure {
   const { blocks, total } = shown ?? shownBlocks(sources);
-  const exposure: FindingExposure = total > blocks.length ? { target, protocol, ports, from: blocks, fromBlocks: total } : { target, protocol, ports, from: blocks };
+  if (total === blocks.length) return { target, protocol, ports, from: blocks };
+  const exposure: FindingExposure = { target, protocol, ports, from: blocks, fromBlocks: total };
   exposureSources.set(exposure, sources);
   return exposure;
 }
@@ -903,7 +907,7 @@ function sameExposure(a: Finding, b: Finding): boolean {
   return sameTarget(a, b) && (a.exposure?.ports ?? '') === (b.exposure?.ports ?? '');
 }
 
-/** The sources behind an exposure; one made elsewhere, from its blocks (then never cut short). */
+/** The sources behind an exposure: those kept for a list cut short, else its blocks read back. */
 function sourcesOf(exposure: FindingExposure): AddressSet {
   const known = exposureSources.get(exposure);
   if (known) return known;
