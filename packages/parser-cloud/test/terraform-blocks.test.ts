@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { blockBody, blockHeader, blockParts, parseHcl } from '../src/terraform/hcl.js';
-import { nodesOfType } from './hcl-nodes.js';
+import { blockParts, parseHcl } from '../src/terraform/hcl.js';
+import { nodeParts, nodesOfType } from './hcl-nodes.js';
 
 /*
  * The module reads a block's type, labels and body in one walk of its children (blockParts); it
- * must give what blockHeader() and blockBody() give, block by block, whatever the text.
+ * must give what the block's nodes say (nodeParts), block by block, whatever the text.
  */
 const cases: { name: string; text: string; blocks: number }[] = [
   { name: 'labels quoted and bare', text: 'resource "aws_security_group" "web" {\n  name = "x"\n}\nmodule m {\n}\nthing a "b" c {}\n', blocks: 3 },
@@ -26,8 +26,9 @@ describe('a block read in one walk', () => {
         const found = nodesOfType(tree.rootNode, 'block');
         for (const block of found) {
           const parts = blockParts(block);
-          expect({ type: parts.type, labels: parts.labels }).toEqual(blockHeader(block));
-          expect(parts.body?.id).toBe(blockBody(block)?.id);
+          const oracle = nodeParts(block);
+          expect({ type: parts.type, labels: parts.labels }).toEqual({ type: oracle.type, labels: oracle.labels });
+          expect(parts.body?.id).toBe(oracle.body?.id);
         }
         expect(found).toHaveLength(c.blocks);
       } finally {

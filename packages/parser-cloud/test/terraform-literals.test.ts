@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Unresolved } from '../src/common/unresolved.js';
 import { Evaluator, plainLiteral, type ModuleScope } from '../src/terraform/evaluate.js';
-import { blockHeader, children, parseHcl } from '../src/terraform/hcl.js';
+import { blockParts, children, parseHcl } from '../src/terraform/hcl.js';
 import { nodesOfType } from './hcl-nodes.js';
 
 /*
@@ -82,7 +82,7 @@ describe('quoted strings keep their blanks', () => {
     if (typeof tree === 'string') throw new Error(tree);
     try {
       const block = nodesOfType(tree.rootNode, 'block')[0]!;
-      expect(blockHeader(block).labels).toEqual([' aws_security_group ', '\tweb ']);
+      expect(blockParts(block).labels).toEqual([' aws_security_group ', '\tweb ']);
     } finally {
       tree.delete();
     }

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Inputs, type Span } from '../src/common/report.js';
-import { blockParts, hasError, named, parseHcl, spanOf, textOf, unescapeQuoted, type Node, type Tree } from '../src/terraform/hcl.js';
+import { blockParts, hasError, named, parseHcl, spanOf, textOf, type Node, type Tree } from '../src/terraform/hcl.js';
 import { TerraformModule, itemSpan } from '../src/terraform/module.js';
+import { nodeParts } from './hcl-nodes.js';
 
 /*
  * In a tree without syntax errors the module reads what it can from the file's text instead of
@@ -16,26 +17,6 @@ function nodeSpan(node: Node): Span {
   const start = node.startPosition;
   const end = node.endPosition;
   return { line: start.row + 1, column: start.column + 1, endLine: end.column === 0 && end.row > start.row ? end.row : end.row + 1 };
-}
-
-/** A block's type, labels and body, from each child's type and the text between each label's quote nodes. */
-function nodeParts(block: Node): { type: string; labels: string[]; body: number | undefined } {
-  let type = '';
-  const labels: string[] = [];
-  let body: number | undefined;
-  let header = true;
-  for (const c of named(block)) {
-    if (c.type === 'body' && !header) {
-      body = c.id;
-      break;
-    }
-    if (!header) continue;
-    if (c.type === 'identifier' && type === '') type = c.text;
-    else if (c.type === 'string_lit') labels.push(unescapeQuoted(c.text.slice(c.child(0)!.endIndex - c.startIndex, c.child(c.childCount - 1)!.startIndex - c.startIndex)));
-    else if (c.type === 'identifier') labels.push(c.text);
-    else if (c.type === 'block_start') header = false;
-  }
-  return { type, labels, body };
 }
 
 function everyNode(root: Node): Node[] {
@@ -67,7 +48,8 @@ function differences(text: string): { out: string[]; fromText: number } {
       if (hasError(n) !== n.hasError) out.push(`${at}: hasError`);
       if (n.type === 'block') {
         const parts = blockParts(n);
-        const expected = nodeParts(n);
+        const oracle = nodeParts(n);
+        const expected = { type: oracle.type, labels: oracle.labels, body: oracle.body?.id };
         if (JSON.stringify({ type: parts.type, labels: parts.labels, body: parts.body?.id }) !== JSON.stringify(expected)) out.push(`${at}: parts ${JSON.stringify(parts.labels)} != ${JSON.stringify(expected)}`);
         if (parts.end !== undefined && parts.end !== n.endIndex) out.push(`${at}: end ${parts.end} != ${n.endIndex}`);
       }

@@ -344,19 +344,6 @@ export function children(node: Node): Node[] {
   return node.children.filter((n): n is Node => n !== null);
 }
 
-/** A block's type and labels: `resource "aws_security_group" "web" {` → ['resource', 'aws_security_group', 'web']. */
-export function blockHeader(block: Node): { type: string; labels: string[] } {
-  let type = '';
-  const labels: string[] = [];
-  for (const c of named(block)) {
-    if (c.type === 'identifier' && type === '') type = textOf(c);
-    else if (c.type === 'string_lit') labels.push(stringLiteral(c));
-    else if (c.type === 'identifier') labels.push(textOf(c));
-    else if (c.type === 'block_start') break;
-  }
-  return { type, labels };
-}
-
 export interface BlockParts {
   type: string;
   labels: string[];
@@ -366,8 +353,8 @@ export interface BlockParts {
 }
 
 /**
- * A block's type, labels and body from one walk of its children: what blockHeader() and
- * blockBody() give, without asking tree-sitter for the children twice.
+ * A block's type (`resource`), labels (`aws_security_group`, `web`) and body from one walk of its
+ * children, without asking tree-sitter for the children twice.
  */
 export function blockParts(block: Node): BlockParts {
   const children = named(block);
@@ -443,10 +430,6 @@ function quotedName(text: string, at: number): string | undefined {
 /** An ASCII letter, digit, `_` or `-`. */
 export function isNameCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
-}
-
-export function blockBody(block: Node): Node | undefined {
-  return named(block).find((c) => c.type === 'body');
 }
 
 /**
