@@ -2,13 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from '@portcullis/engine';
-import type { ParseResult } from '@portcullis/model';
+import type { InputFile, ParseResult } from '@portcullis/model';
 import fc from 'fast-check';
 import { afterAll, expect } from 'vitest';
+import { loadJson, type PiecewiseDocument } from '../src/common/document.js';
 
 /*
- * What the Azure CLI and gcloud tests share: JSON printed as the CLIs print it, the other layouts
- * users save it in, results compared as text, and findings of a scan of saved outputs.
+ * What the CLI output tests share: JSON printed as the CLIs print it, the other layouts users save
+ * it in, results compared as text, a reader's result read piecewise and whole, and findings of a
+ * scan of saved outputs.
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -25,6 +27,15 @@ export const layouts = fc.constantFrom<(v: Json) => string>(cliJson, (v) => JSON
 
 /** A parse result as text (address bounds are bigints). */
 export const asText = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+
+/** A reader's result, as text, for a file read piecewise (as its format reads it) and read whole: the two must agree. */
+export function piecewiseAndWhole(
+  file: InputFile,
+  parse: (file: InputFile) => ParseResult,
+  read: (file: InputFile, doc: PiecewiseDocument) => ParseResult,
+): { piecewise: string; whole: string } {
+  return { piecewise: asText(parse(file)), whole: asText(read(file, { ...loadJson(file.text), items: (list) => list })) };
+}
 
 /** Devices and diagnostics without their lines, which differ with the layout (and so order the diagnostics differently). */
 export const unplaced = (r: ParseResult): string =>

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadJson, loadTolerantJson, readJsonPiecewise, type Document, type PiecewiseDocument } from '../src/common/document.js';
+import { loadJson, loadTolerantJson, readJsonPiecewise, type PiecewiseDocument } from '../src/common/document.js';
 import { NotStrictPiece, PiecewiseJson, StrictJsonPositions, scanJsonStructure } from '../src/common/strict-json.js';
 import { parseAwsCli, readAwsCli } from '../src/cli/aws.js';
+import { piecewiseAndWhole } from './cli-output.js';
 import { keyLines, keyLinesByKey, repoRoot } from './helpers.js';
 
 /*
@@ -330,10 +331,7 @@ describe('items the scan steps over, read by walking their text along their valu
 
 /** The reader's result for a text read piecewise and read whole. */
 function bothWays(text: string): { piecewise: string; whole: string } {
-  const file = { path: 'sgs.json', text };
-  const whole: Document = loadJson(text);
-  const json = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
-  return { piecewise: json(parseAwsCli(file)), whole: json(readAwsCli(file, { ...whole, items: (list) => list })) };
+  return piecewiseAndWhole({ path: 'sgs.json', text }, parseAwsCli, readAwsCli);
 }
 
 describe('describe-security-groups read piecewise: the same result as read whole', () => {
