@@ -1,4 +1,4 @@
-import { IntervalSet, type AddressSet } from '@portcullis/model';
+import { IntervalSet } from '@portcullis/model';
 
 /**
  * A box of packet headers: the product of one set per dimension (protocol, destination port, source,
@@ -127,7 +127,3 @@ export function withProtocols(box: Box, protocols: IntervalSet<number>, ports: I
   return { protocols, ports, sources: box.sources, destinations: box.destinations, inInterfaces: box.inInterfaces, outInterfaces: box.outInterfaces };
 }
 
-export function withDestinations(box: Box, destinations: AddressSet): Box | undefined {
-  const d = box.destinations.intersect(destinations.intervals);
-  return d.isEmpty ? undefined : { ...box, destinations: d };
-}
