@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { AddressSet, addresses } from '@portcullis/model';
 import { iptablesSave } from '@portcullis/parser-netfilter';
-import { DeviceAnalysis, MAX_FINDING_SOURCES, activateRules, evaluateRules, loadBuiltinRules, type Finding } from '@portcullis/engine';
+import { DeviceAnalysis, MAX_FINDING_SOURCES, activateRules, evaluateRules, loadBuiltinRules, type Exposure, type Finding } from '@portcullis/engine';
 
 /** `count` scattered /24 networks: a blocklist. */
 function blocklist(count: number): string[] {
@@ -13,11 +13,13 @@ function blocklist(count: number): string[] {
   return nets;
 }
 
-function findings(text: string): Finding[] {
+/** `more`: exposures to add to the device's own before the rules run. */
+function findings(text: string, more: (own: Exposure[]) => Exposure[] = () => []): Finding[] {
   const device = iptablesSave.parse({ path: 'rules.v4', text }).devices[0]!;
   const analysis = new DeviceAnalysis(device);
   const rules = activateRules(loadBuiltinRules().map((rule) => ({ rule, source: 'builtin' })), {}, 'portcullis.yaml', []);
-  return evaluateRules(rules, { devices: [device], analyses: [analysis], exposures: analysis.exposures(), services: [], hosts: new Map(), observed: { observations: [], scans: [] }, trusted: AddressSet.empty() });
+  const exposures = analysis.exposures();
+  return evaluateRules(rules, { devices: [device], analyses: [analysis], exposures: [...exposures, ...more(exposures)], services: [], hosts: new Map(), observed: { observations: [], scans: [] }, trusted: AddressSet.empty() });
 }
 
 const chain = (before: string[], nets: string[], after: string[]): string =>
@@ -51,5 +53,27 @@ describe('the sources a finding lists', () => {
     const cut = udp(fits + 1);
     expect(cut.exposure!.from).toHaveLength(MAX_FINDING_SOURCES);
     expect(cut.exposure!.fromBlocks).toBe(blocks(fits + 1));
+  });
+
+  it('of two findings at one place that merge are the first blocks of both sets together, and their number', () => {
+    // Two paths to one rule (two decisions at one line), each from everyone but its own blocklist:
+    // the merged finding is about everyone but the networks both lists hold, more blocks than it lists.
+    const nets = blocklist(500);
+    const first = nets.slice(0, 400);
+    const second = nets.slice(100);
+    const list = findings(chain([], first, ['-A INPUT -p udp -m udp --dport 50000 -j ACCEPT']), (own) => {
+      const e = own.find((x) => x.protocol === 'udp')!;
+      const from = AddressSet.all('ipv4').subtract(addresses(...second));
+      return [{ ...e, anchor: `${e.anchor}|another path`, from, anywhere: false, box: { ...e.box, sources: from.intervals } }];
+    });
+    const udp = list.filter((f) => f.ruleId === 'no-ephemeral-port-listener');
+    expect(udp).toHaveLength(1);
+    const both = AddressSet.all('ipv4').subtract(addresses(...first.filter((n) => second.includes(n))));
+    const blocks = both.toCidrs();
+    expect(blocks.length).toBeGreaterThan(MAX_FINDING_SOURCES);
+    // Each path alone is cut short too, so the union comes from the sets kept aside, not from the lists.
+    expect(AddressSet.all('ipv4').subtract(addresses(...second)).cidrCount()).toBeGreaterThan(MAX_FINDING_SOURCES);
+    expect(udp[0]!.exposure!.from).toEqual(blocks.slice(0, MAX_FINDING_SOURCES));
+    expect(udp[0]!.exposure!.fromBlocks).toBe(blocks.length);
   });
 });
