@@ -301,6 +301,8 @@ class ExposureFacts {
   /** Each exposure's group: device, target and protocol. */
   readonly groupOf: Int32Array;
   readonly groups: number[][];
+  /** By group, how many of its members have public sources (a class other than private); -1 until asked. */
+  private readonly publicMembers: Int32Array;
   private readonly trusted: AddressSet;
   private readonly index: PortIndex;
   private readonly groupIndexes = new Map<number, PortIndex>();
@@ -365,6 +367,7 @@ class ExposureFacts {
       this.groupOf[i] = g;
       this.groups[g]!.push(i);
     }
+    this.publicMembers = new Int32Array(this.groups.length).fill(-1);
     this.index = new PortIndex(this, undefined);
   }
 
@@ -394,13 +397,24 @@ class ExposureFacts {
   }
 
   /**
-   * Whether another exposure of `i`'s group may reach one of `hit`'s ports: without one, the
-   * group's combined sources on `hit` are `i`'s own (or none), which never widen its class.
+   * Whether another exposure of `i`'s group with public sources may reach one of `hit`'s ports.
+   * Without one, the group's combined sources on `hit` never have a wider class than `i`'s own: they
+   * are `i`'s sources (or a part of them) with private ones added, and private sources hold no public
+   * address that is not trusted, which is all a class looks at.
    */
-  othersReach(i: number, hit: PortSet): boolean {
-    const members = this.groups[this.groupOf[i]!]!;
+  othersMayWiden(i: number, hit: PortSet): boolean {
+    const g = this.groupOf[i]!;
+    let widening = this.publicMembers[g]!;
+    if (widening < 0) {
+      widening = 0;
+      for (const j of this.groups[g]!) if (this.exposureClass(j) !== 'private') widening++;
+      this.publicMembers[g] = widening;
+    }
+    // No member has public sources, or only `i` itself has.
+    if (widening === 0 || (widening === 1 && this.exposureClass(i) !== 'private')) return false;
+    const members = this.groups[g]!;
     if (members.length > INDEXED_GROUP) return true;
-    for (const j of members) if (j !== i && this.ports[j]!.intersects(hit)) return true;
+    for (const j of members) if (j !== i && this.ports[j]!.intersects(hit) && this.exposureClass(j) !== 'private') return true;
     return false;
   }
 
@@ -539,7 +553,7 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
     }
     let from: AddressSet | undefined;
     let cls = facts.exposureClass(i);
-    if (cls !== 'anywhere' && !hit.isEmpty && facts.othersReach(i, hit)) {
+    if (cls !== 'anywhere' && !hit.isEmpty && facts.othersMayWiden(i, hit)) {
       const combined = facts.combined(i, hit);
       if (CLASS_RANK[combined.cls] < CLASS_RANK[cls]) {
         cls = combined.cls;
