@@ -69,7 +69,6 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
       const candidates = open.candidates(box);
       const touched = hider && !global ? candidates.filter((f) => meets(f, box)) : [];
       const reached = hider && !global ? touched.length > 0 : candidates.some((f) => meets(f, box));
-      if (hider) hiders.add({ box, rule, index, global });
       if (!reached) {
         const blockers = blockersOf(hiders.before(box, index), analysis.byFamily(box), analysis.everything().sources);
         // A rule whose own conditions cannot all hold (an empty set) has no blockers: it is not shadowing.
@@ -79,6 +78,10 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
         return;
       }
       if (!hider) return;
+      // Only a rule that takes some packets can be a blocker: what a rule no packet reaches would
+      // take, the rules before it took (a generated list where most rules repeat earlier ones would
+      // otherwise have each shadowed rule walk past every repeat before it).
+      hiders.add({ box, rule, index, global });
       if (global) {
         taken = IntervalSet.unionOwned(taken, box.sources);
         return;
