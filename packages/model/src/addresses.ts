@@ -27,6 +27,13 @@ export class AddressSet {
     return new AddressSet(IntervalSet.of(ADDRESS_DOMAIN, ranges));
   }
 
+  /** The union of many sets, made at once (see IntervalSet.unionAll): for lists of thousands of networks. */
+  static unionAll(sets: Iterable<AddressSet>): AddressSet {
+    const intervals: IntervalSet<bigint>[] = [];
+    for (const set of sets) intervals.push(set.intervals);
+    return new AddressSet(IntervalSet.unionAll(ADDRESS_DOMAIN, intervals));
+  }
+
   static empty(): AddressSet {
     return EMPTY;
   }
@@ -336,13 +343,13 @@ export function parseAddressSet(text: string): AddressSet | undefined {
 }
 
 export function addresses(...texts: string[]): AddressSet {
-  let set = AddressSet.empty();
-  for (const t of texts) {
-    const s = parseAddressSet(t);
-    if (!s) throw new Error(`not an address: ${t}`);
-    set = set.union(s);
-  }
-  return set;
+  return AddressSet.unionAll(
+    texts.map((t) => {
+      const s = parseAddressSet(t);
+      if (!s) throw new Error(`not an address: ${t}`);
+      return s;
+    }),
+  );
 }
 
 // Special-purpose ranges (RFC 6890 and friends). "Private" is what a rule treats as internal.

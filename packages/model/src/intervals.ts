@@ -92,6 +92,27 @@ export class IntervalSet<T extends Scalar> {
     return this.bounds.length === 0;
   }
 
+  /**
+   * The union of many sets at once: their ranges sorted and merged in one pass. Adding thousands of
+   * scattered ranges one `union` at a time copies the growing set at each step, which is quadratic
+   * (an nftables set of 32,000 networks took a minute).
+   */
+  static unionAll<T extends Scalar>(domain: Domain<T>, sets: Iterable<IntervalSet<T>>): IntervalSet<T> {
+    const ranges: [T, T][] = [];
+    let last: IntervalSet<T> | undefined;
+    let count = 0;
+    for (const set of sets) {
+      if (set.isEmpty) continue;
+      if (set.isFull) return set;
+      last = set;
+      count++;
+      const b = set.bounds;
+      for (let i = 0; i < b.length; i += 2) ranges.push([b[i] as T, b[i + 1] as T]);
+    }
+    if (last === undefined) return IntervalSet.empty(domain);
+    return count === 1 ? last : IntervalSet.of(domain, ranges);
+  }
+
   get rangeCount(): number {
     return this.bounds.length / 2;
   }

@@ -7,6 +7,9 @@ export type PortSet = IntervalSet<number>;
 export const ALL_PORTS: PortSet = IntervalSet.full(PORT_DOMAIN);
 export const NO_PORTS: PortSet = IntervalSet.empty(PORT_DOMAIN);
 
+/** The union of many port sets, made at once (see IntervalSet.unionAll). */
+export const unionPorts = (sets: Iterable<PortSet>): PortSet => IntervalSet.unionAll(PORT_DOMAIN, sets);
+
 /**
  * A set of ports. Sets are immutable, and rules name the same few ports and ranges again and again
  * (`--dport 443` on thousands of kube-proxy rules, `FromPort: 22` across an AWS account): a set of

@@ -125,6 +125,24 @@ describe('interval set operations agree with plain sets of members', () => {
     );
   });
 
+  it('unionAll of many sets is the union of their members, and the set itself when it is the only non-empty one', () => {
+    fc.assert(
+      fc.property(fc.array(members, { maxLength: 12 }), (lists) => {
+        const all = sorted(new Set(lists.flat()));
+        for (const [to, list, domain] of [[toN, listN, domainN], [toB, listB, domainB]] as const) {
+          const sets = lists.map((xs) => (to as (v: number[]) => IntervalSet<number | bigint>)(xs));
+          const u = IntervalSet.unionAll(domain as typeof domainN, sets as IntervalSet<number>[]);
+          expect(wellFormed(u)).toBe(true);
+          expect((list as (s: IntervalSet<number | bigint>) => number[])(u)).toEqual(all);
+          expect(u.isFull).toBe(all.length === SIZE);
+          const nonEmpty = sets.filter((set) => !set.isEmpty);
+          if (nonEmpty.length === 1) expect(u).toBe(nonEmpty[0]);
+        }
+      }),
+      { numRuns: 2000, seed: 17 },
+    );
+  });
+
   it('subtractOwned of a cut that leaves many pieces (more than it splices in place) gives the same set as subtract', () => {
     const odds = Array.from({ length: SIZE / 2 }, (_, i) => i * 2 + 1);
     const evens = odds.map((x) => x - 1);

@@ -6,6 +6,7 @@ import {
   PROTO,
   parseAddressSet,
   portSet,
+  unionPorts,
   protocolNumber,
   protocolSet,
   type Device,
@@ -549,12 +550,14 @@ class Converter {
     switch (r.dimension) {
       case 'saddr':
       case 'daddr': {
-        let set = AddressSet.empty();
+        // A named set may hold thousands of networks: collected, then joined at once.
+        const parts: AddressSet[] = [];
         for (const t of texts) {
           const s = parseAddressSet(t);
           if (!s || (r.family && s.family() !== r.family)) return bad(t);
-          set = set.union(s);
+          parts.push(s);
         }
+        let set = AddressSet.unionAll(parts);
         if (negated) set = set.complement(r.family);
         if (r.dimension === 'saddr') d.sources = d.sources.intersect(set);
         else d.destinations = d.destinations.intersect(set);
@@ -563,12 +566,13 @@ class Converter {
       case 'sport':
       case 'dport': {
         const proto = values.length > 0 && r.protocols?.rangeCount === 1 && r.protocols.has(PROTO.udp) ? 'udp' : 'tcp';
-        let set = portSet([]);
+        const parts: PortSet[] = [];
         for (const t of texts) {
           const s = readPorts(t, proto);
           if (!s) return bad(t);
-          set = set.union(s);
+          parts.push(s);
         }
+        let set = unionPorts(parts);
         if (negated) set = set.complement();
         if (r.dimension === 'dport') d.destinationPorts = d.destinationPorts.intersect(set);
         else d.sourcePorts = d.sourcePorts.intersect(set);
