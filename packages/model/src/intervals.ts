@@ -408,6 +408,10 @@ function intersectInto<T extends Scalar>(big: IntervalSet<T>, small: IntervalSet
   // The small set inside the large one (an address in "everything but a few holes"): the small set
   // is the answer, found without building it again.
   if (big.covers(small)) return small;
+  // The large set inside one range of the small one (everything but a long list of holes, met with
+  // every address of its family): the large set is the answer, found without walking its ranges.
+  const k = IntervalSet.firstEndingAtOrAfter(small, a[0] as T);
+  if (k < b.length && (b[k] as T) <= (a[0] as T) && (a[a.length - 1] as T) <= (b[k + 1] as T)) return big;
   const out: T[] = [];
   for (let j = 0; j < b.length; j += 2) {
     const lo = b[j] as T;
