@@ -696,8 +696,24 @@ function meet(candidates: readonly Flow[], box: Box, taken: IntervalSet<bigint>,
 
 function settle(box: Box, taken: IntervalSet<bigint>): Box | undefined {
   if (taken.isEmpty) return box;
-  const sources = box.sources.subtract(taken);
+  const sources = sourcesLeft(box.sources, taken);
   return sources.isEmpty ? undefined : sources === box.sources ? box : { ...box, sources };
+}
+
+/**
+ * What a source set keeps of `taken`'s complement, by source set, for the last `taken` it met. After a
+ * long blocklist, every rule below it meets the same flow with the same sources taken: one set made
+ * once, and shared by what they let through, instead of a copy of the blocklist's holes per rule.
+ * (`taken` grows in place as a new object each time, so an answer is never read for a later one.)
+ */
+const LEFT = new WeakMap<IntervalSet<bigint>, { taken: IntervalSet<bigint>; left: IntervalSet<bigint> }>();
+
+function sourcesLeft(sources: IntervalSet<bigint>, taken: IntervalSet<bigint>): IntervalSet<bigint> {
+  const known = LEFT.get(sources);
+  if (known?.taken === taken) return known.left;
+  const left = sources.subtract(taken);
+  LEFT.set(sources, { taken, left });
+  return left;
 }
 
 /** What a rule touched before it touched anything (never added to: see evaluate). */
