@@ -688,7 +688,7 @@ function shadowed(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
       const values = {
         target: analysis.device.name,
         ruleset: s.ruleset.name,
-        blockers: `line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`,
+        blockers: `line${lines.length === 1 && !s.moreBlockers ? '' : 's'} ${lines.join(', ')}${s.moreBlockers ? ' and others after them' : ''}`,
         actions,
         action: s.rule.action,
         differs: s.differentAction ? `, so its ${s.rule.action} never applies` : '',

@@ -9,10 +9,20 @@ const NOTHING = AddressSet.empty().intervals;
 export interface ShadowedRule {
   ruleset: Ruleset;
   rule: FilterRule;
+  /** The first of those rules, in order: all of them, or MAX_BLOCKERS when `moreBlockers` is set. */
   blockers: FilterRule[];
-  /** Some blocker does something else with the packets (a deny hiding an allow, or the reverse). */
+  /** More rules than `blockers` take part (a rule after a long blocklist is hidden by all of it). */
+  moreBlockers: boolean;
+  /** Some blocker listed does something else with the packets (a deny hiding an allow, or the reverse). */
   differentAction: boolean;
 }
+
+/**
+ * The most blockers a shadowed rule lists. A rule behind a blocklist of thousands of entries is
+ * hidden by every one of them; listing them all made each finding thousands of line numbers long,
+ * and finding them was a walk over the whole blocklist for each shadowed rule.
+ */
+export const MAX_BLOCKERS = 32;
 
 /** Actions after which a packet goes no further in the ruleset. */
 const TERMINAL = new Set<FilterRule['action']>(['allow', 'deny', 'reject', 'return', 'goto', 'dnat', 'redirect', 'snat', 'masquerade']);
@@ -70,10 +80,10 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
       const touched = hider && !global ? candidates.filter((f) => meets(f, box)) : [];
       const reached = hider && !global ? touched.length > 0 : candidates.some((f) => meets(f, box));
       if (!reached) {
-        const blockers = blockersOf(hiders.before(box, index), analysis.byFamily(box), analysis.everything().sources);
+        const { blockers, more } = blockersOf(hiders.before(box, index), analysis.byFamily(box), analysis.everything().sources);
         // A rule whose own conditions cannot all hold (an empty set) has no blockers: it is not shadowing.
         if (blockers.length > 0) {
-          out.push({ ruleset, rule, blockers, differentAction: blockers.some((b) => verdict(b) !== verdict(rule)) });
+          out.push({ ruleset, rule, blockers, moreBlockers: more, differentAction: blockers.some((b) => verdict(b) !== verdict(rule)) });
         }
         return;
       }
@@ -148,7 +158,7 @@ class HiderIndex {
  * grows by a network at every rule of a long blocklist, for every shadowed rule): their sources are
  * added to `taken`, which what is left is read without. A piece whose sources are all taken is gone.
  */
-function blockersOf(earlier: Iterable<Hider>, pieces: Box[], universe: IntervalSet<bigint>): FilterRule[] {
+function blockersOf(earlier: Iterable<Hider>, pieces: Box[], universe: IntervalSet<bigint>): { blockers: FilterRule[]; more: boolean } {
   let rest = pieces;
   let taken = IntervalSet.empty(universe.domain);
   const blockers: FilterRule[] = [];
@@ -157,6 +167,8 @@ function blockersOf(earlier: Iterable<Hider>, pieces: Box[], universe: IntervalS
   for (const e of earlier) {
     if (rest.length === 0) break;
     if (!rest.some((r) => takes(r, e.box))) continue;
+    // What is left is taken by rules further down (the rule is shadowed): they are not looked for.
+    if (blockers.length === MAX_BLOCKERS) return { blockers, more: true };
     blockers.push(e.rule);
     if (e.global) {
       // taken is this call's own set, held by nothing else: it grows in place.
@@ -166,5 +178,5 @@ function blockersOf(earlier: Iterable<Hider>, pieces: Box[], universe: IntervalS
       rest = rest.flatMap((r) => subtractBox(r, e.box)).filter((r) => taken.isEmpty || !taken.covers(r.sources));
     }
   }
-  return blockers;
+  return { blockers, more: false };
 }

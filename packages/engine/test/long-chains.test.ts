@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet, type Device, type FilterRule, type Ruleset } from '@portcullis/model';
 import { iptablesSave, nftablesText } from '@portcullis/parser-netfilter';
-import { DeviceAnalysis, boxesIntersect, hides, intersectBox, shadowedRules, subtractBox, type Box, type Flow } from '@portcullis/engine';
+import { DeviceAnalysis, MAX_BLOCKERS, boxesIntersect, hides, intersectBox, shadowedRules, subtractBox, type Box, type Flow } from '@portcullis/engine';
 import { longChain } from '../../bench/src/generators.js';
 
 function device(text: string): Device {
@@ -141,9 +141,11 @@ describe('rules that name only sources', () => {
     const exposures = analysis.exposures();
     expect(exposures.length).toBeGreaterThan(3_000);
     expect(analysis.diagnostics.filter((d) => d.code === 'analysis-limit')).toEqual([]);
-    // The random chain repeats a few rules: each shadowed one is covered by the earlier rules named as its blockers.
+    // The random chain repeats a few rules: each shadowed one is covered by the earlier rules named as
+    // its blockers (those whose list was cut short, by them and the rules after them).
     const shadowed = shadowedRules(analysis);
     expect(shadowed.length).toBeGreaterThan(0);
+    expect(shadowed.some((s) => s.moreBlockers)).toBe(true);
     const input = analysis.device.rulesets['filter/INPUT']!;
     const order = new Map(input.rules.map((r, i) => [r, i]));
     const boxOf = (rule: FilterRule): Box => analysis.boxesOf(input)[order.get(rule)!]!;
@@ -152,6 +154,11 @@ describe('rules that name only sources', () => {
       for (const b of s.blockers) {
         expect(order.get(b)!).toBeLessThan(order.get(s.rule)!);
         rest = rest.flatMap((r) => subtractBox(r, boxOf(b)));
+      }
+      if (s.moreBlockers) {
+        expect(s.blockers).toHaveLength(MAX_BLOCKERS);
+        expect(rest, `${s.rule.id} has more blockers than it lists`).not.toEqual([]);
+        continue;
       }
       expect(rest, `${s.rule.id} is not covered by its blockers`).toEqual([]);
     }
@@ -212,11 +219,29 @@ describe('the blockers of a shadowed rule', () => {
             plain.push(input.rules[i]!.origin.line);
             rest = rest.flatMap((r) => subtractBox(r, boxes[i]!));
           }
-          expect(s.blockers.map((b) => b.origin.line)).toEqual(plain);
+          expect(s.blockers.map((b) => b.origin.line)).toEqual(plain.slice(0, MAX_BLOCKERS));
+          expect(s.moreBlockers).toBe(plain.length > MAX_BLOCKERS);
         }
       }),
       { numRuns: 400, seed: 5 },
     );
+  });
+
+  it('are the first MAX_BLOCKERS of them, and a mark that there are more, behind a long blocklist', () => {
+    // Each network dropped for TCP only (so not kept aside as a sources-only rule), then an accept
+    // and the same accept again: every drop takes a part of the second accept's packets.
+    const drops = Array.from({ length: 100 }, (_, i) => `-A INPUT -s 203.0.${i}.0/24 -p tcp -j DROP`);
+    const accept = '-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT';
+    const analysis = new DeviceAnalysis(device(['*filter', ':INPUT DROP [0:0]', ...drops, accept, accept, 'COMMIT', ''].join('\n')));
+    const [s] = shadowedRules(analysis);
+    expect(s!.rule.origin.line).toBe(104);
+    expect(s!.blockers.map((b) => b.origin.line)).toEqual(Array.from({ length: MAX_BLOCKERS }, (_, i) => 3 + i));
+    expect(s!.moreBlockers).toBe(true);
+    // With fewer drops than the limit, the list is whole: the drops and the first accept.
+    const few = new DeviceAnalysis(device(['*filter', ':INPUT DROP [0:0]', ...drops.slice(0, 5), accept, accept, 'COMMIT', ''].join('\n')));
+    const [t] = shadowedRules(few);
+    expect(t!.blockers.map((b) => b.origin.line)).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(t!.moreBlockers).toBe(false);
   });
 });
 
