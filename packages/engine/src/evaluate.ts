@@ -229,13 +229,14 @@ function combinedSources(members: ArrayLike<number>, hit: PortSet, facts: Exposu
   if (whole) {
     // Each of them reaches every port of `hit` (one port, most often): what the segments below
     // come to is all their sources, or none when one of them is open to everyone.
-    let from = AddressSet.empty();
+    const froms: AddressSet[] = [];
     for (const i of near) {
       const g = facts.exposures[i]!;
       if (g.anywhere) return AddressSet.empty();
-      from = from.union(g.from);
+      froms.push(g.from);
     }
-    return from;
+    // At once: a network ACL of a thousand entries is tens of thousands of exposures of one target.
+    return AddressSet.unionAll(froms);
   }
   const cuts = new Set<number>();
   const reach = near.map((i) => ({ i, ports: facts.ports[i]!.intersect(hit) }));
@@ -243,19 +244,23 @@ function combinedSources(members: ArrayLike<number>, hit: PortSet, facts: Exposu
   const sorted = [...cuts].sort((a, b) => a - b);
   let best = AddressSet.empty();
   let bestSize = -1n;
+  // The exposures that reach the segment before: a segment reached by the same ones has the same sources.
+  let previous: number[] = [];
   // Between two cuts every exposure either reaches all ports or none: one union per segment.
   for (let s = 0; s + 1 < sorted.length; s++) {
     const seg = portSet([[sorted[s]!, sorted[s + 1]! - 1]]);
-    let from = AddressSet.empty();
+    const reaching: number[] = [];
     let single = false;
     for (const { i, ports } of reach) {
       if (!ports.intersects(seg)) continue;
-      const g = facts.exposures[i]!;
-      from = from.union(g.from);
-      single ||= g.anywhere;
+      reaching.push(i);
+      single ||= facts.exposures[i]!.anywhere;
     }
+    const same = reaching.length === previous.length && reaching.every((i, k) => previous[k] === i);
+    previous = reaching;
     // Where one rule alone opens the port to everyone, that rule is the finding, not the narrow ones beside it.
-    if (single) continue;
+    if (single || same) continue;
+    const from = AddressSet.unionAll(reaching.map((i) => facts.exposures[i]!.from));
     const size = from.intervals.size();
     if (size > bestSize) {
       best = from;
