@@ -103,10 +103,24 @@ function trimEnd(text: string, start: number, end: number): number {
   let e = end;
   for (;;) {
     while (e > start && /\s/.test(text[e - 1]!)) e--;
-    const lineStart = Math.max(text.lastIndexOf('\n', e - 1), text.lastIndexOf('\r', e - 1)) + 1;
+    const lineStart = lineStartBefore(text, e);
     if (lineStart <= start) return e;
     const line = text.slice(lineStart, e).trimStart();
     if (!line.startsWith('#')) return e;
     e = lineStart;
   }
+}
+
+/**
+ * Where the line holding offset `e - 1` starts (after a `\n` or a `\r`). Looked for one character
+ * at a time: `lastIndexOf('\r')` in a file without one reads back to its start, at every node.
+ */
+function lineStartBefore(text: string, e: number): number {
+  let i = e - 1;
+  while (i >= 0) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    i--;
+  }
+  return i + 1;
 }
