@@ -18,7 +18,7 @@ import {
   type Ruleset,
   type Translation,
 } from '@portcullis/model';
-import type { FirewallEntry, Negatable, RouterOsConfig, Table } from './syntax.js';
+import type { AddressListEntry, FirewallEntry, Negatable, RouterOsConfig, Table } from './syntax.js';
 
 /*
  * Turns a RouterOS export into one Device (docs/formats/mikrotik.md). Each chain of each table is
@@ -110,6 +110,11 @@ class Converter {
   private readonly forwardOf = new Map<Spec, PortForward>();
   /** Set while reading a disabled entry (or guessing the outside): names that do not resolve are not worth a warning there. */
   private quiet = false;
+  /** The enabled entries of each address list, by `family|name`, once the first rule names a list. */
+  private readonly entriesOf = new Map<string, AddressListEntry[]>();
+  private listsIndexed = false;
+  /** What each list's entries come to (see listEntries), by `family|name`. */
+  private readonly entriesByList = new Map<string, { set: AddressSet; exact: boolean; symbolic: readonly string[]; any: boolean }>();
 
   constructor(
     private readonly config: RouterOsConfig,
@@ -294,20 +299,11 @@ class Converter {
   }
 
   private addressList(name: string, family: Family, line: number): Resolved<AddressSet> {
-    let set = AddressSet.empty();
-    let exact = true;
-    const symbolic: string[] = [];
-    let any = false;
-    for (const e of this.config.addressLists) {
-      if (e.list !== name || e.family !== family || e.disabled) continue;
-      any = true;
-      if (e.set) set = set.union(e.set);
-      else if (e.dnsName !== undefined) {
-        exact = false;
-        symbolic.push(`dns:${e.dnsName}`);
-      }
-      if (e.temporary) exact = false;
-    }
+    const entries = this.listEntries(name, family);
+    const set = entries.set;
+    let exact = entries.exact;
+    const symbolic = [...entries.symbolic];
+    const any = entries.any;
     const filledAt = this.filled.get(`${family}|${name}`);
     if (filledAt !== undefined) {
       exact = false;
@@ -319,6 +315,41 @@ class Converter {
       this.note(line, 'warning', 'unresolved-reference', `address list '${name}' has no entries in this export; the rule may match other addresses`);
     }
     return { value: set, exact, symbolic };
+  }
+
+  /**
+   * What the export's entries of one address list say, worked out once per list and family: a rule
+   * naming a list read every entry of every list, and joined the list's networks one union at a time.
+   */
+  private listEntries(name: string, family: Family): { set: AddressSet; exact: boolean; symbolic: readonly string[]; any: boolean } {
+    const key = `${family}|${name}`;
+    let known = this.entriesByList.get(key);
+    if (known) return known;
+    if (!this.listsIndexed) {
+      this.listsIndexed = true;
+      for (const e of this.config.addressLists) {
+        if (e.disabled) continue;
+        const k = `${e.family}|${e.list}`;
+        const list = this.entriesOf.get(k);
+        if (list) list.push(e);
+        else this.entriesOf.set(k, [e]);
+      }
+    }
+    const sets: AddressSet[] = [];
+    let exact = true;
+    const symbolic: string[] = [];
+    const entries = this.entriesOf.get(key) ?? [];
+    for (const e of entries) {
+      if (e.set) sets.push(e.set);
+      else if (e.dnsName !== undefined) {
+        exact = false;
+        symbolic.push(`dns:${e.dnsName}`);
+      }
+      if (e.temporary) exact = false;
+    }
+    known = { set: AddressSet.unionAll(sets), exact, symbolic, any: entries.length > 0 };
+    this.entriesByList.set(key, known);
+    return known;
   }
 
   private addressCondition(
