@@ -352,8 +352,12 @@ export class DeviceAnalysis {
       : { accepted: [], translated: [], fallthrough: [], denied: [] };
     // The rulesets on the way here, as objects: one name per ruleset, and comparing objects does not
     // read kube-proxy's chain names (all alike up to their last characters) at each of 150,000 entries.
-    if (stack.includes(rs) || depth > MAX_DEPTH) {
+    if (stack.includes(rs)) {
       this.warn(rs.origin, 'chain-loop', `ruleset ${rs.name} is entered again from itself (${[...stack, rs].map((r) => r.name).join(' -> ')}); that path is not followed`);
+      return out;
+    }
+    if (depth > MAX_DEPTH) {
+      this.warn(rs.origin, 'chain-depth', `ruleset ${rs.name} is reached through more than ${MAX_DEPTH} nested jumps (from ${stack[0]?.name ?? rs.name}); that path is not followed further`);
       return out;
     }
     const { boxes, targets, steps, last } = this.prepare(rs);

@@ -89,6 +89,27 @@ describe('iptables semantics', () => {
     }
   });
 
+  it('a chain of jumps deeper than the analysis follows is reported as too deep, not as a loop', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'portcullis-depth-'));
+    try {
+      const file = join(tmp, 'deep.iptables-save');
+      // INPUT -> c1 -> c2 -> … -> c80, each jump taking port 22 on; the last chain accepts it.
+      const chains = Array.from({ length: 80 }, (_, i) => `c${i + 1}`);
+      const lines = ['*filter', ':INPUT DROP [0:0]', ...chains.map((c) => `:${c} - [0:0]`), '-A INPUT -p tcp --dport 22 -j c1'];
+      chains.forEach((c, i) => lines.push(i + 1 < chains.length ? `-A ${c} -j ${chains[i + 1]}` : `-A ${c} -j ACCEPT`));
+      lines.push('COMMIT', '');
+      writeFileSync(file, lines.join('\n'));
+      const result = scanFiles([file]);
+      expect(result.diagnostics.filter((d) => d.code === 'chain-loop')).toEqual([]);
+      const deep = result.diagnostics.filter((d) => d.code === 'chain-depth');
+      expect(deep.map((d) => [d.line, d.severity, d.message])).toEqual([
+        [67, 'warning', 'ruleset filter/c65 is reached through more than 64 nested jumps (from filter/INPUT); that path is not followed further'],
+      ]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('a user chain that returns hands the packet back to the next rule', () => {
     const rows = exposureRows(scanFiles([`${dir}/user-chain-return.iptables-save`]).exposures);
     expect(rows.map((r) => `${r.protocol} ${r.ports.map((p) => p.join('-')).join(',')} @${r.path.at(-1)!.line}`)).toEqual([
