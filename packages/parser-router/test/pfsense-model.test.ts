@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SPECIAL_RANGES, splitLines } from '@portcullis/model';
+import { SPECIAL_RANGES, formatPorts, splitLines } from '@portcullis/model';
 import {
   OPNSENSE_FIXTURES,
   PFSENSE_FIXTURES,
@@ -244,6 +244,26 @@ describe('pfsense model: NAT', () => {
     expect(rules(d, 'filter')[0]).toMatchObject({ action: 'allow', destinations: ['192.168.1.50/31'], destinationPorts: '443', inInterface: 'wan', line: line(5) });
     // The NAT targets are not the firewall's; 203.0.113.2 is, and is not routed.
     expect(rules(d, 'not-self').map((r) => r.destinations)).toEqual([['203.0.113.2/32']]);
+  });
+
+  it('rdr pass: a forward that an earlier one takes entirely passes nothing, whether the earlier one spans many ports or one', () => {
+    const fwd = (ports: string, target: string): string =>
+      `\t\t<rule><source><any/></source><destination><network>wanip</network><port>${ports}</port></destination><protocol>tcp</protocol><target>${target}</target><interface>wan</interface><associated-rule-id>pass</associated-rule-id></rule>`;
+    const xml = pfsenseXml(`\t<nat>
+${fwd('1000-9000', '192.168.1.10')}
+${fwd('8443', '192.168.1.20')}
+${fwd('22', '192.168.1.22')}
+${fwd('22', '192.168.1.23')}
+${fwd('9001', '192.168.1.24')}
+\t</nat>`);
+    const d = device(parseText(xml));
+    // 8443 is inside 1000-9000 and the second 22 repeats the first: neither packet reaches them.
+    const passes = d.rulesets['filter']!.rules.filter((r) => r.text.startsWith('rdr pass'));
+    expect(passes.map((r) => [r.destinations.toCidrs(), formatPorts(r.destinationPorts)])).toEqual([
+      [['192.168.1.10/32'], '1000-9000'],
+      [['192.168.1.22/32'], '22'],
+      [['192.168.1.24/32'], '9001'],
+    ]);
   });
 
   it('a forward to an interface goes to its address; a missing associated rule and a missing target are said', () => {

@@ -92,9 +92,10 @@ class Converter {
   private readonly forwards: PortForward[] = [];
   /** Forwards that pass their own traffic (rdr pass), as allow rules at the top of `filter`. */
   private readonly passRules: RuleSpec[] = [];
-  private natTargets = AddressSet.empty();
+  /** Where forwards send packets, joined when asked (see notSelf). */
+  private readonly natTargets: AddressSet[] = [];
   /** The enabled, exactly read NAT rules so far: a forward they take entirely never translates. */
-  private readonly natTaken: RuleSpec[] = [];
+  private readonly natTaken = new TakenIndex();
   private readonly interfaces: PfInterface[];
   /** The `associated-rule-id`s filter rules carry. */
   private readonly associated: Set<string>;
@@ -351,8 +352,8 @@ class Converter {
       spec.translation = translation;
     }
     const rule = this.addSplit(b, spec);
-    const reached = !this.natTaken.some((earlier) => takes(earlier, spec));
-    if (enabled && exact && spec.symbolic!.length === 0) this.natTaken.push(spec);
+    const reached = !this.natTaken.takes(spec);
+    if (enabled && exact && spec.symbolic!.length === 0) this.natTaken.add(spec);
     if (r.nordr) return;
 
     const forward: PortForward = {
@@ -362,7 +363,7 @@ class Converter {
     if (internal) forward.internalAddresses = internal;
     if (internalPorts) forward.internalPorts = internalPorts;
     this.forwards.push(forward);
-    if (internal) this.natTargets = this.natTargets.union(internal);
+    if (internal) this.natTargets.push(internal);
 
     const passes = r.associatedRuleId === 'pass' || r.passMode === 'pass' || r.passMode === 'rule';
     // An earlier forward that takes all its packets leaves it nothing to pass.
@@ -409,13 +410,13 @@ class Converter {
     if (r.description !== undefined) spec.description = r.description;
     if (!r.noBinat) spec.translation = { addresses: internal.set, text: endpointText(r.source) };
     const rule = this.addSplit(b, spec);
-    if (enabled && spec.exact) this.natTaken.push(spec);
+    if (enabled && spec.exact) this.natTaken.add(spec);
     if (r.noBinat) return;
     this.forwards.push({
       ruleId: rule.id, protocols: ALL_PROTOCOLS, externalPorts: ALL_PORTS, externalAddresses: external ?? AddressSet.empty(), inInterface,
       sources: remote.set, internalAddresses: internal.set, enabled, text, origin: rule.origin,
     });
-    this.natTargets = this.natTargets.union(internal.set);
+    this.natTargets.push(internal.set);
   }
 
   // ── filter rules ────────────────────────────────────────────────────────────────────────────
@@ -716,7 +717,7 @@ class Converter {
 
   /** Routed packets never go to the firewall's own public addresses: those are delivered to it (`to-self`). */
   private notSelf(): string | undefined {
-    const own = publicPart(this.resolver.staticSelf()).subtract(this.natTargets).intersect(this.all());
+    const own = publicPart(this.resolver.staticSelf()).subtract(AddressSet.unionAll(this.natTargets)).intersect(this.all());
     if (own.isEmpty) return undefined;
     const line = this.interfaces[0]?.line ?? this.config.rootLine;
     const b = new RulesetBuilder('not-self', this.origin(line), 'allow', this.familyArg);
@@ -730,6 +731,50 @@ class Converter {
     const b = new RulesetBuilder('interfaces:disabled', this.origin(off[0]!.line), 'allow', this.familyArg);
     for (const i of off) b.add({ action: 'deny', inInterface: { names: [i.name], negated: false }, text: `interface ${i.name} is not enabled`, origin: this.origin(i.line) });
     return this.add(b);
+  }
+}
+
+/** Ports per bucket of TakenIndex, and how many buckets a rule's ports may span before it counts as wide. */
+const TAKEN_BUCKET_BITS = 6;
+const TAKEN_MAX_BUCKETS = 16;
+
+/**
+ * NAT rules by the port buckets their destination ports touch (those with no port condition, or
+ * ports too wide, on a list of their own): a rule that takes every packet of a later one has the later
+ * one's first port, so only the rules near it are asked, not every earlier forward of thousands.
+ */
+class TakenIndex {
+  private readonly wide: RuleSpec[] = [];
+  private readonly byBucket = new Map<number, RuleSpec[]>();
+  private readonly all: RuleSpec[] = [];
+
+  add(spec: RuleSpec): void {
+    this.all.push(spec);
+    const ports = spec.destinationPorts;
+    const buckets: number[] = [];
+    if (ports !== undefined) {
+      const b = ports.bounds;
+      for (let i = 0; i < b.length && buckets.length <= TAKEN_MAX_BUCKETS; i += 2) {
+        for (let k = b[i]! >> TAKEN_BUCKET_BITS; k <= b[i + 1]! >> TAKEN_BUCKET_BITS && buckets.length <= TAKEN_MAX_BUCKETS; k++) {
+          if (buckets[buckets.length - 1] !== k) buckets.push(k);
+        }
+      }
+    }
+    if (ports === undefined || buckets.length > TAKEN_MAX_BUCKETS) {
+      this.wide.push(spec);
+      return;
+    }
+    for (const k of buckets) listOf(this.byBucket, k).push(spec);
+  }
+
+  /** Whether a rule added so far takes every packet `later` would. */
+  takes(later: RuleSpec): boolean {
+    const ports = later.destinationPorts;
+    // No ports at all: any rule covers that; every port: only a rule without a port condition does.
+    if (ports !== undefined && ports.isEmpty) return this.all.some((earlier) => takes(earlier, later));
+    if (this.wide.some((earlier) => takes(earlier, later))) return true;
+    if (ports === undefined) return false;
+    return (this.byBucket.get(ports.bounds[0]! >> TAKEN_BUCKET_BITS) ?? []).some((earlier) => takes(earlier, later));
   }
 }
 
@@ -748,7 +793,7 @@ function takes(earlier: RuleSpec, later: RuleSpec): boolean {
   );
 }
 
-function listOf<T>(map: Map<string, T[]>, key: string): T[] {
+function listOf<K, T>(map: Map<K, T[]>, key: K): T[] {
   let list = map.get(key);
   if (!list) map.set(key, (list = []));
   return list;
