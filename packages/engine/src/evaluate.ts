@@ -659,8 +659,7 @@ function defaultAccept(rule: ActiveRule, ctx: EvaluationContext): Finding[] {
   const out: Finding[] = [];
   for (const list of byRuleset.values()) {
     const first = list[0]!;
-    let from = AddressSet.empty();
-    for (const e of list) from = from.union(e.from);
+    const from = AddressSet.unionAll(list.map((e) => e.from));
     const cls = classifySources(from, ctx.trusted);
     const all = [...new Set(list.map((e) => e.protocol))].sort();
     const named = all.filter((p) => /^[a-z]/.test(p));

@@ -313,9 +313,11 @@ export class ObjectTable {
     }
     if (seen.includes(name) || seen.length > MAX_DEPTH) return { ...out, cut: true };
     const inside = new Set<string>();
+    // The members' sets, joined once at the end: a group of thousands of hosts, one union each, was quadratic.
+    const sets: AddressSet[] = [];
     for (const m of object.network) {
       if (m.kind === 'set') {
-        out.set = out.set.union(m.set);
+        sets.push(m.set);
         out.exact &&= m.exact;
       } else if (m.kind === 'fqdn') {
         out.symbolic.push(`fqdn:${m.name}`);
@@ -325,13 +327,14 @@ export class ObjectTable {
         if (inside.has(m.name)) continue;
         inside.add(m.name);
         const inner = this.resolveAddresses(m.name, family, [...seen, name]);
-        out.set = out.set.union(inner.set);
+        sets.push(inner.set);
         out.exact &&= inner.exact;
         out.cut ||= inner.cut;
         append(out.symbolic, inner.symbolic);
         append(out.missing, inner.missing);
       }
     }
+    out.set = AddressSet.unionAll(sets);
     if (!out.cut) this.resolved.set(key, { set: out.set, exact: out.exact, symbolic: out.symbolic, missing: out.missing });
     return out;
   }

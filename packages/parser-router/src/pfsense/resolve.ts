@@ -191,18 +191,18 @@ export class Resolver {
     if (ep.items.length === 0) {
       return ep.not ? { set: AddressSet.empty(), exact: true, symbolic: [], missing: [] } : { set: universe, exact: true, symbolic: [], missing: [] };
     }
-    let set = AddressSet.empty();
+    const sets: AddressSet[] = [];
     let exact = true;
     const symbolic: string[] = [];
     const missing: string[] = [];
     for (const item of ep.items) {
       const r = this.item(item, families);
-      set = set.union(r.set);
+      sets.push(r.set);
       exact &&= r.exact;
       extend(symbolic, r.symbolic);
       extend(missing, r.missing);
     }
-    set = set.intersect(universe);
+    const set = AddressSet.unionAll(sets).intersect(universe);
     return { set: ep.not ? universe.subtract(set) : set, exact, symbolic: [...new Set(symbolic)], missing };
   }
 
