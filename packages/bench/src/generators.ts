@@ -201,3 +201,75 @@ export function ciscoIos(lines: number, seed = 5): string {
   out.push(...acls, '!', 'ip nat inside source static tcp 10.0.0.10 3389 interface GigabitEthernet1/0 3389', 'end');
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * A Junos edge router in `set` form whose WAN filter has `n` terms: a blocklist of source networks
+ * (some for TCP only, some repeated, some by prefix list) discarded first, then accepts to servers
+ * and ports, a tenth of them repeating an earlier one, and a last discard.
+ */
+export function junosFilter(n: number, seed = 7): string {
+  const r = rng(seed);
+  const f = 'set firewall family inet filter wan-in term';
+  const lines = [
+    'set system host-name edge',
+    'set interfaces ge-0/0/0 unit 0 family inet filter input wan-in',
+    'set interfaces ge-0/0/0 unit 0 family inet address 198.51.100.2/24',
+    'set interfaces ge-0/0/1 unit 0 family inet address 10.0.0.1/16',
+    'set security zones security-zone untrust interfaces ge-0/0/0.0',
+    'set security zones security-zone trust interfaces ge-0/0/1.0',
+  ];
+  const lists = Math.max(1, Math.floor(n / 200));
+  for (let p = 0; p < lists; p++) {
+    for (let m = 0; m < 50; m++) lines.push(`set policy-options prefix-list bad-${p} ${100 + (p % 100)}.${m}.${Math.floor(p / 100)}.0/24`);
+  }
+  const blocked: string[] = [];
+  const blocks = Math.floor((n * 6) / 10);
+  for (let i = 0; i < blocks; i++) {
+    const kind = r.next();
+    if (kind < 0.1 && blocked.length > 0) lines.push(`${f} blk-${i} from source-address ${r.pick(blocked)}`);
+    else if (kind < 0.15) lines.push(`${f} blk-${i} from source-prefix-list bad-${r.int(0, lists - 1)}`);
+    else {
+      const net = `${r.int(1, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.0/24`;
+      blocked.push(net);
+      lines.push(`${f} blk-${i} from source-address ${net}`);
+    }
+    if (i % 3 === 0) lines.push(`${f} blk-${i} from protocol tcp`);
+    lines.push(`${f} blk-${i} then discard`);
+  }
+  const ports = [22, 80, 443, 3389, 8080, 8443, 25, 53, 110, 143, 993, 995, 1433, 3306, 5432, 5900];
+  for (let i = 0; i < n - blocks; i++) {
+    const k = i > 5 && r.next() < 0.1 ? r.int(0, i - 1) : i;
+    lines.push(`${f} allow-${i} from destination-address 198.51.100.${(k % 250) + 1}/32`, `${f} allow-${i} from protocol tcp`);
+    lines.push(`${f} allow-${i} from destination-port ${ports[k % ports.length]!}`, `${f} allow-${i} then accept`);
+  }
+  lines.push(`${f} rest then discard`);
+  const policy = 'set security policies from-zone untrust to-zone trust policy any';
+  lines.push(`${policy} match source-address any`, `${policy} match destination-address any`, `${policy} match application any`, `${policy} then permit`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** An nftables ruleset whose input chain drops the sources of one named set of `n` networks. */
+export function nftablesSet(n: number, seed = 8): string {
+  const r = rng(seed);
+  const nets: string[] = [];
+  for (let i = 0; i < n; i++) nets.push(`${r.int(1, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.0/24`);
+  // nft prints a set's elements a few to a line.
+  const rows: string[] = [];
+  for (let i = 0; i < nets.length; i += 4) rows.push(`\t\t\t     ${nets.slice(i, i + 4).join(', ')}${i + 4 < nets.length ? ',' : ' }'}`);
+  return [
+    'table inet filter {',
+    '\tset blocklist {',
+    '\t\ttype ipv4_addr',
+    '\t\tflags interval',
+    `\t\telements = {${rows.join('\n').slice(3)}`,
+    '\t}',
+    '\tchain input {',
+    '\t\ttype filter hook input priority filter; policy drop;',
+    '\t\tct state established,related accept',
+    '\t\tip saddr @blocklist drop',
+    '\t\ttcp dport { 22, 80, 443 } accept',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+}

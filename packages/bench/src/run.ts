@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ciscoIos, describeSecurityGroups, inetChain, kubeProxy, longChain, terraformTree } from './generators.js';
+import { ciscoIos, describeSecurityGroups, inetChain, junosFilter, kubeProxy, longChain, nftablesSet, terraformTree } from './generators.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -58,6 +58,8 @@ const CASES: Case[] = [
   { name: 'terraform-2000-files', input: () => cached('terraform-2000', () => terraformTree(2_000)), kind: 'folder', units: 6_000, unitName: 'groups' },
   { name: 'startup-one-file', input: () => join(root, 'fixtures/netfilter/nat-forwards.iptables-save'), kind: 'startup', units: 1, unitName: 'files' },
   { name: 'cisco-ios-50k-lines', input: () => cached('cisco-ios-50k.cfg', () => ciscoIos(50_000)), kind: 'text', units: 50_000, unitName: 'lines' },
+  { name: 'junos-filter-8k', input: () => cached('junos-filter-8k.conf', () => junosFilter(8_000)), kind: 'text', units: 8_000, unitName: 'terms' },
+  { name: 'nftables-set-32k', input: () => cached('nftables-set-32k.nft', () => nftablesSet(32_000)), kind: 'text', units: 32_000, unitName: 'elements' },
 ];
 
 function corpusCases(): Case[] {
