@@ -548,7 +548,7 @@ export class DeviceAnalysis {
       }
       // The pieces may share the flow's destination set: it is no longer one flow's alone.
       owned.sets?.delete(a.destinations);
-      for (const rest of cutBox(a, box, (owned.ports ??= new Set()))) flows.add(rest === a ? f : withBox(f, rest));
+      for (const rest of cutBox(a, box, (owned.ports ??= new Set()), (owned.sources ??= new Set()))) flows.add(rest === a ? f : withBox(f, rest));
     }
   }
 
@@ -686,6 +686,7 @@ function meet(candidates: readonly Flow[], box: Box, taken: IntervalSet<bigint>,
     // The matched part goes on with the flow's own sets: no longer this evaluation's alone.
     if (owned.sets && m.destinations === f.box.destinations) owned.sets.delete(m.destinations);
     if (owned.ports && m.ports === f.box.ports) owned.ports.delete(m.ports);
+    if (owned.sources && m.sources === f.box.sources) owned.sources.delete(m.sources);
     const g = m === f.box ? f : withBox(f, m);
     if (matched) {
       matched.push(g);
@@ -800,6 +801,8 @@ interface Owned {
   sets: Set<IntervalSet<bigint>> | undefined;
   /** Port sets (see cutBox). */
   ports?: Set<IntervalSet<number>>;
+  /** Source sets (see cutBox). */
+  sources?: Set<IntervalSet<bigint>>;
 }
 
 /** `box` takes all of `a`'s protocols, ports, sources and interfaces (and so differs at most in destinations). */

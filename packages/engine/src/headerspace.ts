@@ -107,7 +107,17 @@ export function subtractBox(a: Box, b: Box): Box[] {
  * port after another out of the traffic still open: copying its growing list of holes at each rule
  * made the chain quadratic. The pieces are subtractBox's, in its order.
  */
-export function cutBox(a: Box, b: Box, owned: Set<IntervalSet<number>>): Box[] {
+export function cutBox(a: Box, b: Box, owned: Set<IntervalSet<number>>, ownedSources?: Set<IntervalSet<bigint>>): Box[] {
+  if (ownedSources && onlySourcesDiffer(a, b)) {
+    // `b` takes all of `a` but some sources (`-s 198.51.100.0/24 -p tcp --dport 22 -j ACCEPT`, one
+    // network after another): what is left is `a` with `b`'s sources taken out, in place when `a`'s
+    // set is owned, instead of a copy of the growing list of holes at each rule.
+    const sources = ownedSources.delete(a.sources) ? IntervalSet.subtractOwned(a.sources, b.sources) : a.sources.subtract(b.sources);
+    ownedSources.add(sources);
+    return [{ protocols: a.protocols, ports: a.ports, sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces }];
+  }
+  // subtractBox's pieces may share `a`'s source set: no longer one box's alone.
+  ownedSources?.delete(a.sources);
   if (!b.protocols.covers(a.protocols) || b.ports.covers(a.ports) || !boxesIntersect(a, b)) {
     // subtractBox's pieces may share `a`'s port set: no longer one box's alone.
     owned.delete(a.ports);
@@ -120,6 +130,19 @@ export function cutBox(a: Box, b: Box, owned: Set<IntervalSet<number>>): Box[] {
   const out: Box[] = [{ protocols: a.protocols, ports, sources: a.sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces }];
   for (const rest of subtractBox(inside, b)) out.push(rest);
   return out;
+}
+
+/** `b` takes all of `a`'s protocols, ports, destinations and interfaces, some of its packets but not all (so not all its sources). */
+function onlySourcesDiffer(a: Box, b: Box): boolean {
+  return (
+    b.protocols.covers(a.protocols) &&
+    b.ports.covers(a.ports) &&
+    b.destinations.covers(a.destinations) &&
+    b.inInterfaces.covers(a.inInterfaces) &&
+    b.outInterfaces.covers(a.outInterfaces) &&
+    !b.sources.covers(a.sources) &&
+    boxesIntersect(a, b)
+  );
 }
 
 /** `box` with other protocols and ports (written out: see subtractBox). */
