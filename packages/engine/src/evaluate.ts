@@ -890,6 +890,8 @@ function mergeFindings(findings: Finding[]): Finding[] {
   const out: Finding[] = [];
   // By rule, file and line, then the few findings at one place: no key string per finding.
   const byPlace = new Map<string, Map<string, Map<number, Finding[]>>>();
+  // The source sets of each finding that others merged into, its own first.
+  const merged = new Map<Finding, AddressSet[]>();
   for (const f of findings) {
     let files = byPlace.get(f.ruleId);
     if (!files) byPlace.set(f.ruleId, (files = new Map<string, Map<number, Finding[]>>()));
@@ -904,13 +906,20 @@ function mergeFindings(findings: Finding[]): Finding[] {
       continue;
     }
     if (seen.exposure && f.exposure) {
-      const a = seen.exposure;
-      seen.exposure = findingExposure(a.target, a.protocol, a.ports, sourcesOf(a).union(sourcesOf(f.exposure)));
+      // Joined once all are in: thousands of findings at one place (every element of an nftables map
+      // is on its line) joined one at a time, their blocks listed and counted at each, was quadratic.
+      let sets = merged.get(seen);
+      if (!sets) merged.set(seen, (sets = [sourcesOf(seen.exposure)]));
+      sets.push(sourcesOf(f.exposure));
     }
     if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[seen.severity]) {
       seen.severity = f.severity;
       seen.message = f.message;
     }
+  }
+  for (const [f, sets] of merged) {
+    const a = f.exposure!;
+    f.exposure = findingExposure(a.target, a.protocol, a.ports, AddressSet.unionAll(sets));
   }
   return out;
 }
