@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet, type Device, type FilterRule, type Ruleset } from '@portcullis/model';
 import { iptablesSave, nftablesText } from '@portcullis/parser-netfilter';
-import { DeviceAnalysis, MAX_BLOCKERS, boxesIntersect, hides, intersectBox, shadowedRules, subtractBox, type Box, type Flow } from '@portcullis/engine';
+import { AnalysisLimitError, DeviceAnalysis, MAX_BLOCKERS, boxesIntersect, hides, intersectBox, shadowedRules, subtractBox, type Box, type Flow } from '@portcullis/engine';
 import { longChain } from '../../bench/src/generators.js';
 
 function device(text: string): Device {
@@ -162,6 +162,24 @@ describe('rules that name only sources', () => {
       }
       expect(rest, `${s.rule.id} is not covered by its blockers`).toEqual([]);
     }
+  });
+});
+
+describe('the analysis limit', () => {
+  it('stops at the rule that passes it, also a drop of a blocklist that is jumped to', () => {
+    // 2,000 accepts for one server and port each leave as many pieces of traffic; each of the 600
+    // drops of the chain jumped to after them meets every piece (what it drops is recorded).
+    const accepts = Array.from({ length: 2_000 }, (_, i) => `-A INPUT -d 10.0.${i >> 8}.${i & 255}/32 -p tcp -m tcp --dport ${1_000 + i} -j ACCEPT`);
+    const drops = Array.from({ length: 600 }, (_, i) => `-A BL -s 198.${i >> 8}.${i & 255}.0/24 -j DROP`);
+    const analysis = new DeviceAnalysis(device(['*filter', ':INPUT DROP [0:0]', ':BL - [0:0]', ...accepts, '-A INPUT -j BL', ...drops, 'COMMIT', ''].join('\n')));
+    let error: unknown;
+    try {
+      analysis.exposures();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AnalysisLimitError);
+    expect(String(error)).toMatch(/more than 1000000 pieces \(at filter\/BL#\d+\)/);
   });
 });
 
