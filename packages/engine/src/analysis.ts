@@ -20,7 +20,7 @@ import {
   type PortSet,
   type Ruleset,
 } from '@portcullis/model';
-import { cutBox, intersectBox, withProtocols, type Box } from './headerspace.js';
+import { coversAllBut, cutBox, intersectBox, withProtocols, type Box } from './headerspace.js';
 import { FlowSet } from './flowset.js';
 import { InterfaceAtoms } from './interfaces.js';
 
@@ -522,7 +522,7 @@ export class DeviceAnalysis {
     for (const f of touched) {
       flows.delete(f);
       const a = f.box;
-      if (coversAllButDestinations(box, a)) {
+      if (coversAllBut(box, a, 'destinations')) {
         const mine = owned.sets?.delete(a.destinations) === true;
         const destinations = mine ? IntervalSet.subtractOwned(a.destinations, box.destinations) : a.destinations.subtract(box.destinations);
         if (destinations.isEmpty) continue;
@@ -812,15 +812,4 @@ interface Owned {
   ports?: Set<IntervalSet<number>>;
   /** Source sets (see cutBox). */
   sources?: Set<IntervalSet<bigint>>;
-}
-
-/** `box` takes all of `a`'s protocols, ports, sources and interfaces (and so differs at most in destinations). */
-function coversAllButDestinations(box: Box, a: Box): boolean {
-  return (
-    box.protocols.covers(a.protocols) &&
-    box.ports.covers(a.ports) &&
-    box.sources.covers(a.sources) &&
-    box.inInterfaces.covers(a.inInterfaces) &&
-    box.outInterfaces.covers(a.outInterfaces)
-  );
 }

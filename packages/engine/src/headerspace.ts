@@ -132,17 +132,21 @@ export function cutBox(a: Box, b: Box, owned: Set<IntervalSet<number>>, ownedSou
   return out;
 }
 
-/** `b` takes all of `a`'s protocols, ports, destinations and interfaces, some of its packets but not all (so not all its sources). */
-function onlySourcesDiffer(a: Box, b: Box): boolean {
+/** `b` takes all of `a` in every dimension but `but` (so the two differ at most there). */
+export function coversAllBut(b: Box, a: Box, but: 'sources' | 'destinations'): boolean {
   return (
     b.protocols.covers(a.protocols) &&
     b.ports.covers(a.ports) &&
-    b.destinations.covers(a.destinations) &&
+    (but === 'sources' || b.sources.covers(a.sources)) &&
+    (but === 'destinations' || b.destinations.covers(a.destinations)) &&
     b.inInterfaces.covers(a.inInterfaces) &&
-    b.outInterfaces.covers(a.outInterfaces) &&
-    !b.sources.covers(a.sources) &&
-    boxesIntersect(a, b)
+    b.outInterfaces.covers(a.outInterfaces)
   );
+}
+
+/** `b` takes some of `a`'s packets but not all, and differs from it only in sources. */
+function onlySourcesDiffer(a: Box, b: Box): boolean {
+  return coversAllBut(b, a, 'sources') && !b.sources.covers(a.sources) && boxesIntersect(a, b);
 }
 
 /** `box` with other protocols and ports (written out: see subtractBox). */
