@@ -898,7 +898,8 @@ function mergeFindings(findings: Finding[]): Finding[] {
     let lines = files.get(f.location.file);
     if (!lines) files.set(f.location.file, (lines = new Map<number, Finding[]>()));
     const here = lines.get(f.location.line);
-    const seen = here?.find((g) => sameExposure(g, f));
+    // Two rules on one line (a ruleset listed as one line of JSON) are told apart by their columns.
+    const seen = here?.find((g) => g.location.column === f.location.column && sameExposure(g, f));
     if (!seen) {
       if (here) here.push(f);
       else lines.set(f.location.line, [f]);

@@ -94,6 +94,14 @@ describeIf(hasCorpus, NO_CORPUS)('corpus: nftables', () => {
     expect(scannedText.findings.length).toBeGreaterThan(0);
   });
 
+  it('listed as one line, as `nft -j` prints it, the JSON gives the same findings as the text listing', () => {
+    const oneLine = JSON.stringify(JSON.parse(readFileSync(CORPUS + 'nft-nat-addr-port.nft.json', 'utf8')));
+    const scannedText = scanText('nft-nat-addr-port.nft', readFileSync(CORPUS + 'nft-nat-addr-port.nft', 'utf8'));
+    const scannedJson = scanText('nft-nat-addr-port.nft.json', oneLine);
+    expect(splitLines(oneLine)).toHaveLength(1);
+    expect(comparable(scannedJson)).toEqual(comparable(scannedText));
+  });
+
   it('nft-nat-addr-port: every dnat form, and maps listed empty stay symbolic', () => {
     const d = device(parseNftFile(CORPUS + 'nft-nat-addr-port.nft'));
     const forwards = d.forwards.filter((f) => f.ruleId?.startsWith('ip ipfoo/c#')).map((f) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { view, pick, type RuleView } from './helpers.js';
-import { allRules, device, parseNft } from './nft-helpers.js';
+import { allRules, device, parseNft, scanText } from './nft-helpers.js';
 
 /*
  * One rule at a time, in a base chain of a table of the given family: what the model makes of it.
@@ -126,5 +126,26 @@ describe('nftables rules', () => {
       ['ip t/n', true, 'allow', 7],
     ]);
     expect(d.family).toBe('ipv4');
+  });
+});
+
+describe('nftables JSON on one line', () => {
+  // `nft -j list ruleset` prints the whole ruleset on one line: two accepts for SSH from the two
+  // halves of the IPv4 space are two findings there too, told apart by their columns, as they are
+  // two findings at two lines of the text listing.
+  const accept = (half: string): string =>
+    `{"rule":{"family":"inet","table":"filter","chain":"input","handle":2,"expr":[{"match":{"op":"==","left":{"payload":{"protocol":"ip","field":"saddr"}},"right":{"prefix":{"addr":"${half}","len":1}}}},{"match":{"op":"==","left":{"payload":{"protocol":"tcp","field":"dport"}},"right":22}},{"accept":null}]}}`;
+  const json = `{"nftables":[{"metainfo":{"version":"1.0.6","release_name":"Lester Gooch #5","json_schema_version":1}},{"table":{"family":"inet","name":"filter","handle":1}},{"chain":{"family":"inet","table":"filter","name":"input","handle":1,"type":"filter","hook":"input","prio":0,"policy":"drop"}},${accept('0.0.0.0')},${accept('128.0.0.0')}]}`;
+  const text = ['table inet filter {', '\tchain input {', '\t\ttype filter hook input priority filter; policy drop;', '\t\tip saddr 0.0.0.0/1 tcp dport 22 accept', '\t\tip saddr 128.0.0.0/1 tcp dport 22 accept', '\t}', '}', ''].join('\n');
+
+  it('keeps the findings of different rules apart, each at its own column', () => {
+    const fromJson = scanText('gw.nft.json', json).findings.filter((f) => f.ruleId === 'no-public-ssh');
+    const fromText = scanText('gw.nft', text).findings.filter((f) => f.ruleId === 'no-public-ssh');
+    expect(fromText.map((f) => f.location.line)).toEqual([4, 5]);
+    expect(fromJson.map((f) => [f.location.line, f.location.column])).toEqual([
+      [1, json.indexOf('{"family":"inet","table":"filter","chain":"input","handle":2') + 1],
+      [1, json.lastIndexOf('{"family":"inet","table":"filter","chain":"input","handle":2') + 1],
+    ]);
+    expect(fromJson.map((f) => [f.severity, f.exposure?.from])).toEqual(fromText.map((f) => [f.severity, f.exposure?.from]));
   });
 });

@@ -272,7 +272,7 @@ class Converter {
       symbolic: [...new Set(d.symbolic)],
       enabled: true,
       text: d.element ? `${rule.text} (${d.element})` : rule.text,
-      origin: { file: this.file, line: rule.line, ...(rule.endLine > rule.line ? { endLine: rule.endLine } : {}) },
+      origin: { file: this.file, line: rule.line, ...(rule.column !== undefined ? { column: rule.column } : {}), ...(rule.endLine > rule.line ? { endLine: rule.endLine } : {}) },
     };
     if (d.states.length > 0) out.stateMatch = true;
     if (d.target !== undefined) out.target = d.target;

@@ -57,6 +57,11 @@ class Lines {
     }
     return lo + 1;
   }
+
+  /** The 1-based column of `offset` on its line. */
+  column(offset: number): number {
+    return offset - this.starts[this.line(offset) - 1]! + 1;
+  }
 }
 
 export function readNftJson(text: string, ledger: LineLedger): NftRuleset {
@@ -282,7 +287,9 @@ class JsonReader {
         texts.push(statementText(read.statement));
       }
     });
-    const rule: NftRule = { line, endLine, text: texts.join(' '), statements, problems };
+    // Where on its line the rule starts: `nft -j` prints the whole ruleset on one line, and rules are
+    // told apart by their column there.
+    const rule: NftRule = { line, endLine, column: this.lines.column(valueNode.offset), text: texts.join(' '), statements, problems };
     if (typeof value['comment'] === 'string') rule.comment = value['comment'];
     chain.rules.push(rule);
     for (const p of problems) {

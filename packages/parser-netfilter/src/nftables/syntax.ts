@@ -85,6 +85,8 @@ export type NftStatement =
 export interface NftRule {
   line: number;
   endLine: number;
+  /** Where on its line the rule starts, when the reader knows (the JSON listing). */
+  column?: number;
   /** The rule as written, white space collapsed, counters' values dropped. */
   text: string;
   statements: NftStatement[];
