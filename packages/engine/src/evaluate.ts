@@ -1,11 +1,13 @@
 import { hash } from 'node:crypto';
 import {
   append,
+  ALL_BUCKETS,
   ALL_PORTS,
   AddressSet,
   IntervalSet,
   NO_PORTS,
   PORTED_PROTOCOLS,
+  PortBuckets,
   classifySources,
   describeAddresses,
   formatPorts,
@@ -25,7 +27,6 @@ import type { DeviceAnalysis, Exposure } from './analysis.js';
 import { serviceAddresses } from './config.js';
 import { deviceAddresses } from './compose.js';
 import { listenerEvidence, observedHostAddresses, type ObservedState } from './observed.js';
-import { ALL_BUCKETS, PortBuckets } from './flowset.js';
 import { SetIds } from './set-ids.js';
 import { shadowedRules } from './shadowing.js';
 import type { ActiveRule, Severity, SourceClassMatch } from './rules.js';

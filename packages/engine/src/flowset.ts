@@ -1,63 +1,5 @@
-import type { IntervalSet } from '@portcullis/model';
+import { portBucketsOf } from '@portcullis/model';
 import type { Box } from './headerspace.js';
-
-/** Ports per bucket, and how many buckets a set may span before it counts as wide. */
-const BUCKET_BITS = 6;
-const MAX_BUCKETS = 16;
-/** Every bucket: for `near` when the caller gathers what it finds into one list. */
-export const ALL_BUCKETS = 65536 >> BUCKET_BITS;
-
-/** The port buckets a set touches, in order; undefined when it spans more than `max` (a wide set). */
-function bucketsOf(ports: IntervalSet<number>, max = MAX_BUCKETS): number[] | undefined {
-  const out: number[] = [];
-  const bounds = ports.bounds;
-  for (let i = 0; i < bounds.length; i += 2) {
-    for (let b = bounds[i]! >> BUCKET_BITS; b <= bounds[i + 1]! >> BUCKET_BITS; b++) {
-      if (out[out.length - 1] !== b) out.push(b);
-      if (out.length > max) return undefined;
-    }
-  }
-  return out;
-}
-
-/**
- * Lists of things by the port buckets they touch, each list in the order things were added, and
- * those whose ports are too wide for buckets on a list of their own.
- */
-export class PortBuckets<T> {
-  readonly wide: T[] = [];
-  private readonly lists = new Map<number, T[]>();
-
-  add(item: T, ports: IntervalSet<number>): void {
-    const buckets = bucketsOf(ports);
-    if (!buckets) {
-      this.wide.push(item);
-      return;
-    }
-    for (const b of buckets) {
-      const list = this.lists.get(b);
-      if (list) list.push(item);
-      else this.lists.set(b, [item]);
-    }
-  }
-
-  /**
-   * The lists that may hold things meeting `ports` (the wide one first); undefined when `ports`
-   * spans more than `max` buckets. A caller that gathers the lists into one may ask for many (a
-   * rule about the ephemeral range, or about a dozen database ports far apart, still meets far
-   * fewer things than all of them); one that walks them side by side keeps the default.
-   */
-  near(ports: IntervalSet<number>, max = MAX_BUCKETS): T[][] | undefined {
-    const buckets = bucketsOf(ports, max);
-    if (!buckets) return undefined;
-    const out: T[][] = [this.wide];
-    for (const b of buckets) {
-      const list = this.lists.get(b);
-      if (list) out.push(list);
-    }
-    return out;
-  }
-}
 
 /** How many flows a FlowSet holds as a plain list, before it makes a set of them and an index. */
 const SMALL = 8;
@@ -125,7 +67,7 @@ export class FlowSet<F extends { box: Box }> {
       this.wide = new Set();
       this.buckets = new Map();
     }
-    const buckets = bucketsOf(f.box.ports);
+    const buckets = portBucketsOf(f.box.ports);
     if (!buckets) {
       this.wide.add(f);
       return;
@@ -142,7 +84,7 @@ export class FlowSet<F extends { box: Box }> {
 
   private unindex(f: F): void {
     if (this.wide.delete(f)) return;
-    for (const b of bucketsOf(f.box.ports) ?? []) this.buckets.get(b)?.delete(f);
+    for (const b of portBucketsOf(f.box.ports) ?? []) this.buckets.get(b)?.delete(f);
   }
 
   /**
@@ -152,7 +94,7 @@ export class FlowSet<F extends { box: Box }> {
    */
   candidates(box: Box): readonly F[] {
     if (!this.flows) return this.small;
-    const buckets = bucketsOf(box.ports);
+    const buckets = portBucketsOf(box.ports);
     if (!buckets || buckets.length * 4 > this.buckets.size) return [...this.flows];
     const seen = new Set<F>(this.wide);
     for (const b of buckets) for (const f of this.buckets.get(b) ?? []) seen.add(f);

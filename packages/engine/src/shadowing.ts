@@ -1,6 +1,6 @@
-import { AddressSet, IntervalSet, type FilterRule, type Ruleset } from '@portcullis/model';
+import { AddressSet, IntervalSet, PortBuckets, type FilterRule, type Ruleset } from '@portcullis/model';
 import type { DeviceAnalysis } from './analysis.js';
-import { FlowSet, PortBuckets } from './flowset.js';
+import { FlowSet } from './flowset.js';
 import { boxesIntersect, cutBox, subtractBox, type Box } from './headerspace.js';
 
 const NOTHING = AddressSet.empty().intervals;

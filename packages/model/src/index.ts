@@ -1,5 +1,6 @@
 export * from './intervals.js';
 export * from './ports.js';
+export * from './port-buckets.js';
 export * from './protocols.js';
 export * from './addresses.js';
 export * from './diagnostics.js';

@@ -2,6 +2,7 @@ import {
   ALL_PORTS,
   ALL_PROTOCOLS,
   AddressSet,
+  PortBuckets,
   PROTO,
   SPECIAL_RANGES,
   addresses,
@@ -734,47 +735,30 @@ class Converter {
   }
 }
 
-/** Ports per bucket of TakenIndex, and how many buckets a rule's ports may span before it counts as wide. */
-const TAKEN_BUCKET_BITS = 6;
-const TAKEN_MAX_BUCKETS = 16;
-
 /**
  * NAT rules by the port buckets their destination ports touch (those with no port condition, or
- * ports too wide, on a list of their own): a rule that takes every packet of a later one has the later
+ * ports too wide, on the wide list): a rule that takes every packet of a later one has the later
  * one's first port, so only the rules near it are asked, not every earlier forward of thousands.
  */
 class TakenIndex {
-  private readonly wide: RuleSpec[] = [];
-  private readonly byBucket = new Map<number, RuleSpec[]>();
+  private readonly byPort = new PortBuckets<RuleSpec>();
   private readonly all: RuleSpec[] = [];
 
   add(spec: RuleSpec): void {
     this.all.push(spec);
-    const ports = spec.destinationPorts;
-    const buckets: number[] = [];
-    if (ports !== undefined) {
-      const b = ports.bounds;
-      for (let i = 0; i < b.length && buckets.length <= TAKEN_MAX_BUCKETS; i += 2) {
-        for (let k = b[i]! >> TAKEN_BUCKET_BITS; k <= b[i + 1]! >> TAKEN_BUCKET_BITS && buckets.length <= TAKEN_MAX_BUCKETS; k++) {
-          if (buckets[buckets.length - 1] !== k) buckets.push(k);
-        }
-      }
-    }
-    if (ports === undefined || buckets.length > TAKEN_MAX_BUCKETS) {
-      this.wide.push(spec);
-      return;
-    }
-    for (const k of buckets) listOf(this.byBucket, k).push(spec);
+    this.byPort.add(spec, spec.destinationPorts ?? ALL_PORTS);
   }
 
   /** Whether a rule added so far takes every packet `later` would. */
   takes(later: RuleSpec): boolean {
     const ports = later.destinationPorts;
-    // No ports at all: any rule covers that; every port: only a rule without a port condition does.
-    if (ports !== undefined && ports.isEmpty) return this.all.some((earlier) => takes(earlier, later));
-    if (this.wide.some((earlier) => takes(earlier, later))) return true;
-    if (ports === undefined) return false;
-    return (this.byBucket.get(ports.bounds[0]! >> TAKEN_BUCKET_BITS) ?? []).some((earlier) => takes(earlier, later));
+    // No ports at all: any rule covers that. No port condition: only a rule without one does (on the
+    // wide list). Otherwise: a rule whose ports hold the first of `later`'s.
+    const near =
+      ports === undefined ? [this.byPort.wide]
+      : ports.isEmpty ? [this.all]
+      : this.byPort.near(portSet([[ports.bounds[0]!, ports.bounds[0]!]]))!;
+    return near.some((list) => list.some((earlier) => takes(earlier, later)));
   }
 }
 
@@ -793,7 +777,7 @@ function takes(earlier: RuleSpec, later: RuleSpec): boolean {
   );
 }
 
-function listOf<K, T>(map: Map<K, T[]>, key: K): T[] {
+function listOf<T>(map: Map<string, T[]>, key: string): T[] {
   let list = map.get(key);
   if (!list) map.set(key, (list = []));
   return list;
