@@ -98,6 +98,44 @@ export function fileDeviceName(path: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
+/** What the enabled entries of one address list say together. */
+interface ListEntries {
+  set: AddressSet;
+  exact: boolean;
+  symbolic: readonly string[];
+}
+
+/**
+ * The enabled entries of each address list, by `family|name`, joined once: each rule that named a
+ * list read every entry of every list, and joined the list's networks one union at a time.
+ */
+function summariseLists(entries: readonly AddressListEntry[]): Map<string, ListEntries> {
+  const grouped = new Map<string, AddressListEntry[]>();
+  for (const e of entries) {
+    if (e.disabled) continue;
+    const key = `${e.family}|${e.list}`;
+    const list = grouped.get(key);
+    if (list) list.push(e);
+    else grouped.set(key, [e]);
+  }
+  const out = new Map<string, ListEntries>();
+  for (const [key, list] of grouped) {
+    const sets: AddressSet[] = [];
+    let exact = true;
+    const symbolic: string[] = [];
+    for (const e of list) {
+      if (e.set) sets.push(e.set);
+      else if (e.dnsName !== undefined) {
+        exact = false;
+        symbolic.push(`dns:${e.dnsName}`);
+      }
+      if (e.temporary) exact = false;
+    }
+    out.set(key, { set: AddressSet.unionAll(sets), exact, symbolic });
+  }
+  return out;
+}
+
 class Converter {
   private readonly families: Family[];
   private readonly rulesets: Record<string, Ruleset> = {};
@@ -110,11 +148,8 @@ class Converter {
   private readonly forwardOf = new Map<Spec, PortForward>();
   /** Set while reading a disabled entry (or guessing the outside): names that do not resolve are not worth a warning there. */
   private quiet = false;
-  /** The enabled entries of each address list, by `family|name`, once the first rule names a list. */
-  private readonly entriesOf = new Map<string, AddressListEntry[]>();
-  private listsIndexed = false;
-  /** What each list's entries come to (see listEntries), by `family|name`. */
-  private readonly entriesByList = new Map<string, { set: AddressSet; exact: boolean; symbolic: readonly string[]; any: boolean }>();
+  /** What the entries of each address list come to, by `family|name` (see summariseLists). */
+  private readonly lists: Map<string, ListEntries>;
 
   constructor(
     private readonly config: RouterOsConfig,
@@ -123,6 +158,7 @@ class Converter {
   ) {
     const v6 = !config.ipv6Disabled && (config.ipv6Configured || config.entries.some((e) => e.family === 'ipv6'));
     this.families = v6 ? ['ipv4', 'ipv6'] : ['ipv4'];
+    this.lists = summariseLists(config.addressLists);
     if (config.ipv6Disabled && config.entries.some((e) => e.family === 'ipv6')) {
       const first = config.entries.find((e) => e.family === 'ipv6')!;
       this.note(first.line, 'info', 'ipv6-disabled', 'IPv6 is disabled (/ipv6 settings disable-ipv6=yes): the /ipv6 firewall is kept in the model but no IPv6 packet arrives');
@@ -299,11 +335,11 @@ class Converter {
   }
 
   private addressList(name: string, family: Family, line: number): Resolved<AddressSet> {
-    const entries = this.listEntries(name, family);
-    const set = entries.set;
-    let exact = entries.exact;
-    const symbolic = [...entries.symbolic];
-    const any = entries.any;
+    const entries = this.lists.get(`${family}|${name}`);
+    const set = entries?.set ?? AddressSet.empty();
+    let exact = entries?.exact ?? true;
+    const symbolic = [...(entries?.symbolic ?? [])];
+    const any = entries !== undefined;
     const filledAt = this.filled.get(`${family}|${name}`);
     if (filledAt !== undefined) {
       exact = false;
@@ -315,41 +351,6 @@ class Converter {
       this.note(line, 'warning', 'unresolved-reference', `address list '${name}' has no entries in this export; the rule may match other addresses`);
     }
     return { value: set, exact, symbolic };
-  }
-
-  /**
-   * What the export's entries of one address list say, worked out once per list and family: a rule
-   * naming a list read every entry of every list, and joined the list's networks one union at a time.
-   */
-  private listEntries(name: string, family: Family): { set: AddressSet; exact: boolean; symbolic: readonly string[]; any: boolean } {
-    const key = `${family}|${name}`;
-    let known = this.entriesByList.get(key);
-    if (known) return known;
-    if (!this.listsIndexed) {
-      this.listsIndexed = true;
-      for (const e of this.config.addressLists) {
-        if (e.disabled) continue;
-        const k = `${e.family}|${e.list}`;
-        const list = this.entriesOf.get(k);
-        if (list) list.push(e);
-        else this.entriesOf.set(k, [e]);
-      }
-    }
-    const sets: AddressSet[] = [];
-    let exact = true;
-    const symbolic: string[] = [];
-    const entries = this.entriesOf.get(key) ?? [];
-    for (const e of entries) {
-      if (e.set) sets.push(e.set);
-      else if (e.dnsName !== undefined) {
-        exact = false;
-        symbolic.push(`dns:${e.dnsName}`);
-      }
-      if (e.temporary) exact = false;
-    }
-    known = { set: AddressSet.unionAll(sets), exact, symbolic, any: entries.length > 0 };
-    this.entriesByList.set(key, known);
-    return known;
   }
 
   private addressCondition(
