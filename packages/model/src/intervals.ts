@@ -375,21 +375,7 @@ export class IntervalSet<T extends Scalar> {
 
   /** The size of the intersection with `other`, without making it: a walk over `other`'s ranges in this set. */
   intersectionSize(other: IntervalSet<T>): bigint {
-    const small = other.bounds.length <= this.bounds.length ? other : this;
-    const big = small === other ? this : other;
-    const a = big.bounds;
-    const b = small.bounds;
-    let n = 0n;
-    for (let j = 0; j < b.length; j += 2) {
-      const lo = b[j] as T;
-      const hi = b[j + 1] as T;
-      for (let i = IntervalSet.firstEndingAtOrAfter(big, lo); i < a.length && (a[i] as T) <= hi; i += 2) {
-        const s = (a[i] as T) > lo ? (a[i] as T) : lo;
-        const e = (a[i + 1] as T) < hi ? (a[i + 1] as T) : hi;
-        n += BigInt(e) - BigInt(s) + 1n;
-      }
-    }
-    return n;
+    return other.bounds.length <= this.bounds.length ? overlaps(this, other) : overlaps(other, this);
   }
 
   /** A stable string key, for grouping equal sets. */
@@ -413,19 +399,32 @@ function intersectInto<T extends Scalar>(big: IntervalSet<T>, small: IntervalSet
   const k = IntervalSet.firstEndingAtOrAfter(small, a[0] as T);
   if (k < b.length && (b[k] as T) <= (a[0] as T) && (a[a.length - 1] as T) <= (b[k + 1] as T)) return big;
   const out: T[] = [];
+  overlaps(big, small, out);
+  // The same set back keeps identity checks (and memory) cheap.
+  if (out.length === a.length && sameBounds(out, a)) return big;
+  if (out.length === b.length && sameBounds(out, b)) return small;
+  return IntervalSet.fromBuilt(big.domain, out);
+}
+
+/**
+ * The ranges of `big` that each range of `small` meets, cut to it, found by binary search: pushed onto
+ * `out` in order, or, without `out`, only their sizes added up.
+ */
+function overlaps<T extends Scalar>(big: IntervalSet<T>, small: IntervalSet<T>, out?: T[]): bigint {
+  const a = big.bounds;
+  const b = small.bounds;
+  let n = 0n;
   for (let j = 0; j < b.length; j += 2) {
     const lo = b[j] as T;
     const hi = b[j + 1] as T;
     for (let i = IntervalSet.firstEndingAtOrAfter(big, lo); i < a.length && (a[i] as T) <= hi; i += 2) {
       const s = (a[i] as T) > lo ? (a[i] as T) : lo;
       const e = (a[i + 1] as T) < hi ? (a[i + 1] as T) : hi;
-      out.push(s, e);
+      if (out) out.push(s, e);
+      else n += BigInt(e) - BigInt(s) + 1n;
     }
   }
-  // The same set back keeps identity checks (and memory) cheap.
-  if (out.length === a.length && sameBounds(out, a)) return big;
-  if (out.length === b.length && sameBounds(out, b)) return small;
-  return IntervalSet.fromBuilt(big.domain, out);
+  return n;
 }
 
 function sameBounds<T extends Scalar>(x: readonly T[], y: readonly T[]): boolean {
