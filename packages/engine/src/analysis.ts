@@ -20,7 +20,7 @@ import {
   type PortSet,
   type Ruleset,
 } from '@portcullis/model';
-import { coversAllBut, cutBox, intersectBox, withProtocols, type Box } from './headerspace.js';
+import { cutBox, intersectBox, withProtocols, type Box } from './headerspace.js';
 import { FlowSet } from './flowset.js';
 import { InterfaceAtoms } from './interfaces.js';
 
@@ -342,6 +342,8 @@ export class DeviceAnalysis {
    * First-match evaluation of one ruleset over sets of packets.
    * `record` says which steps go into the path: `all` for the rulesets whose decisions are the
    * exposures, `nat` for translations only, `none` for filtering stages that merely pass packets on.
+   * `denials` says whether what is dropped is asked for (and so recorded); the rulesets jumped to
+   * follow their caller.
    */
   evaluate(rs: Ruleset, input: Flow[], depth: number, stack: Ruleset[], record: 'all' | 'nat' | 'none' = 'all', denials = true, into?: RulesetOutcome): RulesetOutcome {
     // A ruleset jumped to decides into its caller's lists (`into`): kube-proxy jumps into tens of
@@ -431,8 +433,11 @@ export class DeviceAnalysis {
             break;
           }
           const entered = step ? matched.map((m) => withStep(m, step)) : matched;
+          // The ruleset jumped to records its drops only when this one's are asked for: a blocklist
+          // entered again with the thousands of pieces an ACL let through before (IOS checks routed
+          // packets at the inbound ACL once more) otherwise looked for each network in every piece.
           stack.push(rs);
-          const sub = this.evaluate(target, entered, depth + 1, stack, record, true, out);
+          const sub = this.evaluate(target, entered, depth + 1, stack, record, denials, out);
           stack.pop();
           // What comes back continues after the jump (without the jump's step); after a goto it leaves this ruleset too.
           const back = sub.fallthrough;
@@ -516,36 +521,15 @@ export class DeviceAnalysis {
    * undecided: the flow left on a port loses one destination at each rule, and copying its growing
    * list of holes each time made the chain quadratic in memory. When the rule covers a flow in every
    * dimension but the destination, what is left is the flow with fewer destinations, and a
-   * destination set this evaluation made and holds alone is changed in place.
+   * destination set this evaluation made and holds alone is changed in place (see cutBox; ports and
+   * sources likewise).
    */
   private remove(flows: FlowSet<Flow>, touched: Flow[], box: Box, owned: Owned): void {
     for (const f of touched) {
       flows.delete(f);
-      const a = f.box;
-      if (coversAllBut(box, a, 'destinations')) {
-        const mine = owned.sets?.delete(a.destinations) === true;
-        const destinations = mine ? IntervalSet.subtractOwned(a.destinations, box.destinations) : a.destinations.subtract(box.destinations);
-        if (destinations.isEmpty) continue;
-        if (destinations === a.destinations) {
-          if (mine) owned.sets!.add(destinations);
-          flows.add(f);
-          continue;
-        }
-        (owned.sets ??= new Set()).add(destinations);
-        const rest: Box = {
-          protocols: a.protocols,
-          ports: a.ports,
-          sources: a.sources,
-          destinations,
-          inInterfaces: a.inInterfaces,
-          outInterfaces: a.outInterfaces,
-        };
-        flows.add(withBox(f, rest));
-        continue;
+      for (const rest of cutBox(f.box, box, (owned.ports ??= new Set()), (owned.sources ??= new Set()), (owned.sets ??= new Set()))) {
+        flows.add(rest === f.box ? f : withBox(f, rest));
       }
-      // The pieces may share the flow's destination set: it is no longer one flow's alone.
-      owned.sets?.delete(a.destinations);
-      for (const rest of cutBox(a, box, (owned.ports ??= new Set()), (owned.sources ??= new Set()))) flows.add(rest === a ? f : withBox(f, rest));
     }
   }
 

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exposureRows } from '@portcullis/engine';
+import { addresses, formatPorts } from '@portcullis/model';
+import { exposureRows, scan } from '@portcullis/engine';
 import { findingKeys, scanFiles } from './cisco-helpers.js';
 
 /*
@@ -106,5 +110,47 @@ describe('cisco-asa semantics', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('a long inbound ACL', () => {
+  // An edge router's list: a blocklist of 1,500 small networks, then 1,500 permits for one server and
+  // service each. IOS checks it on the way in, and the routed traffic meets it again so that each
+  // exposure is reported at the entry that lets it in; that second pass must not look for the
+  // blocklist's networks in each of the 1,500 pieces the first pass let through.
+  it('is analysed in full, with the blocklist taken out of every permit', () => {
+    const ports = [80, 443, 22, 3389, 8080, 1433, 25, 53];
+    const lines = [
+      'hostname edge',
+      'interface GigabitEthernet0/0',
+      ' ip address 198.51.100.2 255.255.255.0',
+      ' ip access-group WAN_IN in',
+      ' ip nat outside',
+      'interface GigabitEthernet0/1',
+      ' ip address 10.0.0.1 255.0.0.0',
+      ' ip nat inside',
+      'ip access-list extended WAN_IN',
+    ];
+    for (let i = 0; i < 1_500; i++) lines.push(` deny ip ${(i % 200) + 1}.${i >> 3}.${(i * 7) & 255}.0 0.0.0.15 any`);
+    for (let i = 0; i < 1_500; i++) lines.push(` permit tcp any host 203.0.${i >> 8}.${i & 255} eq ${ports[i % ports.length]}`);
+    lines.push(' deny ip any any', 'end', '');
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-ios-'));
+    try {
+      writeFileSync(join(dir, 'edge.cfg'), lines.join('\n'));
+      const result = scan({ paths: [join(dir, 'edge.cfg')], cwd: dir, config: false });
+      expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+      // Every permit lets its server's port in, from everywhere but the blocklist.
+      const rdp = result.findings.filter((f) => f.ruleId === 'no-public-rdp');
+      expect(rdp).toHaveLength(188);
+      const third = 9 + 1_500 + 4; // the fourth permit, to 203.0.0.3 port 3389
+      expect(rdp.find((f) => f.location.line === third)!.exposure!.target).toBe('203.0.0.3 (via edge)');
+      const exposure = result.exposures.find((e) => e.target.address === '203.0.0.3' && e.location.line === third)!;
+      expect(formatPorts(exposure.ports)).toBe('3389');
+      expect(exposure.from.intersects(addresses('1.0.0.0/28'))).toBe(false);
+      expect(exposure.from.covers(addresses('1.0.0.16/28', '8.8.8.8'))).toBe(true);
+      expect(exposure.from.cidrCount()).toBeGreaterThan(1_500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
