@@ -1,19 +1,68 @@
-import { portBucketsOf } from '@portcullis/model';
+import { portBucketsOf, type IntervalSet } from '@portcullis/model';
 import type { Box } from './headerspace.js';
 
 /** How many flows a FlowSet holds as a plain list, before it makes a set of them and an index. */
 const SMALL = 8;
 const NO_FLOWS: readonly never[] = Object.freeze([]);
 
-/** Stand-ins for an index not made yet: never added to (index() replaces them first). */
-const EMPTY_BUCKETS: ReadonlyMap<number, Set<unknown>> = new Map();
-const EMPTY_WIDE: ReadonlySet<unknown> = new Set();
+/**
+ * Flows by the destination-port buckets they touch (see portBucketsOf), with those too wide for
+ * buckets on a set of their own. Each bucket keeps the order in which its flows were added.
+ */
+class ByPort<F extends { box: Box }> {
+  readonly buckets = new Map<number, Set<F>>();
+  private readonly wide = new Set<F>();
+
+  add(f: F): void {
+    const buckets = portBucketsOf(f.box.ports);
+    if (!buckets) {
+      this.wide.add(f);
+      return;
+    }
+    for (const b of buckets) {
+      let set = this.buckets.get(b);
+      if (!set) this.buckets.set(b, (set = new Set()));
+      set.add(f);
+    }
+  }
+
+  delete(f: F): void {
+    if (this.wide.delete(f)) return;
+    for (const b of portBucketsOf(f.box.ports) ?? []) this.buckets.get(b)?.delete(f);
+  }
+
+  /** Adds to `out` the flows in the buckets `buckets` (ports' buckets, in order) and the wide ones, each once. */
+  gather(buckets: number[], out: F[]): void {
+    for (const f of this.wide) out.push(f);
+    if (buckets.length === 1) {
+      const set = this.buckets.get(buckets[0]!);
+      if (set) for (const f of set) out.push(f);
+      return;
+    }
+    const seen = new Set<F>();
+    for (const b of buckets) {
+      for (const f of this.buckets.get(b) ?? []) {
+        if (seen.has(f)) continue;
+        seen.add(f);
+        out.push(f);
+      }
+    }
+  }
+}
+
+/** The one address a destination set holds, if it holds just one. */
+function singleAddress(set: IntervalSet<bigint>): bigint | undefined {
+  const b = set.bounds;
+  return b.length === 2 && b[0] === b[1] ? b[0] : undefined;
+}
 
 /**
  * The packets still undecided at some point of a ruleset: boxes (with whatever each carries), indexed
- * by destination port so that a rule for one port looks only at the boxes near that port, not at
- * every box the rules above it have carved out. Iteration follows insertion order, so results are
- * deterministic.
+ * so that a rule looks only at the boxes it may meet, not at every box the rules above it have carved
+ * out. Boxes are indexed by destination port. Once a rule for one destination address asks, boxes
+ * for one address (what a port forward delivers, what a rule for one server leaves) are indexed by
+ * that address as well, so that the rules for one server among thousands of forwards to the same
+ * ports meet that server's boxes only. `values()` follows insertion order, so results are deterministic.
  */
 export class FlowSet<F extends { box: Box }> {
   /**
@@ -21,15 +70,19 @@ export class FlowSet<F extends { box: Box }> {
    * per address family, and with a few flows every flow is a candidate: until there are more than
    * SMALL the set is a list of them, with neither a set of flows nor an index. The list is never
    * changed, only replaced, so candidates() hands it out as it is. The index is built from the flows
-   * present when one more arrives, in their order; each bucket keeps the order in which its flows
-   * were last added, as the set of all flows does, so it is the index that adding and deleting them
-   * one by one would have made.
+   * present when one more arrives, in their order.
    */
   private small: readonly F[] = NO_FLOWS as readonly F[];
-  /** Every flow in insertion order, made with the first past SMALL (and the index with it). */
+  /** Every flow in insertion order, made with the first past SMALL (and the index by port with it). */
   private flows: Set<F> | undefined;
-  private buckets: Map<number, Set<F>> = EMPTY_BUCKETS as Map<number, Set<F>>;
-  private wide: Set<F> = EMPTY_WIDE as Set<F>;
+  /** Every flow, by port. */
+  private byPort: ByPort<F> | undefined;
+  /**
+   * Made when a rule for one address first asks (a kube-proxy node's filter rules never do, and
+   * tens of thousands of forwarded pods are not indexed by address for them): the flows for more
+   * than one address by port, and those for one by their address.
+   */
+  private byAddress: { spread: ByPort<F>; single: Map<bigint, F | Set<F>> } | undefined;
 
   constructor(initial: Iterable<F> = []) {
     for (const f of initial) this.add(f);
@@ -41,8 +94,11 @@ export class FlowSet<F extends { box: Box }> {
 
   add(f: F): void {
     if (this.flows) {
+      if (this.flows.has(f)) return;
       this.flows.add(f);
-      return this.index(f);
+      this.byPort!.add(f);
+      if (this.byAddress) indexByAddress(this.byAddress, f);
+      return;
     }
     if (this.small.includes(f)) return;
     if (this.small.length < SMALL) {
@@ -51,40 +107,18 @@ export class FlowSet<F extends { box: Box }> {
     }
     this.flows = new Set([...this.small, f]);
     this.small = NO_FLOWS as readonly F[];
-    for (const g of this.flows) this.index(g);
+    this.byPort = new ByPort();
+    for (const g of this.flows) this.byPort.add(g);
   }
 
   delete(f: F): void {
     if (this.flows) {
-      if (this.flows.delete(f)) this.unindex(f);
+      if (!this.flows.delete(f)) return;
+      this.byPort!.delete(f);
+      if (this.byAddress) unindexByAddress(this.byAddress, f);
     } else if (this.small.includes(f)) {
       this.small = this.small.filter((g) => g !== f);
     }
-  }
-
-  private index(f: F): void {
-    if (this.wide === EMPTY_WIDE) {
-      this.wide = new Set();
-      this.buckets = new Map();
-    }
-    const buckets = portBucketsOf(f.box.ports);
-    if (!buckets) {
-      this.wide.add(f);
-      return;
-    }
-    for (const b of buckets) {
-      let set = this.buckets.get(b);
-      if (!set) {
-        set = new Set();
-        this.buckets.set(b, set);
-      }
-      set.add(f);
-    }
-  }
-
-  private unindex(f: F): void {
-    if (this.wide.delete(f)) return;
-    for (const b of portBucketsOf(f.box.ports) ?? []) this.buckets.get(b)?.delete(f);
   }
 
   /**
@@ -94,15 +128,56 @@ export class FlowSet<F extends { box: Box }> {
    */
   candidates(box: Box): readonly F[] {
     if (!this.flows) return this.small;
+    const address = singleAddress(box.destinations);
     const buckets = portBucketsOf(box.ports);
-    if (!buckets || buckets.length * 4 > this.buckets.size) return [...this.flows];
-    const seen = new Set<F>(this.wide);
-    for (const b of buckets) for (const f of this.buckets.get(b) ?? []) seen.add(f);
-    return [...seen];
+    const byPort = this.byPort!;
+    const out: F[] = [];
+    if (!buckets || buckets.length * 4 > byPort.buckets.size) {
+      // Ports near most of the flows: every flow, but those for another single address.
+      if (address === undefined) return [...this.flows];
+      for (const f of this.flows) {
+        const own = singleAddress(f.box.destinations);
+        if (own === undefined || own === address) out.push(f);
+      }
+      return out;
+    }
+    if (address === undefined) {
+      byPort.gather(buckets, out);
+      return out;
+    }
+    let index = this.byAddress;
+    if (!index) {
+      index = this.byAddress = { spread: new ByPort(), single: new Map() };
+      for (const f of this.flows) indexByAddress(index, f);
+    }
+    index.spread.gather(buckets, out);
+    // A box for one address meets only the flows for that address among those for one.
+    const mine = index.single.get(address);
+    if (mine instanceof Set) for (const f of mine) out.push(f);
+    else if (mine) out.push(mine);
+    return out;
   }
 
   values(): F[] {
     if (!this.flows) return [...this.small];
     return [...this.flows];
   }
+}
+
+function indexByAddress<F extends { box: Box }>(index: { spread: ByPort<F>; single: Map<bigint, F | Set<F>> }, f: F): void {
+  const address = singleAddress(f.box.destinations);
+  if (address === undefined) return index.spread.add(f);
+  // Mostly one flow per address: kept as itself, a set made only for a second.
+  const there = index.single.get(address);
+  if (there === undefined) index.single.set(address, f);
+  else if (there instanceof Set) there.add(f);
+  else if (there !== f) index.single.set(address, new Set([there, f]));
+}
+
+function unindexByAddress<F extends { box: Box }>(index: { spread: ByPort<F>; single: Map<bigint, F | Set<F>> }, f: F): void {
+  const address = singleAddress(f.box.destinations);
+  if (address === undefined) return index.spread.delete(f);
+  const there = index.single.get(address);
+  if (there === f) index.single.delete(address);
+  else if (there instanceof Set) there.delete(f);
 }

@@ -105,10 +105,34 @@ export function subtractBox(a: Box, b: Box): Box[] {
  * `a` on the ports `b` leaves has `a`'s port set with `b`'s taken out, in place when `a`'s is owned.
  * A long chain of rules for one port each (`-s 198.51.100.7 -p tcp --dport 8391 -j ACCEPT`) takes one
  * port after another out of the traffic still open: copying its growing list of holes at each rule
- * made the chain quadratic. The pieces are subtractBox's, in its order.
+ * made the chain quadratic. The pieces are subtractBox's, in its order. Source and destination sets
+ * the caller holds alone (`ownedSources`, `ownedDestinations`) are cut in place the same way where
+ * `b` differs from `a` in that dimension only.
  */
-export function cutBox(a: Box, b: Box, owned: Set<IntervalSet<number>>, ownedSources?: Set<IntervalSet<bigint>>): Box[] {
-  if (ownedSources && onlySourcesDiffer(a, b)) {
+export function cutBox(
+  a: Box,
+  b: Box,
+  owned: Set<IntervalSet<number>>,
+  ownedSources?: Set<IntervalSet<bigint>>,
+  ownedDestinations?: Set<IntervalSet<bigint>>,
+): Box[] {
+  if (ownedDestinations && coversAllBut(b, a, 'destinations')) {
+    // `b` takes all of `a` but perhaps some destinations (a static NAT of one public address after
+    // another, each for every port; kube-proxy's services, one address and port after another):
+    // what is left is `a` with `b`'s destinations taken out, in place when `a`'s set is owned.
+    if (!boxesIntersect(a, b)) return [a];
+    const mine = ownedDestinations.delete(a.destinations);
+    if (b.destinations.covers(a.destinations)) {
+      // Nothing is left: no piece holds `a`'s sets any more.
+      owned.delete(a.ports);
+      ownedSources?.delete(a.sources);
+      return [];
+    }
+    const destinations = mine ? IntervalSet.subtractOwned(a.destinations, b.destinations) : a.destinations.subtract(b.destinations);
+    ownedDestinations.add(destinations);
+    return [{ protocols: a.protocols, ports: a.ports, sources: a.sources, destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces }];
+  }
+  if (ownedSources && onlyDiffersIn(a, b, 'sources')) {
     // `b` takes all of `a` but some sources (`-s 198.51.100.0/24 -p tcp --dport 22 -j ACCEPT`, one
     // network after another): what is left is `a` with `b`'s sources taken out, in place when `a`'s
     // set is owned, instead of a copy of the growing list of holes at each rule.
@@ -116,6 +140,8 @@ export function cutBox(a: Box, b: Box, owned: Set<IntervalSet<number>>, ownedSou
     ownedSources.add(sources);
     return [{ protocols: a.protocols, ports: a.ports, sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces }];
   }
+  // subtractBox's pieces may share `a`'s destination set: no longer one box's alone.
+  ownedDestinations?.delete(a.destinations);
   // subtractBox's pieces may share `a`'s source set: no longer one box's alone.
   ownedSources?.delete(a.sources);
   if (!b.protocols.covers(a.protocols) || b.ports.covers(a.ports) || !boxesIntersect(a, b)) {
@@ -144,9 +170,9 @@ export function coversAllBut(b: Box, a: Box, but: 'sources' | 'destinations'): b
   );
 }
 
-/** `b` takes some of `a`'s packets but not all, and differs from it only in sources. */
-function onlySourcesDiffer(a: Box, b: Box): boolean {
-  return coversAllBut(b, a, 'sources') && !b.sources.covers(a.sources) && boxesIntersect(a, b);
+/** `b` takes some of `a`'s packets but not all, and differs from it only in `dimension`. */
+function onlyDiffersIn(a: Box, b: Box, dimension: 'sources' | 'destinations'): boolean {
+  return coversAllBut(b, a, dimension) && !b[dimension].covers(a[dimension]) && boxesIntersect(a, b);
 }
 
 /** `box` with other protocols and ports (written out: see subtractBox). */

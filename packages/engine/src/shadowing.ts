@@ -68,9 +68,10 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
     // The rules that hide what follows them, indexed like the packets, to find blockers quickly.
     const hiders = new HiderIndex();
     const boxes = analysis.boxesOf(ruleset);
-    // Port and source sets that this walk made and that one open piece holds (see cutBox).
+    // Port, source and destination sets that this walk made and that one open piece holds (see cutBox).
     const ownedPorts = new Set<IntervalSet<number>>();
     const ownedSources = new Set<IntervalSet<bigint>>();
+    const ownedDestinations = new Set<IntervalSet<bigint>>();
     ruleset.rules.forEach((rule, index) => {
       if (!rule.enabled) return;
       const box = boxes[index]!;
@@ -99,7 +100,7 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
       }
       for (const f of touched) {
         open.delete(f);
-        for (const rest of cutBox(f.box, box, ownedPorts, ownedSources)) open.add({ box: rest });
+        for (const rest of cutBox(f.box, box, ownedPorts, ownedSources, ownedDestinations)) open.add({ box: rest });
       }
     });
   }

@@ -73,8 +73,8 @@ describe('header-space boxes', () => {
   });
 });
 
-describe('cutting boxes that own their port and source sets', () => {
-  // A series of cuts, each of every piece left by the ones before, with the port and source sets the cuts made
+describe('cutting boxes that own their port, source and destination sets', () => {
+  // A series of cuts, each of every piece left by the ones before, with the port, source and destination sets the cuts made
   // changed in place: the same pieces as subtractBox's at each step, and the boxes made before
   // (held by someone else) untouched.
   it('gives subtractBox\'s pieces, in its order, over a series of cuts', () => {
@@ -83,21 +83,25 @@ describe('cutting boxes that own their port and source sets', () => {
         const start = boxOf(ca);
         const startPorts = [...start.ports.bounds];
         const startSources = [...start.sources.bounds];
+        const startDestinations = [...start.destinations.bounds];
         const owned = new Set<IntervalSet<number>>();
         const ownedSources = new Set<IntervalSet<bigint>>();
+        const ownedDestinations = new Set<IntervalSet<bigint>>();
         let cut: Box[] = [start];
         let plain: Box[] = [start];
         for (const cb of cuts) {
           const b = boxOf(cb);
           plain = plain.flatMap((x) => subtractBox(x, b));
-          cut = cut.flatMap((x) => cutBox(x, b, owned, ownedSources));
+          cut = cut.flatMap((x) => cutBox(x, b, owned, ownedSources, ownedDestinations));
           expect(cut.map(text)).toEqual(plain.map(text));
           // Every owned set is held by exactly one piece.
           for (const s of owned) expect(cut.filter((x) => x.ports === s)).toHaveLength(1);
           for (const s of ownedSources) expect(cut.filter((x) => x.sources === s)).toHaveLength(1);
+          for (const s of ownedDestinations) expect(cut.filter((x) => x.destinations === s)).toHaveLength(1);
         }
         expect([...start.ports.bounds]).toEqual(startPorts);
         expect([...start.sources.bounds]).toEqual(startSources);
+        expect([...start.destinations.bounds]).toEqual(startDestinations);
       }),
       { numRuns: 500, seed: 3 },
     );
