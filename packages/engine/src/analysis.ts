@@ -566,6 +566,14 @@ export class DeviceAnalysis {
     return { file: rs.origin.file, line: rs.origin.line, summary: `${shortName(rs.name)} policy ${rs.defaultAction}` };
   }
 
+  /** The shadowing check of `rs` stopped at `rule` (see MAX_SHADOWING_WORK in shadowing.ts). */
+  warnShadowingLimit(rs: Ruleset, rule: FilterRule): void {
+    this.warn(
+      rule.origin, 'shadowing-limit',
+      `the rules of ${rs.name} before this one (${rule.id}) split the traffic into too many pieces to go on: it and the rules after it are not checked for shadowing (the exposures are not affected)`,
+    );
+  }
+
   private warn(origin: Origin, code: string, message: string): void {
     const key = `${origin.line}:${code}`;
     const warned = (this.warned ??= new Set<string>());

@@ -44,7 +44,6 @@ export function assessDevices(devices: Device[], options: AssessOptions): Assess
       const analysis = new DeviceAnalysis(device);
       analyses.push(analysis);
       append(exposures, analysis.exposures());
-      append(diagnostics, analysis.diagnostics);
     } catch (e) {
       if (e instanceof AnalysisLimitError) diagnostics.push({ file: device.file, severity: 'error', code: 'analysis-limit', message: e.message });
       else diagnostics.push({ file: device.file, severity: 'error', code: 'internal-error', message: `analysis of ${device.name} failed: ${(e as Error).message}` });
@@ -63,6 +62,9 @@ export function assessDevices(devices: Device[], options: AssessOptions): Assess
   const services = [...(options.services ?? [])];
   append(services, observedServices(observed));
   const findings = evaluateRules(options.rules, { devices, analyses, exposures, services, hosts, observed, trusted: options.trusted ?? AddressSet.empty() });
+  // Taken after the rules, which add to them (the shadowing check's `shadowing-limit`); a device whose
+  // analysis stopped at the limit keeps the warnings found before it.
+  for (const analysis of analyses) append(diagnostics, analysis.diagnostics);
   timer('rules');
   sortFindings(findings);
   sortDiagnostics(diagnostics);

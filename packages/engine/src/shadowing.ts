@@ -24,6 +24,19 @@ export interface ShadowedRule {
  */
 export const MAX_BLOCKERS = 32;
 
+/**
+ * Bounds on the walk over one ruleset (see MAX_ANALYSIS_WORK). Rules that differ in ports and
+ * destinations at once (thousands of static NATs, some for one port of an address, some for every
+ * port of another) leave the open packets in many pieces, each with a long list of holes, that each
+ * later rule meets: an ASA with 8,000 of them spent a minute here. The work counts the open pieces
+ * each rule meets and the ranges of the pieces its cut makes (a 20k-rule chain comes to about 170
+ * million); the open pieces are also counted (that chain peaks at 14,000). Past either bound, the
+ * rule where it happened and those after it are not checked, and the device gets a
+ * `shadowing-limit` warning. (shadowedRules takes others, for tests.)
+ */
+export const MAX_SHADOWING_WORK = 400_000_000;
+export const MAX_OPEN_PIECES = 50_000;
+
 /** Actions after which a packet goes no further in the ruleset. */
 const TERMINAL = new Set<FilterRule['action']>(['allow', 'deny', 'reject', 'return', 'goto', 'dnat', 'redirect', 'snat', 'masquerade']);
 
@@ -47,7 +60,7 @@ function verdict(rule: FilterRule): string {
  * Each ruleset is evaluated over sets of packets once, so the cost grows with the rules, not with
  * their pairs.
  */
-export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
+export function shadowedRules(analysis: DeviceAnalysis, limits: { work: number; pieces: number } = { work: MAX_SHADOWING_WORK, pieces: MAX_OPEN_PIECES }): ShadowedRule[] {
   const out: ShadowedRule[] = [];
   for (const ruleset of Object.values(analysis.device.rulesets)) {
     // In an allow-only union (AWS security groups) no rule comes first: a duplicate is redundant, not dead.
@@ -72,37 +85,48 @@ export function shadowedRules(analysis: DeviceAnalysis): ShadowedRule[] {
     const ownedPorts = new Set<IntervalSet<number>>();
     const ownedSources = new Set<IntervalSet<bigint>>();
     const ownedDestinations = new Set<IntervalSet<bigint>>();
-    ruleset.rules.forEach((rule, index) => {
-      if (!rule.enabled) return;
+    let work = 0;
+    for (let index = 0; index < ruleset.rules.length; index++) {
+      const rule = ruleset.rules[index]!;
+      if (!rule.enabled) continue;
       const box = boxes[index]!;
       const hider = hides(rule);
       const global = hider && analysis.sourcesOnly(box);
       // Only a rule that cuts the open packets needs all it meets; the others, whether it meets any.
       const candidates = open.candidates(box);
+      work += candidates.length;
+      if (work > limits.work || open.size > limits.pieces) {
+        analysis.warnShadowingLimit(ruleset, rule);
+        break;
+      }
       const touched = hider && !global ? candidates.filter((f) => meets(f, box)) : [];
       const reached = hider && !global ? touched.length > 0 : candidates.some((f) => meets(f, box));
       if (!reached) {
-        const { blockers, more } = blockersOf(hiders.before(box, index), analysis.byFamily(box), analysis.everything().sources);
+        const { blockers, more, walked } = blockersOf(hiders.before(box, index), analysis.byFamily(box), analysis.everything().sources);
+        work += walked;
         // A rule whose own conditions cannot all hold (an empty set) has no blockers: it is not shadowing.
         if (blockers.length > 0) {
           out.push({ ruleset, rule, blockers, moreBlockers: more, differentAction: blockers.some((b) => verdict(b) !== verdict(rule)) });
         }
-        return;
+        continue;
       }
-      if (!hider) return;
+      if (!hider) continue;
       // Only a rule that takes some packets can be a blocker: what a rule no packet reaches would
       // take, the rules before it took (a generated list where most rules repeat earlier ones would
       // otherwise have each shadowed rule walk past every repeat before it).
       hiders.add({ box, rule, index, global });
       if (global) {
         taken = IntervalSet.unionOwned(taken, box.sources);
-        return;
+        continue;
       }
       for (const f of touched) {
         open.delete(f);
-        for (const rest of cutBox(f.box, box, ownedPorts, ownedSources, ownedDestinations)) open.add({ box: rest });
+        for (const rest of cutBox(f.box, box, ownedPorts, ownedSources, ownedDestinations)) {
+          open.add({ box: rest });
+          work += 1 + rest.destinations.rangeCount + rest.sources.rangeCount + rest.ports.rangeCount;
+        }
       }
-    });
+    }
   }
   return out;
 }
@@ -160,17 +184,19 @@ class HiderIndex {
  * grows by a network at every rule of a long blocklist, for every shadowed rule): their sources are
  * added to `taken`, which what is left is read without. A piece whose sources are all taken is gone.
  */
-function blockersOf(earlier: Iterable<Hider>, pieces: Box[], universe: IntervalSet<bigint>): { blockers: FilterRule[]; more: boolean } {
+function blockersOf(earlier: Iterable<Hider>, pieces: Box[], universe: IntervalSet<bigint>): { blockers: FilterRule[]; more: boolean; walked: number } {
   let rest = pieces;
+  let walked = 0;
   let taken = IntervalSet.empty(universe.domain);
   const blockers: FilterRule[] = [];
   // Whether `e` takes packets of piece `r` that no rule before it took.
   const takes = (r: Box, e: Box): boolean => boxesIntersect(r, e) && (taken.isEmpty || !taken.covers(r.sources.intersect(e.sources)));
   for (const e of earlier) {
     if (rest.length === 0) break;
+    walked += rest.length;
     if (!rest.some((r) => takes(r, e.box))) continue;
     // What is left is taken by rules further down (the rule is shadowed): they are not looked for.
-    if (blockers.length === MAX_BLOCKERS) return { blockers, more: true };
+    if (blockers.length === MAX_BLOCKERS) return { blockers, more: true, walked };
     blockers.push(e.rule);
     if (e.global) {
       // taken is this call's own set, held by nothing else: it grows in place.
@@ -180,5 +206,5 @@ function blockersOf(earlier: Iterable<Hider>, pieces: Box[], universe: IntervalS
       rest = rest.flatMap((r) => subtractBox(r, e.box)).filter((r) => taken.isEmpty || !taken.covers(r.sources));
     }
   }
-  return { blockers, more: false };
+  return { blockers, more: false, walked };
 }

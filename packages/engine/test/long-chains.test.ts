@@ -276,6 +276,39 @@ describe('the blockers of a shadowed rule', () => {
   });
 });
 
+describe('the shadowing check of a ruleset that splits the traffic into too many pieces', () => {
+  // Rules for one port of one server each leave a piece per port; a duplicate early on is shadowed.
+  const rules = Array.from({ length: 40 }, (_, i) => `-A INPUT -d 10.0.0.${i + 1}/32 -p tcp -m tcp --dport ${1_000 + i} -j ACCEPT`);
+  const text = ['*filter', ':INPUT DROP [0:0]', rules[0]!, rules[0]!, ...rules.slice(1), rules[39]!, 'COMMIT', ''].join('\n');
+
+  it('stops at the rule where the pieces pass the bound, keeps what it found before, and says so', () => {
+    const analysis = new DeviceAnalysis(device(text));
+    // Unbounded: both duplicates (lines 4 and 44) are found, and nothing is said.
+    expect(shadowedRules(analysis).map((s) => s.rule.origin.line)).toEqual([4, 44]);
+    expect(analysis.diagnostics).toEqual([]);
+    // Twenty pieces at most: the first duplicate is still found, the check stops at a rule in
+    // between, and the last duplicate is not looked at.
+    const bounded = new DeviceAnalysis(device(text));
+    expect(shadowedRules(bounded, { work: Infinity, pieces: 20 }).map((s) => s.rule.origin.line)).toEqual([4]);
+    expect(bounded.diagnostics).toHaveLength(1);
+    const [warning] = bounded.diagnostics;
+    expect(warning).toMatchObject({ severity: 'warning', code: 'shadowing-limit' });
+    expect(warning!.line).toBeGreaterThan(4);
+    expect(warning!.line).toBeLessThan(44);
+    expect(warning!.message).toMatch(/^the rules of filter\/INPUT before this one \(filter\/INPUT#\d+\) split the traffic into too many pieces/);
+    // The same with a bound on the work instead.
+    const busy = new DeviceAnalysis(device(text));
+    expect(shadowedRules(busy, { work: 200, pieces: Infinity }).map((s) => s.rule.origin.line)).toEqual([4]);
+    expect(busy.diagnostics.map((d) => d.code)).toEqual(['shadowing-limit']);
+  });
+
+  it('is not reached by the 20k-rule chain of the benchmarks', () => {
+    const analysis = new DeviceAnalysis(device(longChain(20_000, 42)));
+    shadowedRules(analysis);
+    expect(analysis.diagnostics.filter((d) => d.code === 'shadowing-limit')).toEqual([]);
+  });
+});
+
 // kube-proxy's service chain takes one destination and port after another out of the traffic still
 // undecided, and the analysis changes the destination set of the flow left in place rather than
 // copying it at each rule (see `remove` in analysis.ts). These chains mix such cuts with rules that
