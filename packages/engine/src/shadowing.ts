@@ -34,8 +34,8 @@ export const MAX_BLOCKERS = 32;
  * rule where it happened and those after it are not checked, and the device gets a
  * `shadowing-limit` warning. (shadowedRules takes others, for tests.)
  */
-export const MAX_SHADOWING_WORK = 400_000_000;
-export const MAX_OPEN_PIECES = 50_000;
+export const MAX_SHADOWING_WORK = 300_000_000;
+export const MAX_OPEN_PIECES = 100_000;
 
 /** Actions after which a packet goes no further in the ruleset. */
 const TERMINAL = new Set<FilterRule['action']>(['allow', 'deny', 'reject', 'return', 'goto', 'dnat', 'redirect', 'snat', 'masquerade']);
