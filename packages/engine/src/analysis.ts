@@ -374,6 +374,10 @@ export class DeviceAnalysis {
     // (`-s 198.51.100.0/24 -j DROP`): kept aside instead of cut out of every flow at each such rule,
     // which made a long chain of them quadratic. Taken out of what a rule matches and of what leaves.
     let taken = NO_SOURCES;
+    // The sources of a run of such drops not yet added to `taken`: joined all at once when a rule
+    // reads it (a blocklist of object-groups, each of networks spread over the address space, copied
+    // the whole of `taken` at each entry when they were added one by one).
+    let pending: IntervalSet<bigint>[] | undefined;
     for (let i = 0; i < rs.rules.length; i++) {
       const rule = rs.rules[i]!;
       if (flows.size === 0) break;
@@ -389,11 +393,19 @@ export class DeviceAnalysis {
           const met = meet(candidates, ruleBox, taken, owned);
           if (met) for (const m of met.matched) out.denied.push({ flow: m, rule, ruleset: rs });
           this.spend(candidates.length, rule);
+          // This evaluation's own set, held by nothing else: it grows in place.
+          taken = IntervalSet.unionOwned(taken === NO_SOURCES ? IntervalSet.empty(NO_SOURCES.domain) : taken, ruleBox.sources);
+        } else if (pending) {
+          pending.push(ruleBox.sources);
+        } else {
+          pending = [ruleBox.sources];
         }
-        // This evaluation's own set, held by nothing else: it grows in place.
-        taken = IntervalSet.unionOwned(taken === NO_SOURCES ? IntervalSet.empty(NO_SOURCES.domain) : taken, ruleBox.sources);
         this.work += 1;
         continue;
+      }
+      if (pending) {
+        taken = joinTaken(taken, pending);
+        pending = undefined;
       }
       const candidates = flows.candidates(ruleBox);
       const met = meet(candidates, ruleBox, taken, owned);
@@ -465,6 +477,7 @@ export class DeviceAnalysis {
       // After the last rule, what is left matters only when someone asks for it.
       if (takes && !(leftUnused && i === last)) this.remove(flows, touched, ruleBox, owned);
     }
+    if (pending) taken = joinTaken(taken, pending);
     const left: Flow[] = [];
     if (!leftUnused) {
       for (const f of flows.values()) {
@@ -699,6 +712,25 @@ function meet(candidates: readonly Flow[], box: Box, taken: IntervalSet<bigint>,
   }
   return matched && { matched, touched };
 }
+
+/**
+ * `taken` with the sources of `pending` added: a set of the evaluation's own, never one of the rules'
+ * sets. A few are added in place, one by one (a chain that alternates drops and accepts keeps one
+ * set growing, which the flows' `sourcesLeft` answers follow); a longer run is joined at once.
+ */
+function joinTaken(taken: IntervalSet<bigint>, pending: IntervalSet<bigint>[]): IntervalSet<bigint> {
+  if (pending.length <= JOIN_IN_PLACE) {
+    let own = taken === NO_SOURCES ? IntervalSet.empty(NO_SOURCES.domain) : taken;
+    for (const sources of pending) own = IntervalSet.unionOwned(own, sources);
+    return own;
+  }
+  const joined = IntervalSet.unionAll(NO_SOURCES.domain, taken === NO_SOURCES ? pending : [taken, ...pending]);
+  // unionAll hands back a member when it is the only one that is not empty (or when it is full).
+  return joined !== taken && pending.includes(joined) ? IntervalSet.unionOwned(IntervalSet.empty(NO_SOURCES.domain), joined) : joined;
+}
+
+/** How many sets joinTaken adds one by one. */
+const JOIN_IN_PLACE = 8;
 
 function settle(box: Box, taken: IntervalSet<bigint>): Box | undefined {
   if (taken.isEmpty) return box;

@@ -1,9 +1,8 @@
-import { AddressSet, IntervalSet, PortBuckets, type FilterRule, type Ruleset } from '@portcullis/model';
+import { IntervalSet, PortBuckets, type FilterRule, type Ruleset } from '@portcullis/model';
 import type { DeviceAnalysis } from './analysis.js';
 import { FlowSet } from './flowset.js';
 import { boxesIntersect, cutBox, subtractBox, type Box } from './headerspace.js';
 
-const NOTHING = AddressSet.empty().intervals;
 
 /** A rule no packet can reach, and the earlier rules that take every packet it would match. */
 export interface ShadowedRule {
@@ -71,9 +70,8 @@ export function shadowedRules(analysis: DeviceAnalysis, limits: { work: number; 
     if (!ruleset.rules.some((rule, index) => index < ruleset.rules.length - 1 && hides(rule))) continue;
     const open = new FlowSet<{ box: Box }>(analysis.byFamily(analysis.everything()).map((box) => ({ box })));
     // Sources taken by rules that name nothing but sources: kept aside rather than cut out of every
-    // open piece at each such rule (a long chain of `-s … -j DROP` was cubic). This ruleset's own
-    // set, held by nothing else, so it grows in place.
-    let taken = IntervalSet.empty(NOTHING.domain);
+    // open piece at each such rule (a long chain of `-s … -j DROP` was cubic).
+    const taken = new GrowingUnion();
     const meets = (f: { box: Box }, box: Box): boolean => {
       if (!boxesIntersect(f.box, box)) return false;
       return taken.isEmpty || !taken.covers(f.box.sources.intersect(box.sources));
@@ -116,7 +114,7 @@ export function shadowedRules(analysis: DeviceAnalysis, limits: { work: number; 
       // otherwise have each shadowed rule walk past every repeat before it).
       hiders.add({ box, rule, index, global });
       if (global) {
-        taken = IntervalSet.unionOwned(taken, box.sources);
+        taken.add(box.sources);
         continue;
       }
       for (const f of touched) {
@@ -129,6 +127,52 @@ export function shadowedRules(analysis: DeviceAnalysis, limits: { work: number; 
     }
   }
   return out;
+}
+
+/**
+ * A union of source sets that grows by one set at a time, and is asked whether it covers a set after
+ * each. Kept as a few sets, each at least twice the size of the next, rather than as one: adding the
+ * networks of an object-group, spread over the whole address space, to one set copied all of it at
+ * each entry of a blocklist of them.
+ */
+export class GrowingUnion {
+  /** Largest first. */
+  private readonly levels: IntervalSet<bigint>[] = [];
+
+  get isEmpty(): boolean {
+    return this.levels.length === 0;
+  }
+
+  add(set: IntervalSet<bigint>): void {
+    if (set.isEmpty) return;
+    let joined = set;
+    for (let last = this.levels[this.levels.length - 1]; last !== undefined && last.rangeCount <= 2 * joined.rangeCount; last = this.levels[this.levels.length - 1]) {
+      joined = this.levels.pop()!.union(joined);
+    }
+    this.levels.push(joined);
+  }
+
+  /** Whether the union holds every member of `set`: each of its ranges is walked across the levels' ranges, nothing made. */
+  covers(set: IntervalSet<bigint>): boolean {
+    const b = set.bounds;
+    for (let i = 0; i < b.length; i += 2) {
+      let at = b[i]!;
+      const hi = b[i + 1]!;
+      for (;;) {
+        // The furthest any level's range holding `at` reaches.
+        let reach: bigint | undefined;
+        for (const level of this.levels) {
+          const k = IntervalSet.firstEndingAtOrAfter(level, at);
+          const lb = level.bounds;
+          if (k < lb.length && lb[k]! <= at && (reach === undefined || lb[k + 1]! > reach)) reach = lb[k + 1]!;
+        }
+        if (reach === undefined) return false;
+        if (reach >= hi) break;
+        at = reach + 1n;
+      }
+    }
+    return true;
+  }
 }
 
 interface Hider {

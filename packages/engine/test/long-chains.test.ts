@@ -4,9 +4,9 @@
 // them no longer runs into the analysis limit.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AddressSet, type Device, type FilterRule, type Ruleset } from '@portcullis/model';
+import { AddressSet, type Device, type FilterRule, type IntervalSet, type Ruleset } from '@portcullis/model';
 import { iptablesSave, nftablesText } from '@portcullis/parser-netfilter';
-import { AnalysisLimitError, DeviceAnalysis, MAX_BLOCKERS, boxesIntersect, hides, intersectBox, shadowedRules, subtractBox, type Box, type Flow } from '@portcullis/engine';
+import { AnalysisLimitError, DeviceAnalysis, GrowingUnion, MAX_BLOCKERS, boxesIntersect, hides, intersectBox, shadowedRules, subtractBox, type Box, type Flow } from '@portcullis/engine';
 import { longChain } from '../../bench/src/generators.js';
 
 function device(text: string): Device {
@@ -109,6 +109,21 @@ describe('rules that name only sources', () => {
         expect(accepted(analysis, 'filter/INPUT', true)).toEqual(acceptedByCutting(analysis, 'filter/INPUT', true));
       }),
       { numRuns: 60, seed: 11 },
+    );
+  });
+
+  it('in long runs (joined at once, not one by one), give the same decisions as cutting them out', () => {
+    // Runs of drops longer than the few added one by one, of networks spread over the address space
+    // as an object-group's are, between accepts that read what the runs took.
+    const drop = fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 3 }).map((ns) => ns.map((n) => `-A INPUT -s ${(n * 37) % 223 + 1}.${n}.0.0/16 -j DROP`));
+    const accept = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom(22, 80)).map(([n, p]) => [`-A INPUT -s ${(n * 37) % 223 + 1}.0.0.0/8 -p tcp -m tcp --dport ${p} -j ACCEPT`]);
+    const step = fc.oneof({ arbitrary: drop, weight: 6 }, { arbitrary: accept, weight: 1 }, { arbitrary: fc.constant(['-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT']), weight: 1 });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const analysis = new DeviceAnalysis(device(['*filter', ':INPUT DROP [0:0]', ...steps.flat(), '-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT', 'COMMIT', ''].join('\n')));
+        expect(accepted(analysis)).toEqual(acceptedByCutting(analysis));
+      }),
+      { numRuns: 100, seed: 23 },
     );
   });
 
@@ -273,6 +288,27 @@ describe('the blockers of a shadowed rule', () => {
     const [t] = shadowedRules(few);
     expect(t!.blockers.map((b) => b.origin.line)).toEqual([3, 4, 5, 6, 7, 8]);
     expect(t!.moreBlockers).toBe(false);
+  });
+});
+
+describe('the sources a blocklist has taken, kept as a few sets of growing size', () => {
+  // Sets of a few ranges within 0–255 (the start of the address space), added one at a time; after
+  // each, the union is asked about sets around it: the answer must be that of the one plain union.
+  const ranges = fc.array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 12 })), { minLength: 1, maxLength: 6 });
+  const set = (rs: [number, number][]): IntervalSet<bigint> => AddressSet.ranges(rs.map(([lo, w]) => [BigInt(lo), BigInt(Math.min(255, lo + w))] as const)).intervals;
+  it('covers exactly what the union of the sets added covers', () => {
+    fc.assert(
+      fc.property(fc.array(ranges, { minLength: 1, maxLength: 30 }), fc.array(ranges, { minLength: 1, maxLength: 10 }), (added, asked) => {
+        const union = new GrowingUnion();
+        let plain = AddressSet.empty().intervals;
+        for (const a of added) {
+          union.add(set(a));
+          plain = plain.union(set(a));
+          for (const q of [...asked.map(set), plain, set(a)]) expect(union.covers(q)).toBe(plain.covers(q));
+        }
+      }),
+      { numRuns: 300, seed: 8 },
+    );
   });
 });
 
