@@ -239,29 +239,44 @@ function combinedSources(members: ArrayLike<number>, hit: PortSet, facts: Exposu
     // At once: a network ACL of a thousand entries is tens of thousands of exposures of one target.
     return AddressSet.unionAll(froms);
   }
+  const reach = near.map((i) => facts.ports[i]!.intersect(hit));
   const cuts = new Set<number>();
-  const reach = near.map((i) => ({ i, ports: facts.ports[i]!.intersect(hit) }));
-  for (const { ports } of reach) for (const [a, b] of ports.ranges()) cuts.add(a).add(b + 1);
+  for (const ports of reach) for (const [a, b] of ports.ranges()) cuts.add(a).add(b + 1);
   const sorted = [...cuts].sort((a, b) => a - b);
+  const at = new Map<number, number>();
+  for (let s = 0; s < sorted.length; s++) at.set(sorted[s]!, s);
+  // Between two cuts every exposure either reaches all ports or none. Who reaches each segment is
+  // worked out by a sweep over the segments, from where each exposure's ranges start and end,
+  // instead of asking every exposure at every segment (a network ACL of thousands of entries for
+  // ports of their own was quadratic there).
+  const enter: number[][] = sorted.map(() => []);
+  const leave: number[][] = sorted.map(() => []);
+  reach.forEach((ports, k) => {
+    for (const [a, b] of ports.ranges()) {
+      enter[at.get(a)!]!.push(k);
+      leave[at.get(b + 1)!]!.push(k);
+    }
+  });
   let best = AddressSet.empty();
   let bestSize = -1n;
-  // The exposures that reach the segment before: a segment reached by the same ones has the same sources.
-  let previous: number[] = [];
-  // Between two cuts every exposure either reaches all ports or none: one union per segment.
+  // The exposures that reach the current segment, in their order (as places in `near`), and how many
+  // of them alone are open to everyone.
+  const reaching: number[] = [];
+  let everyone = 0;
   for (let s = 0; s + 1 < sorted.length; s++) {
-    const seg = portSet([[sorted[s]!, sorted[s + 1]! - 1]]);
-    const reaching: number[] = [];
-    let single = false;
-    for (const { i, ports } of reach) {
-      if (!ports.intersects(seg)) continue;
-      reaching.push(i);
-      single ||= facts.exposures[i]!.anywhere;
+    for (const k of leave[s]!) {
+      reaching.splice(sortedIndex(reaching, k), 1);
+      if (facts.exposures[near[k]!]!.anywhere) everyone--;
     }
-    const same = reaching.length === previous.length && reaching.every((i, k) => previous[k] === i);
-    previous = reaching;
-    // Where one rule alone opens the port to everyone, that rule is the finding, not the narrow ones beside it.
-    if (single || same) continue;
-    const from = AddressSet.unionAll(reaching.map((i) => facts.exposures[i]!.from));
+    for (const k of enter[s]!) {
+      reaching.splice(sortedIndex(reaching, k), 0, k);
+      if (facts.exposures[near[k]!]!.anywhere) everyone++;
+    }
+    // A segment reached by the same exposures as the one before has the same sources; where one
+    // rule alone opens the port to everyone, that rule is the finding, not the narrow ones beside it.
+    const same = s > 0 ? enter[s]!.length === 0 && leave[s]!.length === 0 : reaching.length === 0;
+    if (everyone > 0 || same) continue;
+    const from = AddressSet.unionAll(reaching.map((k) => facts.exposures[near[k]!]!.from));
     const size = from.intervals.size();
     if (size > bestSize) {
       best = from;
@@ -269,6 +284,18 @@ function combinedSources(members: ArrayLike<number>, hit: PortSet, facts: Exposu
     }
   }
   return best;
+}
+
+/** Where `k` goes in the sorted list `list` (the place of `k` itself when it is there). */
+function sortedIndex(list: number[], k: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 interface Hit {
