@@ -367,9 +367,9 @@ export class DeviceAnalysis {
     const policyDenies = (rs.builtin || rs.defaultAction !== 'return') && rs.defaultAction !== 'allow';
     const leftUnused = !denials && policyDenies;
     const flows = new FlowSet(input);
-    // Destination sets that this evaluation made for the flows it holds, and that nothing else
-    // holds: a rule that takes one address out of such a flow changes its set in place (see remove).
-    const owned: Owned = { sets: undefined };
+    // Sets that this evaluation made for the flows it holds, and that nothing else holds: a rule that
+    // takes one address, port or network out of such a flow changes its set in place (see remove).
+    const owned: Owned = { destinations: undefined, ports: undefined, sources: undefined };
     // Sources that every packet still here has lost to rules that name nothing but sources
     // (`-s 198.51.100.0/24 -j DROP`): kept aside instead of cut out of every flow at each such rule,
     // which made a long chain of them quadratic. Taken out of what a rule matches and of what leaves.
@@ -389,17 +389,17 @@ export class DeviceAnalysis {
         // What it drops is still recorded when it is asked for (a ruleset jumped to, a device that
         // receives forwarded packets), read without the sources taken before it.
         if (denials) {
+          if (pending) {
+            taken = joinTaken(taken, pending);
+            pending = undefined;
+          }
           const candidates = flows.candidates(ruleBox);
           const met = meet(candidates, ruleBox, taken, owned);
           if (met) for (const m of met.matched) out.denied.push({ flow: m, rule, ruleset: rs });
           this.spend(candidates.length, rule);
-          // This evaluation's own set, held by nothing else: it grows in place.
-          taken = IntervalSet.unionOwned(taken === NO_SOURCES ? IntervalSet.empty(NO_SOURCES.domain) : taken, ruleBox.sources);
-        } else if (pending) {
-          pending.push(ruleBox.sources);
-        } else {
-          pending = [ruleBox.sources];
         }
+        if (pending) pending.push(ruleBox.sources);
+        else pending = [ruleBox.sources];
         this.work += 1;
         continue;
       }
@@ -540,7 +540,7 @@ export class DeviceAnalysis {
   private remove(flows: FlowSet<Flow>, touched: Flow[], box: Box, owned: Owned): void {
     for (const f of touched) {
       flows.delete(f);
-      for (const rest of cutBox(f.box, box, (owned.ports ??= new Set()), (owned.sources ??= new Set()), (owned.sets ??= new Set()))) {
+      for (const rest of cutBox(f.box, box, (owned.ports ??= new Set()), (owned.sources ??= new Set()), (owned.destinations ??= new Set()))) {
         flows.add(rest === f.box ? f : withBox(f, rest));
       }
     }
@@ -698,7 +698,7 @@ function meet(candidates: readonly Flow[], box: Box, taken: IntervalSet<bigint>,
     const m = both && settle(both, taken);
     if (!m) continue;
     // The matched part goes on with the flow's own sets: no longer this evaluation's alone.
-    if (owned.sets && m.destinations === f.box.destinations) owned.sets.delete(m.destinations);
+    if (owned.destinations && m.destinations === f.box.destinations) owned.destinations.delete(m.destinations);
     if (owned.ports && m.ports === f.box.ports) owned.ports.delete(m.ports);
     if (owned.sources && m.sources === f.box.sources) owned.sources.delete(m.sources);
     const g = m === f.box ? f : withBox(f, m);
@@ -828,12 +828,9 @@ function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box 
   return out;
 }
 
-/** See `remove`: the destination sets an evaluation may change in place (none until it makes one). */
+/** See `remove` and cutBox: the destination, port and source sets an evaluation may change in place (none until it makes one). */
 interface Owned {
-  /** Destination sets (see remove). */
-  sets: Set<IntervalSet<bigint>> | undefined;
-  /** Port sets (see cutBox). */
-  ports?: Set<IntervalSet<number>>;
-  /** Source sets (see cutBox). */
-  sources?: Set<IntervalSet<bigint>>;
+  destinations: Set<IntervalSet<bigint>> | undefined;
+  ports: Set<IntervalSet<number>> | undefined;
+  sources: Set<IntervalSet<bigint>> | undefined;
 }

@@ -82,7 +82,7 @@ export class FlowSet<F extends { box: Box }> {
    * tens of thousands of forwarded pods are not indexed by address for them): the flows for more
    * than one address by port, and those for one by their address.
    */
-  private byAddress: { spread: ByPort<F>; single: Map<bigint, F | Set<F>> } | undefined;
+  private byAddress: AddressIndex<F> | undefined;
 
   constructor(initial: Iterable<F> = []) {
     for (const f of initial) this.add(f);
@@ -164,7 +164,13 @@ export class FlowSet<F extends { box: Box }> {
   }
 }
 
-function indexByAddress<F extends { box: Box }>(index: { spread: ByPort<F>; single: Map<bigint, F | Set<F>> }, f: F): void {
+/** The flows for more than one address by port, and those for one by their address (mostly one flow each: a set only for a second). */
+interface AddressIndex<F extends { box: Box }> {
+  spread: ByPort<F>;
+  single: Map<bigint, F | Set<F>>;
+}
+
+function indexByAddress<F extends { box: Box }>(index: AddressIndex<F>, f: F): void {
   const address = singleAddress(f.box.destinations);
   if (address === undefined) return index.spread.add(f);
   // Mostly one flow per address: kept as itself, a set made only for a second.
@@ -174,7 +180,7 @@ function indexByAddress<F extends { box: Box }>(index: { spread: ByPort<F>; sing
   else if (there !== f) index.single.set(address, new Set([there, f]));
 }
 
-function unindexByAddress<F extends { box: Box }>(index: { spread: ByPort<F>; single: Map<bigint, F | Set<F>> }, f: F): void {
+function unindexByAddress<F extends { box: Box }>(index: AddressIndex<F>, f: F): void {
   const address = singleAddress(f.box.destinations);
   if (address === undefined) return index.spread.delete(f);
   const there = index.single.get(address);

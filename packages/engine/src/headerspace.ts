@@ -116,29 +116,29 @@ export function cutBox(
   ownedSources?: Set<IntervalSet<bigint>>,
   ownedDestinations?: Set<IntervalSet<bigint>>,
 ): Box[] {
-  if (ownedDestinations && coversAllBut(b, a, 'destinations')) {
-    // `b` takes all of `a` but perhaps some destinations (a static NAT of one public address after
-    // another, each for every port; kube-proxy's services, one address and port after another):
-    // what is left is `a` with `b`'s destinations taken out, in place when `a`'s set is owned.
+  // `b` takes all of `a` but perhaps some destinations (a static NAT of one public address after
+  // another, each for every port; kube-proxy's services, one address and port after another) or some
+  // sources (`-s 198.51.100.0/24 -p tcp --dport 22 -j ACCEPT`, one network after another): what is
+  // left is `a` with `b`'s set taken out of that one of its sets, in place when `a`'s is owned.
+  const dimension =
+    ownedDestinations && coversAllBut(b, a, 'destinations') ? 'destinations' : ownedSources && coversAllBut(b, a, 'sources') ? 'sources' : undefined;
+  if (dimension) {
     if (!boxesIntersect(a, b)) return [a];
-    const mine = ownedDestinations.delete(a.destinations);
-    if (b.destinations.covers(a.destinations)) {
+    if (b[dimension].covers(a[dimension])) {
       // Nothing is left: no piece holds `a`'s sets any more.
       owned.delete(a.ports);
       ownedSources?.delete(a.sources);
+      ownedDestinations?.delete(a.destinations);
       return [];
     }
-    const destinations = mine ? IntervalSet.subtractOwned(a.destinations, b.destinations) : a.destinations.subtract(b.destinations);
-    ownedDestinations.add(destinations);
-    return [{ protocols: a.protocols, ports: a.ports, sources: a.sources, destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces }];
-  }
-  if (ownedSources && onlyDiffersIn(a, b, 'sources')) {
-    // `b` takes all of `a` but some sources (`-s 198.51.100.0/24 -p tcp --dport 22 -j ACCEPT`, one
-    // network after another): what is left is `a` with `b`'s sources taken out, in place when `a`'s
-    // set is owned, instead of a copy of the growing list of holes at each rule.
-    const sources = ownedSources.delete(a.sources) ? IntervalSet.subtractOwned(a.sources, b.sources) : a.sources.subtract(b.sources);
-    ownedSources.add(sources);
-    return [{ protocols: a.protocols, ports: a.ports, sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces }];
+    const holders = dimension === 'destinations' ? ownedDestinations! : ownedSources!;
+    const set = holders.delete(a[dimension]) ? IntervalSet.subtractOwned(a[dimension], b[dimension]) : a[dimension].subtract(b[dimension]);
+    holders.add(set);
+    return [
+      dimension === 'destinations'
+        ? { protocols: a.protocols, ports: a.ports, sources: a.sources, destinations: set, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces }
+        : { protocols: a.protocols, ports: a.ports, sources: set, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces },
+    ];
   }
   // subtractBox's pieces may share `a`'s destination set: no longer one box's alone.
   ownedDestinations?.delete(a.destinations);
@@ -168,11 +168,6 @@ export function coversAllBut(b: Box, a: Box, but: 'sources' | 'destinations'): b
     b.inInterfaces.covers(a.inInterfaces) &&
     b.outInterfaces.covers(a.outInterfaces)
   );
-}
-
-/** `b` takes some of `a`'s packets but not all, and differs from it only in `dimension`. */
-function onlyDiffersIn(a: Box, b: Box, dimension: 'sources' | 'destinations'): boolean {
-  return coversAllBut(b, a, dimension) && !b[dimension].covers(a[dimension]) && boxesIntersect(a, b);
 }
 
 /** `box` with other protocols and ports (written out: see subtractBox). */

@@ -3,7 +3,6 @@ import type { DeviceAnalysis } from './analysis.js';
 import { FlowSet } from './flowset.js';
 import { boxesIntersect, cutBox, subtractBox, type Box } from './headerspace.js';
 
-
 /** A rule no packet can reach, and the earlier rules that take every packet it would match. */
 export interface ShadowedRule {
   ruleset: Ruleset;
