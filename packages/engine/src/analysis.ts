@@ -249,7 +249,8 @@ export class DeviceAnalysis {
     const d = this.device;
     const seen = new Set<string>();
     const queue = [...d.pipeline.forward];
-    let named = AddressSet.empty();
+    // Joined at the end: thousands of policies for a server each were a growing union copied at each.
+    const named: AddressSet[] = [];
     while (queue.length > 0) {
       const name = queue.pop()!;
       const rs = d.rulesets[name];
@@ -259,10 +260,10 @@ export class DeviceAnalysis {
         if (r.target) queue.push(r.target);
         if (r.action !== 'allow') continue;
         const dst = publicPart(r.destinations);
-        if (!dst.isEmpty && classifySources(dst) !== 'anywhere') named = named.union(dst);
+        if (!dst.isEmpty && classifySources(dst) !== 'anywhere') named.push(dst);
       }
     }
-    return named;
+    return AddressSet.unionAll(named);
   }
 
   /** Rulesets that only filter (raw, mangle): what they allow or leave to a permissive policy passes on. */

@@ -34,9 +34,21 @@ class ByPort<F extends { box: Box }> {
   /** Adds to `out` the flows in the buckets `buckets` (ports' buckets, in order) and the wide ones, each once. */
   gather(buckets: number[], out: F[]): void {
     for (const f of this.wide) out.push(f);
-    if (buckets.length === 1) {
-      const set = this.buckets.get(buckets[0]!);
-      if (set) for (const f of set) out.push(f);
+    // Flows in more than one of the buckets are gathered once; with flows in one bucket only (a
+    // small group of a FlowSet), there is nothing to tell apart.
+    let only: Set<F> | undefined;
+    let several = false;
+    for (const b of buckets) {
+      const set = this.buckets.get(b);
+      if (!set || set.size === 0) continue;
+      if (only) {
+        several = true;
+        break;
+      }
+      only = set;
+    }
+    if (!several) {
+      if (only) for (const f of only) out.push(f);
       return;
     }
     const seen = new Set<F>();
@@ -57,12 +69,111 @@ function singleAddress(set: IntervalSet<bigint>): bigint | undefined {
 }
 
 /**
+ * The flows of a FlowSet whose interfaces are the same sets (see FlowSet): by port, and once a rule
+ * for one address asks, by address too.
+ */
+class Group<F extends { box: Box }> {
+  readonly byPort = new ByPort<F>();
+  /**
+   * Made when a rule for one address first asks (a kube-proxy node's filter rules never do, and
+   * tens of thousands of forwarded pods are not indexed by address for them): the flows for more
+   * than one address by port, and those for one by their address.
+   */
+  byAddress: AddressIndex<F> | undefined;
+
+  /**
+   * `all`: every flow of the group in insertion order, which is the FlowSet's own set (`shared`)
+   * while this is its only group. `key`: the group's key in the FlowSet (see interfaceId).
+   */
+  constructor(
+    readonly key: number,
+    readonly inInterfaces: IntervalSet<number>,
+    readonly outInterfaces: IntervalSet<number>,
+    public all: Set<F>,
+    public shared: boolean,
+  ) {}
+
+  add(f: F): void {
+    if (!this.shared) this.all.add(f);
+    this.byPort.add(f);
+    if (this.byAddress) indexByAddress(this.byAddress, f);
+  }
+
+  delete(f: F): void {
+    if (!this.shared) this.all.delete(f);
+    this.byPort.delete(f);
+    if (this.byAddress) unindexByAddress(this.byAddress, f);
+  }
+
+  /**
+   * Adds to `out` the flows of the group that may meet a box with these ports' buckets and this
+   * single destination. `alone`: this is the FlowSet's only group, and ports near most of its
+   * buckets take every flow rather than gathering and de-duplicating them; among several groups,
+   * a small group's few buckets made every rule take the whole group.
+   */
+  gather(buckets: number[] | undefined, address: bigint | undefined, alone: boolean, out: F[]): void {
+    const byPort = this.byPort;
+    if (!buckets || (alone && buckets.length * 4 > byPort.buckets.size)) {
+      // Every flow, but those for another single address.
+      if (address === undefined) {
+        for (const f of this.all) out.push(f);
+        return;
+      }
+      for (const f of this.all) {
+        const own = singleAddress(f.box.destinations);
+        if (own === undefined || own === address) out.push(f);
+      }
+      return;
+    }
+    if (address === undefined) return byPort.gather(buckets, out);
+    let index = this.byAddress;
+    if (!index) {
+      index = this.byAddress = { spread: new ByPort(), single: new Map() };
+      for (const f of this.all) indexByAddress(index, f);
+    }
+    index.spread.gather(buckets, out);
+    // A box for one address meets only the flows for that address among those for one.
+    const mine = index.single.get(address);
+    if (mine instanceof Set) for (const f of mine) out.push(f);
+    else if (mine) out.push(mine);
+  }
+}
+
+/**
+ * Flows whose interface sets have more bounds than this between them (what is left for every
+ * interface but the hundreds that the rules before named, one hole each) share one group that every
+ * box looks at. With a group each, every such rule made a new one, and every rule looked at hundreds.
+ */
+const NARROW_BOUNDS = 16;
+const SPREAD = -1;
+
+/**
+ * A number for each interface set, the same for equal sets: a flow's interfaces are mostly sets it
+ * shares with many others (every interface, "not loopback", one zone's), looked up by the object.
+ */
+const interfaceIds = new WeakMap<IntervalSet<number>, number>();
+const interfaceIdsByKey = new Map<string, number>();
+function interfaceId(set: IntervalSet<number>): number {
+  let id = interfaceIds.get(set);
+  if (id === undefined) {
+    const key = set.key();
+    id = interfaceIdsByKey.get(key);
+    if (id === undefined) interfaceIdsByKey.set(key, (id = interfaceIdsByKey.size));
+    interfaceIds.set(set, id);
+  }
+  return id;
+}
+
+/**
  * The packets still undecided at some point of a ruleset: boxes (with whatever each carries), indexed
  * so that a rule looks only at the boxes it may meet, not at every box the rules above it have carved
- * out. Boxes are indexed by destination port. Once a rule for one destination address asks, boxes
- * for one address (what a port forward delivers, what a rule for one server leaves) are indexed by
- * that address as well, so that the rules for one server among thousands of forwards to the same
- * ports meet that server's boxes only. `values()` follows insertion order, so results are deterministic.
+ * out. Boxes are grouped by their input and output interfaces: a router's rules for one pair of zones
+ * (or one interface's ACL) meet only the boxes of the groups whose interfaces they share, not what
+ * thousands of rules for other zones left behind. Within a group, boxes are indexed by destination
+ * port; once a rule for one destination address asks, boxes for one address (what a port forward
+ * delivers, what a rule for one server leaves) are indexed by that address as well, so that the rules
+ * for one server among thousands of forwards to the same ports meet that server's boxes only.
+ * `values()` follows insertion order, so results are deterministic.
  */
 export class FlowSet<F extends { box: Box }> {
   /**
@@ -73,16 +184,18 @@ export class FlowSet<F extends { box: Box }> {
    * present when one more arrives, in their order.
    */
   private small: readonly F[] = NO_FLOWS as readonly F[];
-  /** Every flow in insertion order, made with the first past SMALL (and the index by port with it). */
+  /** Every flow in insertion order, made with the first past SMALL (and the groups with it). */
   private flows: Set<F> | undefined;
-  /** Every flow, by port. */
-  private byPort: ByPort<F> | undefined;
   /**
-   * Made when a rule for one address first asks (a kube-proxy node's filter rules never do, and
-   * tens of thousands of forwarded pods are not indexed by address for them): the flows for more
-   * than one address by port, and those for one by their address.
+   * The groups by their interfaces' ids (see interfaceId), in the order they were made. Mostly one,
+   * which shares `flows`; a group left empty is dropped.
    */
-  private byAddress: AddressIndex<F> | undefined;
+  private readonly groups = new Map<number, Group<F>>();
+  /**
+   * The group last looked up, by its interface sets (a run of flows mostly shares the same objects);
+   * always the only group when there is one.
+   */
+  private last: Group<F> | undefined;
 
   constructor(initial: Iterable<F> = []) {
     for (const f of initial) this.add(f);
@@ -95,9 +208,9 @@ export class FlowSet<F extends { box: Box }> {
   add(f: F): void {
     if (this.flows) {
       if (this.flows.has(f)) return;
+      const group = this.groupOf(f.box, true)!;
       this.flows.add(f);
-      this.byPort!.add(f);
-      if (this.byAddress) indexByAddress(this.byAddress, f);
+      group.add(f);
       return;
     }
     if (this.small.includes(f)) return;
@@ -105,20 +218,52 @@ export class FlowSet<F extends { box: Box }> {
       this.small = [...this.small, f];
       return;
     }
-    this.flows = new Set([...this.small, f]);
+    const flows = (this.flows = new Set<F>());
+    this.small.forEach((g) => this.add(g));
     this.small = NO_FLOWS as readonly F[];
-    this.byPort = new ByPort();
-    for (const g of this.flows) this.byPort.add(g);
+    flows.add(f);
+    this.groupOf(f.box, true)!.add(f);
   }
 
   delete(f: F): void {
     if (this.flows) {
       if (!this.flows.delete(f)) return;
-      this.byPort!.delete(f);
-      if (this.byAddress) unindexByAddress(this.byAddress, f);
+      const group = this.groupOf(f.box, false)!;
+      group.delete(f);
+      if (group.all.size === 0 && !group.shared) {
+        // Left empty (the packets of a zone pair all decided): the rules after it no longer look at it.
+        this.groups.delete(group.key);
+        // `last` is the only group when there is one (see candidates).
+        this.last = this.groups.size === 1 ? this.groups.values().next().value : undefined;
+      }
     } else if (this.small.includes(f)) {
       this.small = this.small.filter((g) => g !== f);
     }
+  }
+
+  /** The group of flows with the interfaces of `box`, made when `make` says so and there is none. */
+  private groupOf(box: Box, make: boolean): Group<F> | undefined {
+    const last = this.last;
+    if (last && last.inInterfaces === box.inInterfaces && last.outInterfaces === box.outInterfaces) return last;
+    const inside = box.inInterfaces;
+    const outside = box.outInterfaces;
+    const key = inside.bounds.length + outside.bounds.length > NARROW_BOUNDS ? SPREAD : interfaceId(inside) * 2 ** 26 + interfaceId(outside);
+    let group = this.groups.get(key);
+    if (!group && make) {
+      const first = this.groups.size === 0;
+      if (this.groups.size === 1) {
+        // A second group: the first gets a set of its own, which until now was the FlowSet's.
+        const [only] = this.groups.values();
+        if (only!.shared) {
+          only!.all = new Set(only!.all);
+          only!.shared = false;
+        }
+      }
+      group = new Group<F>(key, inside, outside, first ? this.flows! : new Set(), first);
+      this.groups.set(key, group);
+    }
+    if (group) this.last = group;
+    return group;
   }
 
   /**
@@ -130,31 +275,15 @@ export class FlowSet<F extends { box: Box }> {
     if (!this.flows) return this.small;
     const address = singleAddress(box.destinations);
     const buckets = portBucketsOf(box.ports);
-    const byPort = this.byPort!;
     const out: F[] = [];
-    if (!buckets || buckets.length * 4 > byPort.buckets.size) {
-      // Ports near most of the flows: every flow, but those for another single address.
-      if (address === undefined) return [...this.flows];
-      for (const f of this.flows) {
-        const own = singleAddress(f.box.destinations);
-        if (own === undefined || own === address) out.push(f);
-      }
+    if (this.groups.size === 1) {
+      this.last!.gather(buckets, address, true, out);
       return out;
     }
-    if (address === undefined) {
-      byPort.gather(buckets, out);
-      return out;
+    for (const group of this.groups.values()) {
+      if (group.key !== SPREAD && !(group.inInterfaces.intersects(box.inInterfaces) && group.outInterfaces.intersects(box.outInterfaces))) continue;
+      group.gather(buckets, address, false, out);
     }
-    let index = this.byAddress;
-    if (!index) {
-      index = this.byAddress = { spread: new ByPort(), single: new Map() };
-      for (const f of this.flows) indexByAddress(index, f);
-    }
-    index.spread.gather(buckets, out);
-    // A box for one address meets only the flows for that address among those for one.
-    const mine = index.single.get(address);
-    if (mine instanceof Set) for (const f of mine) out.push(f);
-    else if (mine) out.push(mine);
     return out;
   }
 

@@ -1,24 +1,37 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_PORTS, ALL_PROTOCOLS, AddressSet, addresses, portSet } from '@portcullis/model';
+import { ALL_PORTS, ALL_PROTOCOLS, AddressSet, IntervalSet, addresses, numberDomain, portSet } from '@portcullis/model';
 import { boxesIntersect, type Box } from '@portcullis/engine';
 import { FlowSet } from '../src/flowset.js';
 
 const everyone = AddressSet.all().intervals;
 /** Destinations: every address, one of a few single addresses (what the set indexes by address), or a few of them. */
 const DESTINATIONS = [everyone, ...['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.0/30', '192.0.2.2/31'].map((a) => addresses(a).intervals)];
-const box = ([ports, destination]: Shape): Box => ({
+/**
+ * Interface sets over 24 atoms: every interface, one, two that overlap, two apart, "not the first",
+ * and sets of many single atoms (what is left after rules for many interfaces, which the set keeps
+ * in one group); each made anew per box as well as shared, since flows are grouped by what their
+ * sets hold.
+ */
+const ATOMS = numberDomain(0, 23);
+const singles = (from: number): [number, number][] => Array.from({ length: 10 }, (_, k): [number, number] => [from + 2 * k, from + 2 * k]);
+const INTERFACES: (readonly (readonly [number, number])[])[] = [[[0, 23]], [[1, 1]], [[2, 2]], [[1, 2]], [[3, 23]], [[1, 23]], [[0, 0]], singles(1), singles(2), singles(3)];
+const SHARED_INTERFACES = INTERFACES.map((r) => IntervalSet.of(ATOMS, r));
+const interfaces = (k: number): IntervalSet<number> => (k < INTERFACES.length ? SHARED_INTERFACES[k]! : IntervalSet.of(ATOMS, INTERFACES[k - INTERFACES.length]!));
+const box = ([ports, destination, inside, outside]: Shape): Box => ({
   protocols: ALL_PROTOCOLS,
   ports: ports.length === 0 ? ALL_PORTS : portSet(ports),
   sources: everyone,
   destinations: DESTINATIONS[destination]!,
-  inInterfaces: ALL_PORTS,
-  outInterfaces: ALL_PORTS,
+  inInterfaces: interfaces(inside),
+  outInterfaces: interfaces(outside),
 });
 
 const range = fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 300 })).map(([lo, w]): [number, number] => [lo, lo + w]);
-type Shape = [[number, number][], number];
-const ports = fc.tuple(fc.array(range, { maxLength: 3 }), fc.integer({ min: 0, max: DESTINATIONS.length - 1 }));
+type Shape = [[number, number][], number, number, number];
+// Mostly every interface (as most flows are), else any of the sets, shared or made anew.
+const anInterfaceSet = fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: fc.integer({ min: 0, max: 2 * INTERFACES.length - 1 }), weight: 3 });
+const ports = fc.tuple(fc.array(range, { maxLength: 3 }), fc.integer({ min: 0, max: DESTINATIONS.length - 1 }), anInterfaceSet, anInterfaceSet);
 // Adds outweigh deletes, so that the set often grows past its small list and builds its indexes.
 const op = fc.oneof(
   { arbitrary: ports.map((p) => ({ kind: 'add' as const, p })), weight: 3 },
@@ -27,7 +40,7 @@ const op = fc.oneof(
 );
 
 describe('FlowSet', () => {
-  it('keeps insertion order and offers every flow that meets a box, whether or not its index is built yet, by port and by destination address', () => {
+  it('keeps insertion order and offers every flow that meets a box, whether or not its index is built yet, by port, by destination address and by interfaces', () => {
     fc.assert(
       fc.property(fc.array(ports, { maxLength: 2 }), fc.array(op, { minLength: 10, maxLength: 60 }), (initial, ops) => {
         const flows = initial.map((p) => ({ box: box(p) }));

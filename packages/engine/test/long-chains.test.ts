@@ -438,3 +438,32 @@ describe('rules that take one destination after another', () => {
     );
   });
 });
+
+describe('rules for many pairs of interfaces', () => {
+  // A forward chain that sends each pair of interfaces (zones) to a chain of its own, as Junos
+  // zone-pair policies, OpenWrt zones and per-interface ACLs do: 500 pairs, each with 40 accepts for
+  // one port of a server of its own. What each pair's chain leaves comes back to the forward chain, and the
+  // jumps for the other pairs used to meet all of it (7 million pieces, past the analysis limit).
+  const pairs = 500;
+  const lines = ['*filter', ':FORWARD DROP [0:0]'];
+  for (let k = 0; k < pairs; k++) lines.push(`:P${k} - [0:0]`);
+  for (let k = 0; k < pairs; k++) lines.push(`-A FORWARD -i in${k % 50} -o out${Math.floor(k / 50)} -j P${k}`);
+  for (let k = 0; k < pairs; k++) {
+    for (let j = 0; j < 40; j++) lines.push(`-A P${k} -d 198.18.${k >> 8}.${k & 255} -p tcp -m tcp --dport ${1_000 + j} -j ACCEPT`);
+  }
+  lines.push('COMMIT', '');
+
+  it('are analysed in full: each pair meets the traffic of its own interfaces', () => {
+    const analysis = new DeviceAnalysis(device(lines.join('\n')));
+    const exposures = analysis.exposures();
+    expect(analysis.diagnostics.filter((d) => d.code === 'analysis-limit')).toEqual([]);
+    expect(exposures).toHaveLength(pairs * 40);
+    // The last pair's server: its 40 ports, each from that pair's interfaces only.
+    const last = exposures.filter((e) => e.target.address === '198.18.1.243');
+    expect(last.map((e) => e.ports.bounds).sort()).toEqual(Array.from({ length: 40 }, (_, j) => [1_000 + j, 1_000 + j]).sort());
+    for (const e of last) {
+      expect(e.path.map((step) => step.summary)).toEqual(['FORWARD jump P499', `P499 allow tcp ${e.ports.bounds[0]}`]);
+      expect([analysis.atoms.names(e.box.inInterfaces), analysis.atoms.names(e.box.outInterfaces)]).toEqual([['in49'], ['out9']]);
+    }
+  });
+});

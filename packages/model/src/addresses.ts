@@ -360,6 +360,7 @@ const PRIVATE = addresses(
 /** Public IPv4: everything but private, "this network", multicast and reserved space. Public IPv6: global unicast. */
 const PUBLIC_V4 = ALL_V4.subtract(PRIVATE).subtract(addresses('0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4'));
 const PUBLIC_V6 = addresses('2000::/3').subtract(PRIVATE);
+const PUBLIC = PUBLIC_V4.union(PUBLIC_V6);
 
 export const SPECIAL_RANGES = { private: PRIVATE, publicIpv4: PUBLIC_V4, publicIpv6: PUBLIC_V6 } as const;
 
@@ -394,7 +395,7 @@ export function classifySources(sources: AddressSet, trusted: AddressSet = EMPTY
 
 /** Public addresses only: what can arrive from the internet as a destination before any NAT. */
 export function publicPart(set: AddressSet): AddressSet {
-  return set.intersect(PUBLIC_V4.union(PUBLIC_V6));
+  return set.intersect(PUBLIC);
 }
 
 /**
