@@ -91,11 +91,14 @@ const FAMILIES = [AddressSet.all('ipv4').intervals, AddressSet.all('ipv6').inter
 
 /**
  * How many flow pieces one device's analysis may go through. Rules that each cut the flows still
- * left can split them into more pieces at every rule: a hostile 315-rule nftables file took 3 GB and
- * half a minute before running out of memory. Past this the analysis stops with AnalysisLimitError,
- * which the scan reports as `analysis-limit` (an error: the device's exposures are not known).
+ * left can split them into more pieces at every rule: a hostile 315-rule nftables file once took
+ * 3 GB and half a minute before running out of memory. Past this the analysis stops with
+ * AnalysisLimitError, which the scan reports as `analysis-limit` (an error: the device's exposures
+ * are not known). A piece met costs 0.2 to 4 µs, so the analysis stops within about 15 s; it was
+ * a million until the pieces got cheaper, and configurations of a real size (an SRX with 8,000 NAT
+ * rules, an IOS ACL of 4,000 object-group entries) stopped at it in a second or two.
  */
-export const MAX_ANALYSIS_WORK = 1_000_000;
+export const MAX_ANALYSIS_WORK = 4_000_000;
 
 export class AnalysisLimitError extends Error {}
 
