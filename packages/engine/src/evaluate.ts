@@ -304,6 +304,10 @@ interface Hit {
   ports: PortSet;
   from: AddressSet;
   cls: SourceClass;
+  /** The outside ports of the forwards that deliver the exposures, joined (see describeForwards). */
+  forwards?: PortSet;
+  /** Whether one of those forwards has all of those ports (the others only some of them). */
+  oneForward?: boolean;
 }
 
 /** Groups larger than this find their members near a set of ports through an index of their own. */
@@ -599,20 +603,21 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
     const slot = facts.slot(i);
     const seen = hits.get(slot);
     if (!seen) {
-      hits.set(slot, { e, hit, ports, from, cls });
+      hits.set(slot, e.forward ? { e, hit, ports, from, cls, forwards: e.forward.externalPorts, oneForward: true } : { e, hit, ports, from, cls });
       continue;
     }
     seen.hit = seen.hit.union(hit);
     seen.ports = seen.ports.union(ports);
     seen.from = seen.from.union(from);
+    if (e.forward) addForward(seen, e.forward.externalPorts);
     if (CLASS_RANK[cls] < CLASS_RANK[seen.cls]) seen.cls = cls;
   }
   const out: Finding[] = [];
-  for (const { e, hit, ports, from, cls } of hits.values()) {
+  for (const { e, hit, ports, from, cls, forwards, oneForward } of hits.values()) {
     const shownPorts = portSet ? formatPorts(hit) : e.protocol === 'any' ? 'all' : formatPorts(ports);
     const single = hit.rangeCount === 1 && hit.bounds[0] === hit.bounds[1] ? (hit.bounds[0] as number) : undefined;
     const service = (single !== undefined && serviceName(single, e.protocol)) || (single !== undefined ? 'unnamed service' : 'several services');
-    const via = e.forward ? ` through the forward of port ${formatPorts(e.forward.externalPorts)}` : '';
+    const via = !forwards ? '' : oneForward ? ` through the forward of port ${formatPorts(forwards)}` : ` through the forwards of ports ${formatPorts(forwards)}`;
     const target = exposureTarget(e);
     const shown = facts.shownSources(from);
     const values = {
@@ -636,6 +641,23 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
     });
   }
   return out;
+}
+
+/**
+ * Joins a forward's outside ports into a finding's: the finding names them all, whichever exposure
+ * the analysis met first (IOS static NATs of 1433 and 3306 to one server; a Kubernetes service's
+ * port and its NodePort), and says "forward" when one of the forwards has them all.
+ */
+function addForward(hit: Hit, outside: PortSet): void {
+  if (!hit.forwards) {
+    hit.forwards = outside;
+    hit.oneForward = true;
+    return;
+  }
+  // A forward with every port so far has every port from now on only if it also has the next one's.
+  if (outside.covers(hit.forwards)) hit.oneForward = true;
+  else if (!hit.forwards.covers(outside)) hit.oneForward = false;
+  hit.forwards = hit.forwards.union(outside);
 }
 
 const CLASS_RANK: Record<SourceClass, number> = { anywhere: 0, public: 1, private: 2 };

@@ -82,6 +82,17 @@ describe('cisco-ios semantics', () => {
     expect(rows.map((r) => [r.target.address, r.protocol, r.ports, r.from])).toEqual([['192.168.1.10', 'tcp', [[3389, 3389]], ['198.51.100.0/24']]]);
   });
 
+  it('a finding over several forwarded ports names each, in order, whichever the analysis met first', () => {
+    const result = scanFiles(['fixtures/router/cisco-ios/semantics/nat-static-two-ports.cfg']);
+    expect(result.findings.map((f) => [f.ruleId, f.location.line, f.message])).toEqual([
+      [
+        'no-public-database',
+        14,
+        'Database or cache port 1433,3306/tcp (several services) on 10.0.0.10 (via two-ports) is reachable from anywhere (0.0.0.0/0) through the forwards of ports 1433,3306',
+      ],
+    ]);
+  });
+
   it('a non-contiguous wildcard deny leaves exactly the odd addresses open', () => {
     const result = scanFiles(['fixtures/router/cisco-ios/semantics/noncontiguous-wildcard.cfg']);
     const finding = result.findings.find((f) => f.ruleId === 'no-public-ssh')!;
