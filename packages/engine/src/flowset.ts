@@ -106,36 +106,44 @@ class Group<F extends { box: Box }> {
   }
 
   /**
-   * Adds to `out` the flows of the group that may meet a box with these ports' buckets and this
-   * single destination. `alone`: this is the FlowSet's only group, and ports near most of its
-   * buckets take every flow rather than gathering and de-duplicating them; among several groups,
-   * a small group's few buckets made every rule take the whole group.
+   * The flows of the group that may meet a box with these ports' buckets and this single
+   * destination, added to `out` (or in a list of their own when there is none). `alone`: this is
+   * the FlowSet's only group, and ports near most of its buckets take every flow rather than
+   * gathering and de-duplicating them; among several groups, a small group's few buckets made every
+   * rule take the whole group.
    */
-  gather(buckets: number[] | undefined, address: bigint | undefined, alone: boolean, out: F[]): void {
+  gather(buckets: number[] | undefined, address: bigint | undefined, alone: boolean, out?: F[]): F[] {
     const byPort = this.byPort;
     if (!buckets || (alone && buckets.length * 4 > byPort.buckets.size)) {
-      // Every flow, but those for another single address.
+      // Every flow (copied at once when nothing else is gathered), but those for another single address.
       if (address === undefined) {
+        if (!out) return [...this.all];
         for (const f of this.all) out.push(f);
-        return;
+        return out;
       }
+      const list = out ?? [];
       for (const f of this.all) {
         const own = singleAddress(f.box.destinations);
-        if (own === undefined || own === address) out.push(f);
+        if (own === undefined || own === address) list.push(f);
       }
-      return;
+      return list;
     }
-    if (address === undefined) return byPort.gather(buckets, out);
+    const list = out ?? [];
+    if (address === undefined) {
+      byPort.gather(buckets, list);
+      return list;
+    }
     let index = this.byAddress;
     if (!index) {
       index = this.byAddress = { spread: new ByPort(), single: new Map() };
       for (const f of this.all) indexByAddress(index, f);
     }
-    index.spread.gather(buckets, out);
+    index.spread.gather(buckets, list);
     // A box for one address meets only the flows for that address among those for one.
     const mine = index.single.get(address);
-    if (mine instanceof Set) for (const f of mine) out.push(f);
-    else if (mine) out.push(mine);
+    if (mine instanceof Set) for (const f of mine) list.push(f);
+    else if (mine) list.push(mine);
+    return list;
   }
 }
 
@@ -233,8 +241,16 @@ export class FlowSet<F extends { box: Box }> {
       if (group.all.size === 0 && !group.shared) {
         // Left empty (the packets of a zone pair all decided): the rules after it no longer look at it.
         this.groups.delete(group.key);
-        // `last` is the only group when there is one (see candidates).
-        this.last = this.groups.size === 1 ? this.groups.values().next().value : undefined;
+        this.last = undefined;
+        if (this.groups.size === 1) {
+          // One group again (the traffic of every interface but loopback, once a rule for loopback
+          // took the rest): it holds every flow, in the same order, and shares the FlowSet's set again.
+          const [only] = this.groups.values();
+          only!.all = this.flows;
+          only!.shared = true;
+          // `last` is the only group when there is one (see candidates).
+          this.last = only;
+        }
       }
     } else if (this.small.includes(f)) {
       this.small = this.small.filter((g) => g !== f);
@@ -275,11 +291,8 @@ export class FlowSet<F extends { box: Box }> {
     if (!this.flows) return this.small;
     const address = singleAddress(box.destinations);
     const buckets = portBucketsOf(box.ports);
+    if (this.groups.size === 1) return this.last!.gather(buckets, address, true);
     const out: F[] = [];
-    if (this.groups.size === 1) {
-      this.last!.gather(buckets, address, true, out);
-      return out;
-    }
     for (const group of this.groups.values()) {
       if (group.key !== SPREAD && !(group.inInterfaces.intersects(box.inInterfaces) && group.outInterfaces.intersects(box.outInterfaces))) continue;
       group.gather(buckets, address, false, out);

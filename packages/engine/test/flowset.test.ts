@@ -74,3 +74,23 @@ describe('FlowSet', () => {
     );
   });
 });
+
+describe('FlowSet groups', () => {
+  it('offers every flow of the one group left once the others are gone (a rule for loopback took its traffic), and of each group while there are several', () => {
+    const wide = (inside: number, port = 0): { box: Box } => ({ box: box([port === 0 ? [] : [[port, port]], 0, inside, 0]) });
+    const everywhere = Array.from({ length: 12 }, (_, i) => wide(0, 100 + i));
+    const one = Array.from({ length: 12 }, (_, i) => wide(1, 100 + i));
+    const set = new FlowSet([...everywhere, ...one]);
+    // Two groups: a box for another interface meets only the flows that may come in on it.
+    expect(set.candidates(box([[], 0, 2, 0]))).toEqual(everywhere);
+    expect(set.candidates(box([[], 0, 1, 0]))).toEqual([...everywhere, ...one]);
+    for (const f of everywhere) set.delete(f);
+    const later = Array.from({ length: 12 }, (_, i) => wide(1, 200 + i));
+    for (const f of later) set.add(f);
+    // One group again: a box for every port meets the same flows, in the order they came.
+    expect(set.candidates(box([[], 0, 0, 0]))).toEqual([...one, ...later]);
+    set.delete(one[0]!);
+    expect(set.values()).toEqual([...one.slice(1), ...later]);
+    expect(set.candidates(box([[], 0, 0, 0]))).toEqual([...one.slice(1), ...later]);
+  });
+});
