@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import {
   ALL_PORTS,
   append,
@@ -94,11 +95,29 @@ const FAMILIES = [AddressSet.all('ipv4').intervals, AddressSet.all('ipv6').inter
  * left can split them into more pieces at every rule: a hostile 315-rule nftables file once took
  * 3 GB and half a minute before running out of memory. Past this the analysis stops with
  * AnalysisLimitError, which the scan reports as `analysis-limit` (an error: the device's exposures
- * are not known). A piece met costs 0.2 to 4 µs, so the analysis stops within about 15 s; it was
- * a million until the pieces got cheaper, and configurations of a real size (an SRX with 8,000 NAT
- * rules, an IOS ACL of 4,000 object-group entries) stopped at it in a second or two.
+ * are not known). It was a million until the pieces got cheaper (0.2 to 8 µs each), and
+ * configurations of a real size (an SRX with 8,000 NAT rules, an IOS ACL of 4,000 object-group
+ * entries) stopped at it in a second or two; the largest generated estates now stop within 20 s.
  */
-export const MAX_ANALYSIS_WORK = 4_000_000;
+export const MAX_ANALYSIS_WORK = 2_000_000;
+
+/**
+ * The share of the JavaScript heap's limit that may be in use when an analysis past
+ * MEMORY_CHECK_EVERY pieces checks (and checks again every as many): pieces that each carry sets of
+ * thousands of ranges (an SRX with 32,000 policies, a blocklist in each zone pair) filled a 4 GB
+ * heap before they were many enough for MAX_ANALYSIS_WORK, and Node stopped with "heap out of
+ * memory". The analysis stops with AnalysisLimitError instead, and the scan goes on.
+ */
+export const MAX_HEAP_SHARE = 0.6;
+const MEMORY_CHECK_EVERY = 50_000;
+
+/** The bounds of one device's analysis (other than the defaults only in tests). */
+export interface AnalysisLimits {
+  work: number;
+  heapShare: number;
+}
+
+const LIMITS: AnalysisLimits = { work: MAX_ANALYSIS_WORK, heapShare: MAX_HEAP_SHARE };
 
 export class AnalysisLimitError extends Error {}
 
@@ -112,6 +131,9 @@ export class AnalysisLimitError extends Error {}
 export class DeviceAnalysis {
   /** Flow pieces gone through so far (see MAX_ANALYSIS_WORK). */
   private work = 0;
+  /** The work at which the heap is looked at next (see MAX_HEAP_SHARE). */
+  private memoryCheckAt = MEMORY_CHECK_EVERY;
+  private readonly limits: AnalysisLimits;
   readonly device: Device;
   readonly diagnostics: Diagnostic[] = [];
   readonly atoms: InterfaceAtoms;
@@ -122,8 +144,9 @@ export class DeviceAnalysis {
   private anywhereOf: Map<IntervalSet<bigint>, boolean> | undefined;
   private all: Box | undefined;
 
-  constructor(device: Device) {
+  constructor(device: Device, limits: AnalysisLimits = LIMITS) {
     this.device = device;
+    this.limits = limits;
     const names = new Set<string>(device.externalInterfaces);
     for (const rs of Object.values(device.rulesets)) {
       // Indexed: this runs once per device, over every rule, mostly before the optimiser has seen it.
@@ -553,12 +576,22 @@ export class DeviceAnalysis {
   /**
    * Counts `pieces` of work at `rule`, and stops the analysis past MAX_ANALYSIS_WORK: checked at every
    * rule, whether it matched or not (a blocklist's drops that meet thousands of pieces each went on
-   * to a hundred times the limit before a rule that matched noticed).
+   * to a hundred times the limit before a rule that matched noticed). Every MEMORY_CHECK_EVERY
+   * pieces it also looks at the heap (see MAX_HEAP_SHARE).
    */
   private spend(pieces: number, rule: FilterRule): void {
     this.work += pieces;
-    if (this.work > MAX_ANALYSIS_WORK) {
-      throw new AnalysisLimitError(`the rules split the traffic into more than ${MAX_ANALYSIS_WORK} pieces (at ${rule.id}); the exposures of ${this.device.name} are not computed`);
+    if (this.work > this.limits.work) {
+      throw new AnalysisLimitError(`the rules split the traffic into more than ${this.limits.work} pieces (at ${rule.id}); the exposures of ${this.device.name} are not computed`);
+    }
+    if (this.work < this.memoryCheckAt) return;
+    this.memoryCheckAt = this.work + MEMORY_CHECK_EVERY;
+    const heap = getHeapStatistics();
+    if (heap.used_heap_size > heap.heap_size_limit * this.limits.heapShare) {
+      const mb = (n: number): string => `${Math.round(n / 2 ** 20)} MB`;
+      throw new AnalysisLimitError(
+        `the pieces the rules split the traffic into fill ${mb(heap.used_heap_size)} of the ${mb(heap.heap_size_limit)} the JavaScript heap may use (at ${rule.id}); the exposures of ${this.device.name} are not computed`,
+      );
     }
   }
 

@@ -182,13 +182,13 @@ describe('rules that name only sources', () => {
 
 describe('the analysis limit', () => {
   // 2,000 accepts for one server and port each leave as many pieces of traffic, and the chain
-  // jumped to after them is a 2,400-network blocklist.
+  // jumped to after them is a 1,200-network blocklist.
   const accepts = Array.from({ length: 2_000 }, (_, i) => `-A INPUT -d 10.0.${i >> 8}.${i & 255}/32 -p tcp -m tcp --dport ${1_000 + i} -j ACCEPT`);
-  const drops = Array.from({ length: 2_400 }, (_, i) => `-A BL -s 198.${i >> 8}.${i & 255}.0/24 -j DROP`);
+  const drops = Array.from({ length: 1_200 }, (_, i) => `-A BL -s 198.${i >> 8}.${i & 255}.0/24 -j DROP`);
   const text = ['*filter', ':INPUT DROP [0:0]', ':BL - [0:0]', ...accepts, '-A INPUT -j BL', ...drops, 'COMMIT', ''].join('\n');
 
   it('stops at the rule that passes it, also a drop of a blocklist that is jumped to', () => {
-    // Asked what is dropped (as for packets another device forwards here), each of the 2,400 drops
+    // Asked what is dropped (as for packets another device forwards here), each of the 1,200 drops
     // meets every piece.
     const analysis = new DeviceAnalysis(device(text));
     const input = analysis.device.rulesets['filter/INPUT']!;
@@ -199,7 +199,24 @@ describe('the analysis limit', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(AnalysisLimitError);
-    expect(String(error)).toMatch(/more than 4000000 pieces \(at filter\/BL#\d+\)/);
+    expect(String(error)).toMatch(/more than 2000000 pieces \(at filter\/BL#\d+\)/);
+  });
+
+  it('stops when the pieces fill its share of the heap, before there are too many of them', () => {
+    // A share no analysis stays under: the heap is looked at once 50,000 pieces have been met (by
+    // the 2,000 accepts, before the blocklist).
+    const analysis = new DeviceAnalysis(device(text), { work: Number.MAX_SAFE_INTEGER, heapShare: 1e-6 });
+    const input = analysis.device.rulesets['filter/INPUT']!;
+    let error: unknown;
+    try {
+      analysis.evaluate(input, startOf(analysis).map((box) => ({ box, path: [] })), 0, []);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AnalysisLimitError);
+    expect(String(error)).toMatch(/fill \d+ MB of the \d+ MB the JavaScript heap may use \(at filter\/INPUT#\d+\)/);
+    // The default share is not reached by the same analysis.
+    expect(() => new DeviceAnalysis(device(text)).exposures()).not.toThrow();
   });
 
   it('is not reached by a jumped-to blocklist whose drops nobody asks for', () => {
