@@ -97,7 +97,7 @@ const FAMILIES = [AddressSet.all('ipv4').intervals, AddressSet.all('ipv6').inter
  * AnalysisLimitError, which the scan reports as `analysis-limit` (an error: the device's exposures
  * are not known). It was a million until the pieces got cheaper (0.2 to 8 µs each), and
  * configurations of a real size (an SRX with 8,000 NAT rules, an IOS ACL of 4,000 object-group
- * entries) stopped at it in a second or two; the largest generated estates now stop within 20 s.
+ * entries) stopped at it in a second or two; the largest generated estates now stop within 25 s.
  */
 export const MAX_ANALYSIS_WORK = 2_000_000;
 

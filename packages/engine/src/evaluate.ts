@@ -304,10 +304,10 @@ interface Hit {
   ports: PortSet;
   from: AddressSet;
   cls: SourceClass;
-  /** The outside ports of the forwards that deliver the exposures, joined (see describeForwards). */
-  forwards?: PortSet;
+  /** The outside ports of the forwards that deliver the exposures, joined (see addForward). */
+  forwards: PortSet | undefined;
   /** Whether one of those forwards has all of those ports (the others only some of them). */
-  oneForward?: boolean;
+  oneForward: boolean;
 }
 
 /** Groups larger than this find their members near a set of ports through an index of their own. */
@@ -603,7 +603,7 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
     const slot = facts.slot(i);
     const seen = hits.get(slot);
     if (!seen) {
-      hits.set(slot, e.forward ? { e, hit, ports, from, cls, forwards: e.forward.externalPorts, oneForward: true } : { e, hit, ports, from, cls });
+      hits.set(slot, { e, hit, ports, from, cls, forwards: e.forward?.externalPorts, oneForward: e.forward !== undefined });
       continue;
     }
     seen.hit = seen.hit.union(hit);
