@@ -603,7 +603,9 @@ function matchRule(rule: ActiveRule, ctx: EvaluationContext, facts: ExposureFact
     const slot = facts.slot(i);
     const seen = hits.get(slot);
     if (!seen) {
-      hits.set(slot, { e, hit, ports, from, cls, forwards: e.forward?.externalPorts, oneForward: e.forward !== undefined });
+      const first: Hit = { e, hit, ports, from, cls, forwards: undefined, oneForward: false };
+      if (e.forward) addForward(first, e.forward.externalPorts);
+      hits.set(slot, first);
       continue;
     }
     seen.hit = seen.hit.union(hit);

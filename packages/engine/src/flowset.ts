@@ -82,25 +82,23 @@ class Group<F extends { box: Box }> {
   byAddress: AddressIndex<F> | undefined;
 
   /**
-   * `all`: every flow of the group in insertion order, which is the FlowSet's own set (`shared`)
-   * while this is its only group. `key`: the group's key in the FlowSet (see interfaceId).
+   * `all`: every flow of the group in insertion order, which is the FlowSet's own set while this is
+   * its only group (the FlowSet adds to it and deletes from it). `key`: the group's key in the
+   * FlowSet (see interfaceId).
    */
   constructor(
     readonly key: number,
     readonly inInterfaces: IntervalSet<number>,
     readonly outInterfaces: IntervalSet<number>,
     public all: Set<F>,
-    public shared: boolean,
   ) {}
 
-  add(f: F): void {
-    if (!this.shared) this.all.add(f);
+  index(f: F): void {
     this.byPort.add(f);
     if (this.byAddress) indexByAddress(this.byAddress, f);
   }
 
-  delete(f: F): void {
-    if (!this.shared) this.all.delete(f);
+  unindex(f: F): void {
     this.byPort.delete(f);
     if (this.byAddress) unindexByAddress(this.byAddress, f);
   }
@@ -214,46 +212,45 @@ export class FlowSet<F extends { box: Box }> {
   }
 
   add(f: F): void {
-    if (this.flows) {
-      if (this.flows.has(f)) return;
-      const group = this.groupOf(f.box, true)!;
-      this.flows.add(f);
-      group.add(f);
-      return;
+    if (!this.flows) {
+      if (this.small.includes(f)) return;
+      if (this.small.length < SMALL) {
+        this.small = [...this.small, f];
+        return;
+      }
+      const small = this.small;
+      this.small = NO_FLOWS as readonly F[];
+      this.flows = new Set<F>();
+      for (const g of small) this.add(g);
     }
-    if (this.small.includes(f)) return;
-    if (this.small.length < SMALL) {
-      this.small = [...this.small, f];
-      return;
-    }
-    const flows = (this.flows = new Set<F>());
-    this.small.forEach((g) => this.add(g));
-    this.small = NO_FLOWS as readonly F[];
-    flows.add(f);
-    this.groupOf(f.box, true)!.add(f);
+    if (this.flows.has(f)) return;
+    const group = this.groupOf(f.box, true)!;
+    this.flows.add(f);
+    if (group.all !== this.flows) group.all.add(f);
+    group.index(f);
   }
 
   delete(f: F): void {
-    if (this.flows) {
-      if (!this.flows.delete(f)) return;
-      const group = this.groupOf(f.box, false)!;
-      group.delete(f);
-      if (group.all.size === 0 && !group.shared) {
-        // Left empty (the packets of a zone pair all decided): the rules after it no longer look at it.
-        this.groups.delete(group.key);
-        this.last = undefined;
-        if (this.groups.size === 1) {
-          // One group again (the traffic of every interface but loopback, once a rule for loopback
-          // took the rest): it holds every flow, in the same order, and shares the FlowSet's set again.
-          const [only] = this.groups.values();
-          only!.all = this.flows;
-          only!.shared = true;
-          // `last` is the only group when there is one (see candidates).
-          this.last = only;
-        }
-      }
-    } else if (this.small.includes(f)) {
-      this.small = this.small.filter((g) => g !== f);
+    if (!this.flows) {
+      if (this.small.includes(f)) this.small = this.small.filter((g) => g !== f);
+      return;
+    }
+    if (!this.flows.delete(f)) return;
+    const group = this.groupOf(f.box, false)!;
+    group.unindex(f);
+    if (group.all === this.flows) return;
+    group.all.delete(f);
+    if (group.all.size > 0) return;
+    // Left empty (the packets of a zone pair all decided): the rules after it no longer look at it.
+    this.groups.delete(group.key);
+    this.last = undefined;
+    if (this.groups.size === 1) {
+      // One group again (the traffic of every interface but loopback, once a rule for loopback took
+      // the rest): it holds every flow, in the same order, and takes the FlowSet's set as its own.
+      const [only] = this.groups.values();
+      only!.all = this.flows;
+      // `last` is the only group when there is one (see candidates).
+      this.last = only;
     }
   }
 
@@ -266,16 +263,10 @@ export class FlowSet<F extends { box: Box }> {
     const key = inside.bounds.length + outside.bounds.length > NARROW_BOUNDS ? SPREAD : interfaceId(inside) * 2 ** 26 + interfaceId(outside);
     let group = this.groups.get(key);
     if (!group && make) {
-      const first = this.groups.size === 0;
-      if (this.groups.size === 1) {
-        // A second group: the first gets a set of its own, which until now was the FlowSet's.
-        const [only] = this.groups.values();
-        if (only!.shared) {
-          only!.all = new Set(only!.all);
-          only!.shared = false;
-        }
-      }
-      group = new Group<F>(key, inside, outside, first ? this.flows! : new Set(), first);
+      // The only group holds the FlowSet's set; with a second, the first gets a set of its own.
+      const [first] = this.groups.values();
+      if (first && first.all === this.flows) first.all = new Set(first.all);
+      group = new Group<F>(key, inside, outside, first ? new Set() : this.flows!);
       this.groups.set(key, group);
     }
     if (group) this.last = group;
