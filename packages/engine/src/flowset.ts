@@ -112,32 +112,33 @@ class Group<F extends { box: Box }> {
    */
   gather(buckets: number[] | undefined, address: bigint | undefined, alone: boolean, out?: F[]): F[] {
     const byPort = this.byPort;
-    if (!buckets || (alone && buckets.length * 4 > byPort.buckets.size)) {
-      // Every flow (copied at once when nothing else is gathered), but those for another single address.
-      if (address === undefined) {
-        if (!out) return [...this.all];
-        for (const f of this.all) out.push(f);
-        return out;
-      }
-      const list = out ?? [];
-      for (const f of this.all) {
-        const own = singleAddress(f.box.destinations);
-        if (own === undefined || own === address) list.push(f);
-      }
-      return list;
+    const all = !buckets || (alone && buckets.length * 4 > byPort.buckets.size);
+    if (address !== undefined) return this.gatherFor(address, all ? undefined : buckets, out ?? []);
+    if (all) {
+      // Every flow, copied at once when nothing else is gathered.
+      if (!out) return [...this.all];
+      for (const f of this.all) out.push(f);
+      return out;
     }
     const list = out ?? [];
-    if (address === undefined) {
-      byPort.gather(buckets, list);
-      return list;
-    }
+    byPort.gather(buckets, list);
+    return list;
+  }
+
+  /**
+   * What may meet a box for one destination address: the flows for more than one address (by port,
+   * or all of them when `buckets` is undefined) and the flows for that address. A rule for every
+   * port of one address (a static NAT of a whole host) walked every flow of the group, those for
+   * thousands of other addresses too.
+   */
+  private gatherFor(address: bigint, buckets: number[] | undefined, list: F[]): F[] {
     let index = this.byAddress;
     if (!index) {
-      index = this.byAddress = { spread: new ByPort(), single: new Map() };
+      index = this.byAddress = { spread: new ByPort(), spreadAll: new Set(), single: new Map() };
       for (const f of this.all) indexByAddress(index, f);
     }
-    index.spread.gather(buckets, list);
-    // A box for one address meets only the flows for that address among those for one.
+    if (!buckets) for (const f of index.spreadAll) list.push(f);
+    else index.spread.gather(buckets, list);
     const mine = index.single.get(address);
     if (mine instanceof Set) for (const f of mine) list.push(f);
     else if (mine) list.push(mine);
@@ -300,12 +301,17 @@ export class FlowSet<F extends { box: Box }> {
 /** The flows for more than one address by port, and those for one by their address (mostly one flow each: a set only for a second). */
 interface AddressIndex<F extends { box: Box }> {
   spread: ByPort<F>;
+  /** The flows of `spread`, in the order they were added. */
+  spreadAll: Set<F>;
   single: Map<bigint, F | Set<F>>;
 }
 
 function indexByAddress<F extends { box: Box }>(index: AddressIndex<F>, f: F): void {
   const address = singleAddress(f.box.destinations);
-  if (address === undefined) return index.spread.add(f);
+  if (address === undefined) {
+    index.spreadAll.add(f);
+    return index.spread.add(f);
+  }
   // Mostly one flow per address: kept as itself, a set made only for a second.
   const there = index.single.get(address);
   if (there === undefined) index.single.set(address, f);
@@ -315,7 +321,10 @@ function indexByAddress<F extends { box: Box }>(index: AddressIndex<F>, f: F): v
 
 function unindexByAddress<F extends { box: Box }>(index: AddressIndex<F>, f: F): void {
   const address = singleAddress(f.box.destinations);
-  if (address === undefined) return index.spread.delete(f);
+  if (address === undefined) {
+    index.spreadAll.delete(f);
+    return index.spread.delete(f);
+  }
   const there = index.single.get(address);
   if (there === f) index.single.delete(address);
   else if (there instanceof Set) there.delete(f);
