@@ -178,6 +178,28 @@ describe('gcloud compute firewall-rules list: several rules, each with its neste
   });
 });
 
+describe('gcloud compute firewall-rules list: rules for several tags, a tag named twice, untargeted denies', () => {
+  const fw = (name: string, priority: number, fields: { [key: string]: Json }): { [key: string]: Json } =>
+    firewall(String(priority), { name, priority, sourceRanges: ['0.0.0.0/0'], ...('denied' in fields ? {} : { allowed: [{ IPProtocol: 'tcp', ports: [String(priority)] }] }), ...fields });
+  const list = [
+    fw('web-and-db', 300, { targetTags: ['web', 'db', 'web'] }),
+    fw('deny-all-telnet', 200, { denied: [{ IPProtocol: 'tcp', ports: ['23'] }] }),
+    fw('db-only', 100, { targetTags: ['db'] }),
+    fw('open-to-all', 400, {}),
+    fw('deny-web-ftp', 50, { denied: [{ IPProtocol: 'tcp', ports: ['21'] }], targetTags: ['web'] }),
+  ];
+  const r = gcloudCli.parse({ path: 'fw-list.json', text: JSON.stringify(list, null, 2) + '\n' });
+  const names = (device: string): string[] => deviceNamed(r, device).rulesets['ingress']!.rules.map((rule) => rule.text.split(' ')[1]!);
+
+  it('gives each tag its rules and the untargeted denies, in priority order, each rule once', () => {
+    expect(r.devices.map((d) => d.name)).toEqual(['shop-vpc (all instances)', 'shop-vpc (tag db)', 'shop-vpc (tag web)']);
+    expect(names('shop-vpc (all instances)')).toEqual(['deny-all-telnet', 'open-to-all']);
+    expect(names('shop-vpc (tag db)')).toEqual(['db-only', 'deny-all-telnet', 'web-and-db']);
+    expect(names('shop-vpc (tag web)')).toEqual(['deny-web-ftp', 'deny-all-telnet', 'web-and-db']);
+    expect(deviceNamed(r, 'shop-vpc (tag web)').rulesets['ingress']!.rules.map((rule) => rule.id)).toEqual(['ingress#1', 'ingress#2', 'ingress#3']);
+  });
+});
+
 describe('one rule, however the output holds it: the same devices and diagnostics', () => {
   const port = fc.oneof(fc.constantFrom('22', '80', '1000-2000', '65535'), fc.integer({ min: 1, max: 65535 }).map(String));
   const entry = fc.record({ IPProtocol: fc.constantFrom('tcp', 'udp', 'icmp', 'all', '47'), ports: fc.array(port, { maxLength: 3 }), portRangeSet: fc.constant('x') }, { requiredKeys: ['IPProtocol'] });

@@ -168,21 +168,32 @@ export function convertFirewallRules(rules: GcpFirewallRule[], reporter: Reporte
   for (const [network, prepared] of networks) {
     const sorted = prepared.slice().sort(byPriority);
     const targets = [...new Set(sorted.flatMap((p) => p.targets))].sort();
-    const scopes: { name: string; applies: (p: Prepared) => boolean }[] = [];
-    if (sorted.some((p) => p.targets.length === 0) || targets.length === 0) {
-      scopes.push({ name: `${network} (all instances)`, applies: (p) => p.targets.length === 0 });
+    // Each scope's rules in priority order, dealt out in one pass (a filter of every rule for each
+    // of 3,200 target tags was 10 s of reading 16,000 rules). An untargeted allow is reported
+    // once, on "all instances"; its denies guard every target too.
+    const everyInstance: Prepared[] = [];
+    const byTarget = new Map<string, Prepared[]>(targets.map((t) => [t, []]));
+    for (const p of sorted) {
+      if (p.targets.length === 0) {
+        everyInstance.push(p);
+        if (p.rule.action === 'deny') for (const list of byTarget.values()) list.push(p);
+        continue;
+      }
+      for (const t of p.targets) {
+        const list = byTarget.get(t)!;
+        // A target named twice by one rule takes the rule once.
+        if (list[list.length - 1] !== p) list.push(p);
+      }
     }
-    for (const t of targets) {
-      // An untargeted allow is reported once, on "all instances"; its denies guard every target too.
-      scopes.push({ name: `${network} (${t})`, applies: (p) => p.targets.includes(t) || (p.targets.length === 0 && p.rule.action === 'deny') });
-    }
-    for (const scope of scopes) {
-      const mine = sorted.filter(scope.applies);
+    const scopes: { name: string; mine: Prepared[] }[] = [];
+    if (everyInstance.length > 0 || targets.length === 0) scopes.push({ name: `${network} (all instances)`, mine: everyInstance });
+    for (const [t, mine] of byTarget) scopes.push({ name: `${network} (${t})`, mine });
+    for (const { name, mine } of scopes) {
       const first = mine[0]?.rule ?? sorted[0]!.rule;
       const origin: Origin = { file: first.origin.file, line: first.origin.line };
       const ingress = mine.filter((p) => p.ingress).flatMap((p) => p.rules.map((r) => ({ ...r })));
       const egress = mine.filter((p) => !p.ingress).flatMap((p) => p.rules.map((r) => ({ ...r })));
-      devices.push(cloudDevice(scope.name, 'gcp', first.format, origin,
+      devices.push(cloudDevice(name, 'gcp', first.format, origin,
         ruleset('ingress', 'priority', 'deny', ingress, origin),
         ruleset('egress', 'priority', 'allow', egress, origin)));
     }
