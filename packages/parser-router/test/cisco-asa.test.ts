@@ -55,6 +55,41 @@ describe('cisco-asa: access lists (acl-extended)', () => {
   });
 });
 
+describe('cisco-asa: the U-turn check of each interface with an inbound list', () => {
+  // What a longer route sends out of another interface is not a U-turn (10.1.0.0/16 by the dmz out
+  // of inside's 10.0.0.0/8; every other interface's networks out of outside's default route); a
+  // longer route of the same interface (10.2.0.0/16) takes nothing from its own.
+  const text = [
+    'interface GigabitEthernet0/0', ' nameif outside', ' security-level 0', ' ip address 203.0.113.2 255.255.255.0',
+    'interface GigabitEthernet0/1', ' nameif inside', ' security-level 100', ' ip address 10.0.0.1 255.0.0.0',
+    'interface GigabitEthernet0/2', ' nameif dmz', ' security-level 50', ' ip address 192.168.5.1 255.255.255.0',
+    'route outside 0.0.0.0 0.0.0.0 203.0.113.1',
+    'route dmz 10.1.0.0 255.255.0.0 192.168.5.9',
+    'route inside 10.2.0.0 255.255.0.0 10.0.0.9',
+    'route dmz 172.16.0.0 255.240.0.0 192.168.5.9',
+    'access-list IN extended permit ip any any',
+    'access-group IN in interface inside',
+    'access-group IN in interface outside',
+    'access-group IN in interface dmz',
+    '',
+  ].join('\n');
+  const result = parseText('asa', text);
+
+  it('denies traffic back out of the interface it came in on, but what longer routes send elsewhere', () => {
+    const uTurns = device(result).rulesets['ingress']!.rules
+      .filter((r) => r.action === 'deny')
+      .map((r) => `${r.inInterface?.names.join(',')} ${r.destinations.toCidrs().join(',')} @${r.origin.line}`);
+    expect(uTurns).toEqual([
+      'outside 203.0.113.0/24 @4',
+      'outside 0.0.0.0/5,8.0.0.0/7,11.0.0.0/8,12.0.0.0/6,16.0.0.0/4,32.0.0.0/3,64.0.0.0/2,128.0.0.0/3,160.0.0.0/5,168.0.0.0/6,172.0.0.0/12,172.32.0.0/11,172.64.0.0/10,172.128.0.0/9,173.0.0.0/8,174.0.0.0/7,176.0.0.0/4,192.0.0.0/9,192.128.0.0/11,192.160.0.0/13,192.168.0.0/22,192.168.4.0/24,192.168.6.0/23,192.168.8.0/21,192.168.16.0/20,192.168.32.0/19,192.168.64.0/18,192.168.128.0/17,192.169.0.0/16,192.170.0.0/15,192.172.0.0/14,192.176.0.0/12,192.192.0.0/10,193.0.0.0/8,194.0.0.0/7,196.0.0.0/6,200.0.0.0/5,208.0.0.0/4,224.0.0.0/3 @13',      'inside 10.2.0.0/16 @15',
+      'inside 10.0.0.0/16,10.2.0.0/15,10.4.0.0/14,10.8.0.0/13,10.16.0.0/12,10.32.0.0/11,10.64.0.0/10,10.128.0.0/9 @8',
+      'dmz 192.168.5.0/24 @12',
+      'dmz 10.1.0.0/16 @14',
+      'dmz 172.16.0.0/12 @16',
+    ]);
+  });
+});
+
 describe('cisco-asa: objects and object-groups (objects)', () => {
   const file = 'objects.cfg';
   const result = parseFixture('asa', ASA_FIXTURES + file);
