@@ -93,30 +93,21 @@ export function subtractBox(a: Box, b: Box): Box[] {
     out.push({ protocols: p, ports, sources: a.sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
   }
   const q = a.ports.intersect(b.ports);
-  let s: IntervalSet<bigint>;
-  let d: IntervalSet<bigint>;
-  if (narrowerDestinations(b)) {
-    if (!b.destinations.covers(a.destinations)) {
-      const destinations = a.destinations.subtract(b.destinations);
-      out.push({ protocols: p, ports: q, sources: a.sources, destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
-    }
-    d = a.destinations.intersect(b.destinations);
-    if (!b.sources.covers(a.sources)) {
-      const sources = a.sources.subtract(b.sources);
-      out.push({ protocols: p, ports: q, sources, destinations: d, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
-    }
-    s = a.sources.intersect(b.sources);
-  } else {
-    if (!b.sources.covers(a.sources)) {
-      const sources = a.sources.subtract(b.sources);
-      out.push({ protocols: p, ports: q, sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
-    }
-    s = a.sources.intersect(b.sources);
-    if (!b.destinations.covers(a.destinations)) {
-      const destinations = a.destinations.subtract(b.destinations);
-      out.push({ protocols: p, ports: q, sources: s, destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
-    }
-    d = a.destinations.intersect(b.destinations);
+  // Sources, then destinations; or the other way round when the destinations are the narrower.
+  // The dimension peeled off second keeps only what is inside `b` of the first.
+  const destinationsFirst = narrowerDestinations(b);
+  const s = a.sources.intersect(b.sources);
+  const d = a.destinations.intersect(b.destinations);
+  const sourcesOutside = !b.sources.covers(a.sources);
+  if (sourcesOutside && !destinationsFirst) {
+    out.push({ protocols: p, ports: q, sources: a.sources.subtract(b.sources), destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  }
+  if (!b.destinations.covers(a.destinations)) {
+    const sources = destinationsFirst ? a.sources : s;
+    out.push({ protocols: p, ports: q, sources, destinations: a.destinations.subtract(b.destinations), inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
+  }
+  if (sourcesOutside && destinationsFirst) {
+    out.push({ protocols: p, ports: q, sources: a.sources.subtract(b.sources), destinations: d, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces });
   }
   if (!b.inInterfaces.covers(a.inInterfaces)) {
     const inInterfaces = a.inInterfaces.subtract(b.inInterfaces);
