@@ -61,6 +61,47 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/** The number of lines `splitLines` would give, without making them. */
+export function lineCount(text: string): number {
+  let count = 1;
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (c === 10 || c === 13) count++;
+    }
+  }
+  return count > 1 && (text.endsWith('\n') || text.endsWith('\r')) ? count - 1 : count;
+}
+
+/**
+ * The lines `splitLines` gives, handed to `each` one at a time with their 1-based number and where
+ * they start in `text`, without a list of them all (a kube-proxy dump is hundreds of thousands of
+ * lines, and the reader wants their places in the text as well). Returns how many lines there were.
+ */
+export function eachLine(text: string, each: (line: string, n: number, at: number) => void): number {
+  // The next `\r` at or after `at` (text.length when there is none): most files have none, and
+  // looking for one at every line would read the rest of such a file each time.
+  let cr = -1;
+  let at = 0;
+  let n = 0;
+  for (;;) {
+    if (cr < at) {
+      cr = text.indexOf('\r', at);
+      if (cr < 0) cr = text.length;
+    }
+    let end = text.indexOf('\n', at);
+    if (end < 0 || end > cr) end = cr;
+    each(text.slice(at, end), ++n, at);
+    if (end >= text.length) return n;
+    at = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
+    // A final line break ends the last line; no empty line follows it.
+    if (at >= text.length) return n;
+  }
+}
+
 const SUPPRESSION = /portcullis-ignore\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)(?:\s+until\s+(\S+))?\s*(?:--\s*(.*))?$/;
 
 /**

@@ -1,7 +1,8 @@
 import {
   LineLedger,
   parseSuppression,
-  splitLines,
+  eachLine,
+  lineCount,
   type Device,
   type InlineSuppression,
   type InputFile,
@@ -70,21 +71,15 @@ interface OpenRule {
 }
 
 export function parseIptablesSave(file: InputFile): ParseResult {
-  const lines = splitLines(file.text);
-  const ledger = new LineLedger(file.path, lines.length);
+  const ledger = new LineLedger(file.path, lineCount(file.text));
   const reader = new SaveFileReader(file.path, ledger, file.text);
-  // Where each line starts in the file's text (past a `\r\n`, `\r` or `\n`, as the lines were split).
-  let at = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  eachLine(file.text, (line, n, at) => {
     try {
-      reader.line(i + 1, line, at);
+      reader.line(n, line, at);
     } catch (error) {
-      ledger.report(i + 1, 'error', 'internal-error', `the parser failed on this line: ${String(error)}`);
+      ledger.report(n, 'error', 'internal-error', `the parser failed on this line: ${String(error)}`);
     }
-    at += line.length;
-    at += file.text.charCodeAt(at) === 0x0d && file.text.charCodeAt(at + 1) === 0x0a ? 2 : 1;
-  }
+  });
   const suppressions = reader.finish();
   const devices: Device[] = [];
   try {

@@ -1,6 +1,7 @@
 import {
   append,
   LineLedger,
+  lineCount,
   parseSuppression,
   splitLines,
   type Device,
@@ -174,21 +175,6 @@ export class Inputs implements Reporter {
     if (this.order.length > 1) result.files = files;
     return result;
   }
-}
-
-/** The number of lines `splitLines` would give, without making them. */
-export function lineCount(text: string): number {
-  let count = 1;
-  if (!text.includes('\r')) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
-  } else {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      if (c === 10 || c === 13) count++;
-    }
-  }
-  return count > 1 && (text.endsWith('\n') || text.endsWith('\r')) ? count - 1 : count;
 }
 
 /** The index of the `#` that starts a comment on a line, or -1. */
