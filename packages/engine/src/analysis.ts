@@ -137,6 +137,11 @@ export class DeviceAnalysis {
   readonly device: Device;
   readonly diagnostics: Diagnostic[] = [];
   readonly atoms: InterfaceAtoms;
+  /**
+   * The device's rulesets in their order, listed once: listing a record of tens of thousands of
+   * chains (a kube-proxy node's) sorts its keys each time.
+   */
+  readonly rulesets: readonly Ruleset[];
   /** Per ruleset, each rule's box and the ruleset it jumps to, worked out on first entry. */
   private readonly prepared = new Map<Ruleset, Prepared>();
   private warned: Set<string> | undefined;
@@ -148,7 +153,8 @@ export class DeviceAnalysis {
     this.device = device;
     this.limits = limits;
     const names = new Set<string>(device.externalInterfaces);
-    for (const rs of Object.values(device.rulesets)) {
+    this.rulesets = Object.values(device.rulesets);
+    for (const rs of this.rulesets) {
       // Indexed: this runs once per device, over every rule, mostly before the optimiser has seen it.
       const rules = rs.rules;
       for (let i = 0; i < rules.length; i++) {

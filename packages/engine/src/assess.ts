@@ -25,6 +25,8 @@ export interface Assessment {
   services: Service[];
   /** Forwards that the receiving device's own firewall drops. */
   blocked: BlockedForward[];
+  /** How many rules the devices' rulesets hold. */
+  ruleCount: number;
 }
 
 /**
@@ -39,12 +41,16 @@ export function assessDevices(devices: Device[], options: AssessOptions): Assess
   const observed = options.observed ?? { observations: [], scans: [] };
   let exposures: Exposure[] = [];
   const analyses: DeviceAnalysis[] = [];
+  let ruleCount = 0;
   for (const device of devices) {
+    let analysis: DeviceAnalysis | undefined;
     try {
-      const analysis = new DeviceAnalysis(device);
+      analysis = new DeviceAnalysis(device);
       analyses.push(analysis);
+      for (const rs of analysis.rulesets) ruleCount += rs.rules.length;
       append(exposures, analysis.exposures());
     } catch (e) {
+      if (!analysis) for (const rs of Object.values(device.rulesets)) ruleCount += rs.rules.length;
       if (e instanceof AnalysisLimitError) diagnostics.push({ file: device.file, severity: 'error', code: 'analysis-limit', message: e.message });
       else diagnostics.push({ file: device.file, severity: 'error', code: 'internal-error', message: `analysis of ${device.name} failed: ${(e as Error).message}` });
     }
@@ -68,7 +74,7 @@ export function assessDevices(devices: Device[], options: AssessOptions): Assess
   timer('rules');
   sortFindings(findings);
   sortDiagnostics(diagnostics);
-  return { findings, exposures, diagnostics, services, blocked };
+  return { findings, exposures, diagnostics, services, blocked, ruleCount };
 }
 
 /**

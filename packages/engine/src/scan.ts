@@ -300,8 +300,6 @@ export function scan(options: ScanOptions): ScanResult {
   sortDiagnostics(diagnostics);
   timer('suppressions and sorting');
 
-  let ruleCount = 0;
-  for (const d of devices) for (const rs of Object.values(d.rulesets)) ruleCount += rs.rules.length;
   return {
     findings,
     diagnostics,
@@ -315,7 +313,7 @@ export function scan(options: ScanOptions): ScanResult {
     config,
     stats: {
       files: files.length,
-      rules: ruleCount,
+      rules: assessment.ruleCount,
       forwards: devices.reduce((n, d) => n + d.forwards.length, 0),
       exposures: exposures.length,
     },

@@ -60,7 +60,7 @@ function verdict(rule: FilterRule): string {
  */
 export function shadowedRules(analysis: DeviceAnalysis, limits: { work: number; pieces: number } = { work: MAX_SHADOWING_WORK, pieces: MAX_OPEN_PIECES }): ShadowedRule[] {
   const out: ShadowedRule[] = [];
-  for (const ruleset of Object.values(analysis.device.rulesets)) {
+  for (const ruleset of analysis.rulesets) {
     // In an allow-only union (AWS security groups) no rule comes first: a duplicate is redundant, not dead.
     if (ruleset.semantics === 'allow-union') continue;
     // Only a rule that hides what follows it can leave a later rule unreached: a ruleset without one
