@@ -21,7 +21,7 @@ import {
   type PortSet,
   type Ruleset,
 } from '@portcullis/model';
-import { cutBox, intersectBox, withProtocols, type Box } from './headerspace.js';
+import { cutBox, intersectBox, withProtocols, type Box, type Owned } from './headerspace.js';
 import { FlowSet } from './flowset.js';
 import { InterfaceAtoms } from './interfaces.js';
 
@@ -573,7 +573,7 @@ export class DeviceAnalysis {
   private remove(flows: FlowSet<Flow>, touched: Flow[], box: Box, owned: Owned): void {
     for (const f of touched) {
       flows.delete(f);
-      for (const rest of cutBox(f.box, box, (owned.ports ??= new Set()), (owned.sources ??= new Set()), (owned.destinations ??= new Set()))) {
+      for (const rest of cutBox(f.box, box, owned)) {
         flows.add(rest === f.box ? f : withBox(f, rest));
       }
     }
@@ -871,9 +871,3 @@ function splitProtocols(box: Box): { protocol: string; ports: PortSet; box: Box 
   return out;
 }
 
-/** See `remove` and cutBox: the destination, port and source sets an evaluation may change in place (none until it makes one). */
-interface Owned {
-  destinations: Set<IntervalSet<bigint>> | undefined;
-  ports: Set<IntervalSet<number>> | undefined;
-  sources: Set<IntervalSet<bigint>> | undefined;
-}

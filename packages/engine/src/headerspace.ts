@@ -121,38 +121,42 @@ export function subtractBox(a: Box, b: Box): Box[] {
 }
 
 /**
+ * The port, source and destination sets a caller made itself and holds alone (see cutBox). A set of
+ * them is made with the first it holds: an evaluation of one of kube-proxy's endpoint chains takes
+ * its one piece whole, and made three empty sets to say that it held none.
+ */
+export interface Owned {
+  ports: Set<IntervalSet<number>> | undefined;
+  sources: Set<IntervalSet<bigint>> | undefined;
+  destinations: Set<IntervalSet<bigint>> | undefined;
+}
+
+/**
  * subtractBox for a caller that knows which port sets it made itself and holds alone (`owned`, which
  * this keeps up to date): where `b` takes all of `a`'s protocols but not all its ports, the piece of
  * `a` on the ports `b` leaves has `a`'s port set with `b`'s taken out, in place when `a`'s is owned.
  * A long chain of rules for one port each (`-s 198.51.100.7 -p tcp --dport 8391 -j ACCEPT`) takes one
  * port after another out of the traffic still open: copying its growing list of holes at each rule
  * made the chain quadratic. The pieces are subtractBox's, in its order. Source and destination sets
- * the caller holds alone (`ownedSources`, `ownedDestinations`) are cut in place the same way where
- * `b` differs from `a` in that dimension only.
+ * the caller holds alone are cut in place the same way where `b` differs from `a` in that dimension
+ * only.
  */
-export function cutBox(
-  a: Box,
-  b: Box,
-  owned: Set<IntervalSet<number>>,
-  ownedSources?: Set<IntervalSet<bigint>>,
-  ownedDestinations?: Set<IntervalSet<bigint>>,
-): Box[] {
+export function cutBox(a: Box, b: Box, owned: Owned): Box[] {
   // `b` takes all of `a` but perhaps some destinations (a static NAT of one public address after
   // another, each for every port; kube-proxy's services, one address and port after another) or some
   // sources (`-s 198.51.100.0/24 -p tcp --dport 22 -j ACCEPT`, one network after another): what is
   // left is `a` with `b`'s set taken out of that one of its sets, in place when `a`'s is owned.
-  const dimension =
-    ownedDestinations && coversAllBut(b, a, 'destinations') ? 'destinations' : ownedSources && coversAllBut(b, a, 'sources') ? 'sources' : undefined;
+  const dimension = coversAllBut(b, a, 'destinations') ? 'destinations' : coversAllBut(b, a, 'sources') ? 'sources' : undefined;
   if (dimension) {
     if (!boxesIntersect(a, b)) return [a];
     if (b[dimension].covers(a[dimension])) {
       // Nothing is left: no piece holds `a`'s sets any more.
-      owned.delete(a.ports);
-      ownedSources?.delete(a.sources);
-      ownedDestinations?.delete(a.destinations);
+      owned.ports?.delete(a.ports);
+      owned.sources?.delete(a.sources);
+      owned.destinations?.delete(a.destinations);
       return [];
     }
-    const holders = dimension === 'destinations' ? ownedDestinations! : ownedSources!;
+    const holders = (owned[dimension] ??= new Set());
     const set = holders.delete(a[dimension]) ? IntervalSet.subtractOwned(a[dimension], b[dimension]) : a[dimension].subtract(b[dimension]);
     holders.add(set);
     return [
@@ -162,18 +166,19 @@ export function cutBox(
     ];
   }
   // subtractBox's pieces may share `a`'s destination set: no longer one box's alone.
-  ownedDestinations?.delete(a.destinations);
+  owned.destinations?.delete(a.destinations);
   // subtractBox's pieces may share `a`'s source set: no longer one box's alone.
-  ownedSources?.delete(a.sources);
+  owned.sources?.delete(a.sources);
   if (!b.protocols.covers(a.protocols) || b.ports.covers(a.ports) || !boxesIntersect(a, b)) {
     // subtractBox's pieces may share `a`'s port set: no longer one box's alone.
-    owned.delete(a.ports);
+    owned.ports?.delete(a.ports);
     return subtractBox(a, b);
   }
   // The part of `a` on `b`'s ports, worked out before `a`'s port set changes.
   const inside: Box = { protocols: a.protocols, ports: a.ports.intersect(b.ports), sources: a.sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces };
-  const ports = owned.delete(a.ports) ? IntervalSet.subtractOwned(a.ports, b.ports) : a.ports.subtract(b.ports);
-  owned.add(ports);
+  const holders = (owned.ports ??= new Set());
+  const ports = holders.delete(a.ports) ? IntervalSet.subtractOwned(a.ports, b.ports) : a.ports.subtract(b.ports);
+  holders.add(ports);
   const out: Box[] = [{ protocols: a.protocols, ports, sources: a.sources, destinations: a.destinations, inInterfaces: a.inInterfaces, outInterfaces: a.outInterfaces }];
   for (const rest of subtractBox(inside, b)) out.push(rest);
   return out;

@@ -1,7 +1,7 @@
 import { IntervalSet, PortBuckets, type FilterRule, type Ruleset } from '@portcullis/model';
 import type { DeviceAnalysis } from './analysis.js';
 import { FlowSet } from './flowset.js';
-import { boxesIntersect, cutBox, subtractBox, type Box } from './headerspace.js';
+import { boxesIntersect, cutBox, subtractBox, type Box, type Owned } from './headerspace.js';
 
 /** A rule no packet can reach, and the earlier rules that take every packet it would match. */
 export interface ShadowedRule {
@@ -79,9 +79,7 @@ export function shadowedRules(analysis: DeviceAnalysis, limits: { work: number; 
     const hiders = new HiderIndex();
     const boxes = analysis.boxesOf(ruleset);
     // Port, source and destination sets that this walk made and that one open piece holds (see cutBox).
-    const ownedPorts = new Set<IntervalSet<number>>();
-    const ownedSources = new Set<IntervalSet<bigint>>();
-    const ownedDestinations = new Set<IntervalSet<bigint>>();
+    const owned: Owned = { ports: undefined, sources: undefined, destinations: undefined };
     let work = 0;
     for (let index = 0; index < ruleset.rules.length; index++) {
       const rule = ruleset.rules[index]!;
@@ -118,7 +116,7 @@ export function shadowedRules(analysis: DeviceAnalysis, limits: { work: number; 
       }
       for (const f of touched) {
         open.delete(f);
-        for (const rest of cutBox(f.box, box, ownedPorts, ownedSources, ownedDestinations)) {
+        for (const rest of cutBox(f.box, box, owned)) {
           open.add({ box: rest });
           work += 1 + rest.destinations.rangeCount + rest.sources.rangeCount + rest.ports.rangeCount;
         }
