@@ -359,13 +359,23 @@ export class DeviceAnalysis {
     let p = this.prepared.get(rs);
     if (!p) {
       const rulesets = this.device.rulesets;
-      p = {
-        boxes: rs.rules.map((rule) => this.boxOf(rule)),
-        targets: rs.rules.map((rule) => (rule.target !== undefined && Object.hasOwn(rulesets, rule.target) ? rulesets[rule.target] : undefined)),
-        steps: [],
-        last: rs.rules.findLastIndex((rule) => rule.enabled && rule.matchesNew),
-        inert: !rs.builtin && rs.defaultAction === 'return' && rs.rules.every((rule) => !rule.enabled || !rule.matchesNew || CONTINUING.has(rule.action)),
-      };
+      const rules = rs.rules;
+      // One indexed pass over the rules: tens of thousands of small chains are prepared once each.
+      const boxes: Box[] = [];
+      const targets: (Ruleset | undefined)[] = [];
+      let last = -1;
+      let inert = !rs.builtin && rs.defaultAction === 'return';
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i]!;
+        boxes.push(this.boxOf(rule));
+        const target = rule.target;
+        targets.push(target !== undefined && Object.hasOwn(rulesets, target) ? rulesets[target] : undefined);
+        if (rule.enabled && rule.matchesNew) {
+          last = i;
+          if (!CONTINUING.has(rule.action)) inert = false;
+        }
+      }
+      p = { boxes, targets, steps: [], last, inert };
       this.prepared.set(rs, p);
     }
     return p;
