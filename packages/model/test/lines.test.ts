@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eachLine, lineCount, splitLines } from '../src/index.js';
+import { eachLine, lineCount, splitLines } from '@portcullis/model';
 
 /** Every line `eachLine` hands out, with its number and where it starts. */
 function lines(text: string): { count: number; seen: [string, number, number][] } {
