@@ -6,11 +6,13 @@
  *
  *   BENCH_RUNS=5 pnpm bench            more runs per case (default 3)
  *   BENCH_ONLY=kube pnpm bench         cases whose name matches
+ *   BENCH_COUNT=1 pnpm bench           also one run of each case under cachegrind (see count.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countCommand, readCountSummary, type Counts } from './count.js';
 import { ciscoIos, describeSecurityGroups, inetChain, junosFilter, kubeProxy, longChain, nftablesSet, terraformTree } from './generators.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,6 +21,7 @@ const cli = join(root, 'packages/cli/bin/portcullis.js');
 const cache = join(root, 'packages/bench/results/inputs');
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
 const only = process.env['BENCH_ONLY'] ? new RegExp(process.env['BENCH_ONLY']) : undefined;
+const counting = Boolean(process.env['BENCH_COUNT']);
 
 interface Case {
   name: string;
@@ -127,6 +130,15 @@ function baselineScript(kind: Case['kind']): string {
 }
 
 const hasJq = spawnSync('sh', ['-c', 'command -v jq'], { encoding: 'utf8' }).status === 0;
+const hasValgrind = counting && spawnSync('sh', ['-c', 'command -v valgrind'], { encoding: 'utf8' }).status === 0;
+if (counting && !hasValgrind) console.log('BENCH_COUNT: valgrind is not installed; nothing is counted');
+
+/** One run of `args` under cachegrind (see count.ts); undefined when it wrote no summary. */
+function count(args: string[]): Counts | undefined {
+  const { cmd, args: full } = countCommand(process.execPath, args);
+  const r = spawnSync(cmd, full, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  return readCountSummary(r.stderr ?? '');
+}
 
 interface Result {
   case: string;
@@ -137,13 +149,15 @@ interface Result {
   baseline: { wall: number };
   jq?: { wall: number };
   ratio: number;
+  /** With BENCH_COUNT: what cachegrind counted in one run. */
+  count?: Counts;
 }
 
 const results: Result[] = [];
 const cases = [...CASES, ...corpusCases()].filter((c) => !only || only.test(c.name));
 const nodeStart = median(Array.from({ length: runs }, () => measure(process.execPath, ['-e', '0']).wall));
 console.log(`node -e 0: ${nodeStart.toFixed(3)} s (median of ${runs}); ${runs} runs per case after one warm-up`);
-console.log(['case', 'size', 'portcullis s', 'read s', 'ratio', 'throughput', 'peak RSS', 'jq s'].join('\t'));
+console.log(['case', 'size', 'portcullis s', 'read s', 'ratio', 'throughput', 'peak RSS', 'jq s', ...(hasValgrind ? ['count G'] : [])].join('\t'));
 for (const c of cases) {
   const input = c.input();
   const bytes = sizeOf(input);
@@ -152,6 +166,7 @@ for (const c of cases) {
   const samples = Array.from({ length: runs }, () => measure(process.execPath, args));
   const base = Array.from({ length: runs }, () => measure(process.execPath, ['-e', baselineScript(c.kind), input]).wall);
   const jq = hasJq && c.kind !== 'folder' && c.kind !== 'startup' ? Array.from({ length: runs }, () => measure('jq', c.kind === 'json' ? ['-c', 'length', input] : ['-R', '-s', 'split("\\n") | length', input]).wall) : undefined;
+  const counts = hasValgrind ? count(args) : undefined;
   const wall = median(samples.map((s) => s.wall));
   const rssList = samples.map((s) => s.rss).filter((x): x is number => x !== undefined);
   const result: Result = {
@@ -163,6 +178,7 @@ for (const c of cases) {
     baseline: { wall: median(base) },
     ratio: wall / median(base),
     ...(jq ? { jq: { wall: median(jq) } } : {}),
+    ...(counts ? { count: counts } : {}),
   };
   results.push(result);
   console.log(
@@ -175,6 +191,7 @@ for (const c of cases) {
       `${Math.round(c.units / wall)} ${c.unitName}/s, ${(bytes / 1e6 / wall).toFixed(1)} MB/s`,
       result.portcullis.rss ? `${(result.portcullis.rss / 1024).toFixed(0)} MiB` : '-',
       result.jq ? result.jq.wall.toFixed(3) : '-',
+      ...(hasValgrind ? [counts ? (counts.estimate / 1e9).toFixed(2) : 'failed'] : []),
     ].join('\t'),
   );
 }
