@@ -390,12 +390,13 @@ class AsaConverter {
       const l = lo[k];
       const h = hi[k];
       if (l === undefined || h === undefined) continue;
-      let elsewhere: AddressSet | undefined;
+      const elsewhere: AddressSet[] = [];
       for (let j = 0; j < k; j++) {
         if (routes[j]!.iface === r.iface || hi[j]! < l || lo[j]! > h) continue;
-        elsewhere = elsewhere ? elsewhere.union(routes[j]!.prefix) : routes[j]!.prefix;
+        elsewhere.push(routes[j]!.prefix);
       }
-      const back = elsewhere ? r.prefix.subtract(elsewhere) : r.prefix;
+      // Joined at once rather than one route at a time (each union copied all the ranges so far).
+      const back = elsewhere.length > 0 ? r.prefix.subtract(AddressSet.unionAll(elsewhere)) : r.prefix;
       if (back.isEmpty) continue;
       const list = out.get(r.iface);
       if (list) list.push({ route: r, back });
